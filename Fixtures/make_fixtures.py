@@ -1,0 +1,501 @@
+#!/usr/bin/env python3
+"""Regenerates every file under Fixtures/: the synthetic letters set, the Keras
+models, the goldens Keras itself computes, the NumPy-format samples and the
+malformed model files the error-path tests use.
+
+Run from the repository root, in the git-ignored virtual environment:
+
+    python3 -m venv .venv
+    .venv/bin/pip install -r Fixtures/requirements.txt
+    .venv/bin/pip install --no-deps tf-keras==2.21.0
+    .venv/bin/python Fixtures/make_fixtures.py
+
+Building and testing LayerLens never needs Python; only this script does.
+"""
+import json
+import os
+import shutil
+import sys
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")
+
+import h5py
+import numpy as np
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+import keras  # Keras 3
+import tensorflow as tf
+import tf_keras  # Keras 2 (the tf.keras 2.x the seed model was saved with)
+
+ROOT = os.path.dirname(os.path.abspath(__file__))
+LETTERS = os.path.join(ROOT, "letters")
+MODELS = os.path.join(ROOT, "models")
+GOLDENS = os.path.join(ROOT, "goldens")
+NPY = os.path.join(ROOT, "npy")
+BAD = os.path.join(ROOT, "bad")
+
+SEED = 20261127
+ALPHABET = [chr(ord("A") + i) for i in range(26)]
+FONTS = [
+    "/usr/share/fonts/truetype/humor-sans/Humor-Sans.ttf",
+    "/usr/share/fonts/truetype/fifthhorseman/dkg.ttf",
+    "/usr/share/fonts/truetype/fifthhorseman/dkgBd.ttf",
+    "/usr/share/fonts/truetype/fifthhorseman/dkgIt.ttf",
+    "/usr/share/fonts/opentype/comic-neue/ComicNeue-Regular.otf",
+    "/usr/share/fonts/opentype/comic-neue/ComicNeue-Bold.otf",
+    "/usr/share/fonts/opentype/comic-neue/ComicNeue-Italic.otf",
+    "/usr/share/fonts/opentype/dancingscript/DancingScript-Regular.otf",
+    "/usr/share/fonts/opentype/dancingscript/DancingScript-Bold.otf",
+    "/usr/share/fonts/truetype/breip/Breip.ttf",
+]
+
+
+# ---------------------------------------------------------------------------
+# The synthetic A-Z set, in the Kaggle CSV convention
+# ---------------------------------------------------------------------------
+
+def render_letter(letter, rng, fonts):
+    """One 28x28 uint8 image: a white, softly blurred letter on black, its
+    longer side scaled to ~20 px and centred by centre of mass (as NIST/EMNIST)."""
+    font = fonts[rng.integers(len(fonts))]
+    canvas = Image.new("L", (160, 160), 0)
+    draw = ImageDraw.Draw(canvas)
+    stroke = int(rng.integers(0, 4))
+    draw.text((80, 80), letter, fill=255, font=font, anchor="mm", stroke_width=stroke, stroke_fill=255)
+    shear = rng.uniform(-0.3, 0.3)
+    canvas = canvas.transform(canvas.size, Image.AFFINE, (1, shear, -shear * 80, 0, 1, 0), resample=Image.BILINEAR)
+    canvas = canvas.rotate(rng.uniform(-15, 15), resample=Image.BILINEAR, center=(80, 80))
+    box = canvas.getbbox()
+    if box is None:
+        return None
+    glyph = canvas.crop(box)
+    w, h = glyph.size
+    target = rng.uniform(16, 21)
+    scale = target / max(w, h)
+    glyph = glyph.resize((max(1, round(w * scale)), max(1, round(h * scale))), Image.LANCZOS)
+    pixels = np.asarray(glyph, dtype=np.float64)
+    total = pixels.sum()
+    if total == 0:
+        return None
+    ys, xs = np.indices(pixels.shape)
+    cy, cx = (ys * pixels).sum() / total, (xs * pixels).sum() / total
+    out = Image.new("L", (28, 28), 0)
+    ox = int(round(14 - cx + rng.uniform(-1.5, 1.5)))
+    oy = int(round(14 - cy + rng.uniform(-1.5, 1.5)))
+    out.paste(glyph, (ox, oy))
+    out = out.filter(ImageFilter.GaussianBlur(rng.uniform(0.4, 1.0)))
+    arr = np.asarray(out, dtype=np.float64)
+    peak = arr.max()
+    if peak < 32:
+        return None
+    return np.clip(arr * (255.0 / peak), 0, 255).round().astype(np.uint8)
+
+
+def make_letters(count_per_class, rng, fonts):
+    rows, labels = [], []
+    for _ in range(count_per_class):
+        for label, letter in enumerate(ALPHABET):
+            image = None
+            while image is None:
+                image = render_letter(letter, rng, fonts)
+            rows.append(image.reshape(784))
+            labels.append(label)
+    order = rng.permutation(len(rows))
+    return np.array(rows)[order], np.array(labels)[order]
+
+
+def write_kaggle_csv(path, x, y):
+    with open(path, "w") as f:
+        for label, row in zip(y, x):
+            f.write(str(int(label)) + "," + ",".join(str(int(v)) for v in row) + "\n")
+
+
+def contact_sheet(path, x, y, per_class=12):
+    sheet = Image.new("L", (per_class * 30, 26 * 30), 40)
+    for label in range(26):
+        picks = np.flatnonzero(y == label)[:per_class]
+        for j, i in enumerate(picks):
+            sheet.paste(Image.fromarray(x[i].reshape(28, 28)), (j * 30 + 1, label * 30 + 1))
+    sheet.save(path)
+
+
+# ---------------------------------------------------------------------------
+# Models
+# ---------------------------------------------------------------------------
+
+def seed_layers(lib):
+    """The seed case's dense network, in either Keras."""
+    L = lib.layers
+    return [
+        L.Dense(200, activation="relu"),
+        L.Dense(150, activation="relu"),
+        L.Dense(100, activation="relu"),
+        L.Dense(50, activation="relu"),
+        L.Dense(26, activation="linear"),
+    ]
+
+
+def train_seed(lib, x, y, epochs):
+    model = lib.Sequential([lib.Input(shape=(784,))] + seed_layers(lib))
+    model.compile(optimizer="adam",
+                  loss=lib.losses.SparseCategoricalCrossentropy(from_logits=True),
+                  metrics=["accuracy"])
+    model.fit(x, y, epochs=epochs, batch_size=128, verbose=0)
+    return model
+
+
+def activations_model_tf2():
+    """Every activation and activation layer tf.keras 2 offers, plus use_bias=False
+    and the inference-time identities."""
+    L = tf_keras.layers
+    init = tf_keras.initializers
+    return tf_keras.Sequential([
+        tf_keras.Input(shape=(784,)),
+        L.Rescaling(1.0 / 255, offset=-0.5),
+        L.Reshape((28, 28)),
+        L.Flatten(),
+        L.Dense(64, activation="relu"),
+        L.Dense(48, activation="elu"),
+        L.Dense(48, activation="selu"),
+        L.Dense(48, activation="gelu"),
+        L.GaussianNoise(0.1),
+        L.Dense(40, activation="sigmoid"),
+        L.Dense(40, activation="hard_sigmoid"),
+        L.Dropout(0.2),
+        L.Dense(40, activation="tanh"),
+        L.Dense(40, activation="softplus"),
+        L.Dense(40, activation="softsign"),
+        L.Dense(40, activation="swish"),
+        L.Dense(40, activation="mish"),
+        L.Dense(32, activation="tanh"),
+        L.Activation("exponential"),
+        L.Dense(32, use_bias=False),
+        L.ReLU(max_value=1.5, negative_slope=0.1, threshold=0.2),
+        L.Dense(32),
+        L.LeakyReLU(alpha=0.25),
+        L.Dense(32),
+        L.ELU(alpha=0.7),
+        L.Dense(32),
+        L.Reshape((4, 8)),
+        L.PReLU(alpha_initializer=init.RandomUniform(-0.5, 0.5, seed=1), shared_axes=[1]),
+        L.SpatialDropout1D(0.1),
+        L.Softmax(axis=1),
+        L.Flatten(),
+        L.GaussianDropout(0.1),
+        L.Dense(32, activation="softmax"),
+        L.Activation("relu"),
+        L.Dense(32),
+        L.PReLU(alpha_initializer=init.RandomUniform(-0.5, 0.5, seed=2)),
+        L.Dense(26, activation="linear"),
+        L.Softmax(),
+    ])
+
+
+KERAS3_EXTRA_ACTIVATIONS = [
+    "relu6", "leaky_relu", "hard_silu", "hard_swish", "silu", "celu", "hard_tanh",
+    "hard_shrink", "soft_shrink", "tanh_shrink", "log_sigmoid", "squareplus",
+    "sparse_plus", "sparse_sigmoid", "glu", "sparsemax", "log_softmax",
+]
+
+
+def activations_model_k3():
+    """Every built-in activation of Keras 3 and every activation layer."""
+    L = keras.layers
+    init = keras.initializers
+    layers = [
+        keras.Input(shape=(784,)),
+        L.Rescaling(1.0 / 255, offset=-0.5),
+        L.Reshape((28, 28)),
+        L.Flatten(),
+        L.Dense(64, activation="relu"),
+        L.Dense(48, activation="elu"),
+        L.Dense(48, activation="selu"),
+        L.Dense(48, activation="gelu"),
+        L.GaussianNoise(0.1),
+        L.Dense(40, activation="sigmoid"),
+        L.Dense(40, activation="hard_sigmoid"),
+        L.Dropout(0.2),
+        L.Dense(40, activation="tanh"),
+        L.Dense(40, activation="softplus"),
+        L.Dense(40, activation="softsign"),
+        L.Dense(40, activation="swish"),
+        L.Dense(40, activation="mish"),
+    ]
+    # glu halves the last axis, which Keras 3's own shape inference does not
+    # foresee; it is covered by the activation-function goldens instead.
+    for name in KERAS3_EXTRA_ACTIVATIONS:
+        if name != "glu":
+            layers.append(L.Dense(40, activation=name))
+    layers += [
+        L.Dense(32, activation="tanh"),
+        L.Activation("exponential"),
+        L.Dense(32, use_bias=False),
+        L.ReLU(max_value=1.5, negative_slope=0.1, threshold=0.2),
+        L.Dense(32),
+        L.LeakyReLU(negative_slope=0.25),
+        L.Dense(32),
+        L.ELU(alpha=0.7),
+        L.Dense(32),
+        L.Reshape((4, 8)),
+        L.PReLU(alpha_initializer=init.RandomUniform(-0.5, 0.5, seed=1), shared_axes=[1]),
+        L.SpatialDropout1D(0.1),
+        L.Softmax(axis=1),
+        L.Flatten(),
+        L.GaussianDropout(0.1),
+        L.Dense(32, activation="softmax"),
+        L.Activation("relu"),
+        L.Dense(32),
+        L.PReLU(alpha_initializer=init.RandomUniform(-0.5, 0.5, seed=2)),
+        L.Dense(26, activation="linear"),
+        L.Softmax(),
+    ]
+    return keras.Sequential(layers)
+
+
+def spread_activations(model, lib, x, rng):
+    """Layer-sequential data-dependent init (as LSUV): rescales each Dense kernel so
+    that its pre-activations spread over about +-2 with a unit-specific offset on
+    real inputs. A deep chain of saturating activations otherwise collapses to a
+    constant, and a parity test on constants proves little. These models are not
+    trained: they exist to exercise every activation over a wide range."""
+    for layer in model.layers:
+        if not isinstance(layer, lib.layers.Dense):
+            continue
+        probe = lib.Model(inputs=model.inputs, outputs=layer.input)
+        inputs = np.asarray(probe.predict(x, verbose=0), np.float64)
+        weights = layer.get_weights()
+        pre = inputs @ weights[0]
+        # One scale for the whole layer: scaling each unit on its own would blow
+        # near-constant units up by orders of magnitude, and with them float32
+        # round-off, until a deep chain amplifies noise rather than signal.
+        scale = 2.0 / max(pre.std(), 1e-6)
+        weights[0] = (weights[0] * scale).astype(np.float32)
+        if layer.use_bias:
+            units = weights[0].shape[1]
+            weights[1] = (-(pre * scale).mean(axis=0) + rng.normal(0, 0.75, units)).astype(np.float32)
+        layer.set_weights(weights)
+    return model
+
+
+def accuracy(model, x, y):
+    return float((model.predict(x, verbose=0).argmax(axis=1) == y).mean())
+
+
+# ---------------------------------------------------------------------------
+# Goldens: every layer's output, as Keras computes it
+# ---------------------------------------------------------------------------
+
+def golden_inputs(x_held, y_held, rng):
+    """Ten held-out letters of ten classes, and inputs that are not letters."""
+    picks = []
+    for label in [0, 3, 6, 9, 12, 15, 18, 21, 23, 25]:
+        picks.append(np.flatnonzero(y_held == label)[0])
+    letters = x_held[picks].astype(np.float32)
+    blank = np.zeros((1, 784), np.float32)
+    white = np.full((1, 784), 255, np.float32)
+    noise = rng.uniform(0, 255, (1, 784)).astype(np.float32)
+    seed_bug = (1.0 - letters[:1] / 255.0).astype(np.float32)  # 0..1, inverted: the seed case's input
+    unit_range = (letters[1:2] / 255.0).astype(np.float32)
+    scribble = np.zeros((28, 28), np.float32)
+    for t in np.linspace(0, 6 * np.pi, 400):
+        r, c = int(14 + 9 * np.sin(t * 1.3)), int(14 + 9 * np.cos(t * 0.7))
+        scribble[max(r - 1, 0):r + 1, max(c - 1, 0):c + 1] = 255
+    inputs = np.concatenate([letters, blank, white, noise, seed_bug, unit_range, scribble.reshape(1, 784)])
+    names = [f"letter_{ALPHABET[y_held[i]]}" for i in picks] + ["blank", "white", "noise", "seed_bug_inverted_0_1", "letter_0_1", "scribble"]
+    return inputs, names
+
+
+def layer_outputs(lib, model, inputs):
+    tracer = lib.Model(inputs=model.inputs, outputs=[layer.output for layer in model.layers])
+    outs = tracer.predict(inputs, verbose=0)
+    return outs if isinstance(outs, list) else [outs]
+
+
+def activation_name(layer):
+    config = layer.get_config()
+    act = config.get("activation")
+    return act if isinstance(act, str) else ""
+
+
+def write_goldens(name, lib, model, inputs, input_names, keras_version, source_file, acc):
+    outputs = layer_outputs(lib, model, inputs)
+    arrays = {"input": inputs}
+    layers = []
+    for k, (layer, out) in enumerate(zip(model.layers, outputs)):
+        key = f"{k}_{layer.name}"
+        arrays[key] = np.asarray(out, dtype=np.float32)
+        layers.append({"index": k, "name": layer.name, "class": layer.__class__.__name__,
+                       "activation": activation_name(layer), "key": key,
+                       "shape": list(arrays[key].shape),
+                       "max_abs": float(np.abs(arrays[key]).max())})
+    np.savez(os.path.join(GOLDENS, f"{name}.npz"), **arrays)
+    return {"model": source_file, "golden": f"goldens/{name}.npz", "keras_version": keras_version,
+            "inputs": input_names, "accuracy_held_out": acc, "total_params": int(model.count_params()),
+            "layers": layers}
+
+
+def activation_function_goldens():
+    """Each built-in activation function applied by Keras to the same values, per
+    Keras major version: `x` has shape (250, 8), softmax-like ones act on the last axis."""
+    x = np.linspace(-10, 10, 2000, dtype=np.float32).reshape(250, 8)
+    x = np.concatenate([x, np.array([[-3, -2.5, -0.5, 0, 0.5, 2.5, 3, 6]], np.float32)])
+    arrays = {"x": x}
+    tf2_names = ["linear", "relu", "elu", "selu", "gelu", "sigmoid", "hard_sigmoid", "tanh", "softmax",
+                 "softplus", "softsign", "swish", "mish", "exponential"]
+    for name in tf2_names:
+        arrays[f"keras2/{name}"] = np.asarray(tf_keras.activations.get(name)(tf.constant(x)), np.float32)
+    k3_names = tf2_names + KERAS3_EXTRA_ACTIVATIONS
+    for name in k3_names:
+        arrays[f"keras3/{name}"] = np.asarray(keras.activations.get(name)(x), np.float32)
+    arrays["keras3/gelu_approximate"] = np.asarray(keras.activations.gelu(x, approximate=True), np.float32)
+    arrays["keras2/gelu_approximate"] = np.asarray(tf_keras.activations.gelu(tf.constant(x), approximate=True), np.float32)
+    np.savez(os.path.join(GOLDENS, "activation_functions.npz"), **arrays)
+
+
+# ---------------------------------------------------------------------------
+# NumPy-format samples: value i of every array is (i mod 251), cast to its dtype
+# ---------------------------------------------------------------------------
+
+def numpy_samples():
+    def ramp(shape, dtype):
+        return (np.arange(int(np.prod(shape))) % 251).reshape(shape).astype(dtype)
+
+    np.save(os.path.join(NPY, "f4_2x3x4.npy"), ramp((2, 3, 4), "<f4"))
+    np.save(os.path.join(NPY, "f8_5x7.npy"), ramp((5, 7), "<f8") + 0.5)
+    np.save(os.path.join(NPY, "u1_300.npy"), ramp((300,), "u1"))
+    np.save(os.path.join(NPY, "i4_3x100.npy"), ramp((3, 100), "<i4") - 100)
+    np.save(os.path.join(NPY, "i8_10.npy"), ramp((10,), "<i8") - 5)
+    np.save(os.path.join(NPY, "b1_17.npy"), ramp((17,), "u1") % 3 == 0)
+    np.save(os.path.join(NPY, "f4_big_endian_6x5.npy"), ramp((6, 5), ">f4"))
+    np.save(os.path.join(NPY, "f4_fortran_3x4x5.npy"), np.asfortranarray(ramp((3, 4, 5), "<f4")))
+    np.save(os.path.join(NPY, "f4_scalar.npy"), np.float32(42.5))
+    with open(os.path.join(NPY, "f4_v2_4x4.npy"), "wb") as f:
+        np.lib.format.write_array(f, ramp((4, 4), "<f4"), version=(2, 0))
+    np.savez(os.path.join(NPY, "pair.npz"), x=ramp((4, 784), "u1"), y=ramp((4,), "<i8"))
+    np.savez_compressed(os.path.join(NPY, "pair_compressed.npz"), x=ramp((4, 784), "u1"), y=ramp((4,), "<i8"))
+
+
+# ---------------------------------------------------------------------------
+# Malformed and unsupported model files
+# ---------------------------------------------------------------------------
+
+def bad_files(seed_tf2_path, x, y):
+    # Weights without an architecture, from each Keras.
+    small2 = tf_keras.Sequential([tf_keras.Input(shape=(784,))] + seed_layers(tf_keras))
+    small2.save_weights(os.path.join(BAD, "weights_only_tf2.h5"))
+    small3 = keras.Sequential([keras.Input(shape=(784,))] + seed_layers(keras))
+    small3.save_weights(os.path.join(BAD, "weights_only_k3.weights.h5"))
+
+    # A config whose first Dense claims 199 units while 200 are stored.
+    mismatch = os.path.join(BAD, "shape_mismatch.h5")
+    shutil.copy(seed_tf2_path, mismatch)
+    with h5py.File(mismatch, "r+") as f:
+        config = json.loads(f.attrs["model_config"])
+        config["config"]["layers"][1]["config"]["units"] = 199
+        f.attrs["model_config"] = json.dumps(config)
+
+    # Layers LayerLens cannot run: Python code, and a recurrent layer.
+    lam = tf_keras.Sequential([tf_keras.Input(shape=(784,)), tf_keras.layers.Lambda(lambda t: t * 2.0),
+                               tf_keras.layers.Dense(26)])
+    lam.save(os.path.join(BAD, "lambda_tf2.h5"))
+    rnn = keras.Sequential([keras.Input(shape=(784,)), keras.layers.Reshape((28, 28)),
+                            keras.layers.LSTM(8), keras.layers.Dense(26)])
+    rnn.save(os.path.join(BAD, "lstm_k3.keras"))
+
+
+def split_attribute_copy(seed_tf2_path):
+    """The seed model with `layer_names` and one `weight_names` split into numbered
+    chunks, as Keras's h5 writer does with attributes over 64 KiB."""
+    path = os.path.join(MODELS, "seed_tf2_split_attributes.h5")
+    shutil.copy(seed_tf2_path, path)
+    with h5py.File(path, "r+") as f:
+        weights = f["model_weights"]
+        # Written back as fixed-length byte strings, the other string form Keras files carry.
+        names = [n.decode() if isinstance(n, bytes) else n for n in weights.attrs["layer_names"]]
+        del weights.attrs["layer_names"]
+        weights.attrs["layer_names0"] = np.array([n.encode() for n in names[:2]], dtype="S")
+        weights.attrs["layer_names1"] = np.array([n.encode() for n in names[2:]], dtype="S")
+        group = weights[names[1]]
+        wnames = [n.decode() if isinstance(n, bytes) else n for n in group.attrs["weight_names"]]
+        del group.attrs["weight_names"]
+        group.attrs["weight_names0"] = np.array([n.encode() for n in wnames[:1]], dtype="S")
+        group.attrs["weight_names1"] = np.array([n.encode() for n in wnames[1:]], dtype="S")
+    return path
+
+
+def main():
+    for folder in (LETTERS, MODELS, GOLDENS, NPY, BAD):
+        os.makedirs(folder, exist_ok=True)
+    rng = np.random.default_rng(SEED)
+    tf.random.set_seed(SEED)
+    keras.utils.set_random_seed(SEED)
+    tf_keras.utils.set_random_seed(SEED)
+    fonts_all = [ImageFont.truetype(path, size) for path in FONTS for size in (72, 84, 96)]
+
+    print("rendering letters ...", flush=True)
+    x_train, y_train = make_letters(600, rng, fonts_all)
+    x_held, y_held = make_letters(50, rng, fonts_all)
+    write_kaggle_csv(os.path.join(LETTERS, "letters_sample.csv"), x_held, y_held)
+    contact_sheet(os.path.join(LETTERS, "contact_sheet.png"), x_held, y_held)
+    xf_train, xf_held = x_train.astype(np.float32), x_held.astype(np.float32)
+
+    manifest = {"generator": "Fixtures/make_fixtures.py",
+                "versions": {"tensorflow": tf.__version__, "keras": keras.__version__,
+                             "tf_keras": tf_keras.__version__, "numpy": np.__version__, "h5py": h5py.__version__},
+                "letters": {"train_rows": int(len(y_train)), "held_out_rows": int(len(y_held)),
+                            "held_out_file": "letters/letters_sample.csv"},
+                "models": {}}
+    inputs, input_names = golden_inputs(x_held, y_held, rng)
+
+    print("training the seed model (tf.keras 2) ...", flush=True)
+    seed2 = train_seed(tf_keras, xf_train, y_train, epochs=15)
+    seed2_path = os.path.join(MODELS, "seed_tf2.h5")
+    seed2.save(seed2_path)
+    manifest["models"]["seed_tf2"] = write_goldens("seed_tf2", tf_keras, seed2, inputs, input_names,
+                                                   tf_keras.__version__, "models/seed_tf2.h5",
+                                                   accuracy(seed2, xf_held, y_held))
+
+    print("training the seed model (Keras 3) ...", flush=True)
+    seed3 = train_seed(keras, xf_train, y_train, epochs=15)
+    seed3.save(os.path.join(MODELS, "seed_k3.keras"))
+    seed3.save(os.path.join(MODELS, "seed_k3.h5"))
+    acc3 = accuracy(seed3, xf_held, y_held)
+    for name, file in (("seed_k3", "models/seed_k3.keras"), ("seed_k3_h5", "models/seed_k3.h5")):
+        manifest["models"][name] = write_goldens(name, keras, seed3, inputs, input_names,
+                                                 keras.__version__, file, acc3)
+
+    print("training the activation models ...", flush=True)
+    act2 = spread_activations(activations_model_tf2(), tf_keras, xf_train[:1024], rng)
+    act2.save(os.path.join(MODELS, "activations_tf2.h5"))
+    manifest["models"]["activations_tf2"] = write_goldens(
+        "activations_tf2", tf_keras, act2, inputs, input_names, tf_keras.__version__,
+        "models/activations_tf2.h5", accuracy(act2, xf_held, y_held))
+    act3 = spread_activations(activations_model_k3(), keras, xf_train[:1024], rng)
+    act3.save(os.path.join(MODELS, "activations_k3.keras"))
+    act3.save(os.path.join(MODELS, "activations_k3.h5"))
+    acc_act3 = accuracy(act3, xf_held, y_held)
+    for name, file in (("activations_k3", "models/activations_k3.keras"),
+                       ("activations_k3_h5", "models/activations_k3.h5")):
+        manifest["models"][name] = write_goldens(name, keras, act3, inputs, input_names,
+                                                 keras.__version__, file, acc_act3)
+
+    split = split_attribute_copy(seed2_path)
+    manifest["models"]["seed_tf2_split_attributes"] = dict(manifest["models"]["seed_tf2"],
+                                                           model="models/" + os.path.basename(split))
+
+    print("activation functions, NumPy samples, bad files ...", flush=True)
+    activation_function_goldens()
+    numpy_samples()
+    bad_files(seed2_path, xf_train, y_train)
+    np.save(os.path.join(LETTERS, "letter_A.npy"), inputs[:1])
+    np.save(os.path.join(LETTERS, "letter_A_28x28.npy"), inputs[0].reshape(28, 28))
+
+    with open(os.path.join(GOLDENS, "manifest.json"), "w") as f:
+        json.dump(manifest, f, indent=2)
+    for name, entry in manifest["models"].items():
+        print(f"{name}: held-out accuracy {entry['accuracy_held_out']:.4f}, {entry['total_params']} params")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

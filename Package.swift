@@ -1,0 +1,55 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Targets follow the data flow: model file → model graph → trace → (render → report) → CLI.
+let package = Package(
+    name: "LayerLens",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "LayerLens", targets: ["LayerLens"]),
+        .executable(name: "layerlens", targets: ["LayerLensCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+    ],
+    targets: [
+        // C libraries from Debian, each behind a module map and one shim header.
+        .systemLibrary(name: "CHDF5", pkgConfig: "hdf5-serial", providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
+
+        // HDF5 files, groups, datasets and attributes; knows nothing about Keras.
+        .target(name: "HDF5", dependencies: ["CHDF5"]),
+        // File errors, signatures, atomic writes and zip containers.
+        .target(name: "FileIO", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        // The common vocabulary: tensors, shapes, activations, layers, models.
+        .target(name: "ModelGraph"),
+        // NumPy's .npy and .npz array files.
+        .target(name: "NumPyFormat", dependencies: ["ModelGraph", "FileIO"]),
+        // Keras .h5 and .keras files into a ModelGraph.
+        .target(name: "KerasFormat", dependencies: ["HDF5", "ModelGraph", "FileIO"]),
+        // Kernels and the tracer that records every layer's output.
+        .target(name: "Trace", dependencies: ["ModelGraph", "COpenBLAS"]),
+        // The public API: load a model, trace an input, dump the result.
+        .target(name: "LayerLens", dependencies: ["FileIO", "ModelGraph", "KerasFormat", "NumPyFormat", "Trace"]),
+        // The `layerlens` command: a thin skin over the library.
+        .executableTarget(name: "LayerLensCLI", dependencies: [
+            "LayerLens", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        // Fixture paths, the golden manifest and the Keras-parity tolerance check.
+        .target(name: "TestSupport", dependencies: ["ModelGraph", "NumPyFormat"], path: "Tests/TestSupport"),
+        // Release-build measurements, run by Benchmarks/run.sh beside TensorFlow.
+        .executableTarget(name: "LayerLensBenchmarks", dependencies: ["LayerLens"], path: "Benchmarks/LayerLensBenchmarks"),
+
+        .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "TestSupport"]),
+        .testTarget(name: "NumPyFormatTests", dependencies: ["NumPyFormat", "TestSupport"]),
+        .testTarget(name: "KerasFormatTests", dependencies: ["KerasFormat", "TestSupport"]),
+        .testTarget(name: "TraceTests", dependencies: ["LayerLens", "TestSupport"]),
+        .testTarget(name: "SystemLibrariesTests", dependencies: ["CCairo", "CPNG", "CTurboJPEG", "COpenBLAS"]),
+        .testTarget(name: "LayerLensCLITests", dependencies: ["LayerLens", "LayerLensCLI", "TestSupport"]),
+    ]
+)

@@ -1,0 +1,120 @@
+import Foundation
+
+/// A parsed JSON value: the Keras model config is read into this, then decoded
+/// field by field with errors that name the field.
+enum JSONValue: Decodable, Sendable {
+    case null
+    case bool(Bool)
+    case number(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
+
+    init(from decoder: Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() { self = .null }
+        else if let value = try? container.decode(Bool.self) { self = .bool(value) }
+        else if let value = try? container.decode(Double.self) { self = .number(value) }
+        else if let value = try? container.decode(String.self) { self = .string(value) }
+        else if let value = try? container.decode([JSONValue].self) { self = .array(value) }
+        else { self = .object(try container.decode([String: JSONValue].self)) }
+    }
+
+    /// Parses JSON text; nil when it is not valid JSON.
+    static func parse(_ text: Data) -> JSONValue? {
+        try? JSONDecoder().decode(JSONValue.self, from: text)
+    }
+
+    var string: String? { if case let .string(value) = self { value } else { nil } }
+    var number: Double? { if case let .number(value) = self { value } else { nil } }
+    var array: [JSONValue]? { if case let .array(value) = self { value } else { nil } }
+    var object: [String: JSONValue]? { if case let .object(value) = self { value } else { nil } }
+    var isNull: Bool { if case .null = self { true } else { false } }
+}
+
+/// One JSON object of a layer's config, with typed accessors whose errors say
+/// which layer and which key is wrong.
+struct ConfigObject {
+    let values: [String: JSONValue]
+    /// Names the object in errors: `layer 'dense' (Dense)`.
+    let context: String
+
+    init(_ values: [String: JSONValue], context: String) {
+        self.values = values
+        self.context = context
+    }
+
+    subscript(key: String) -> JSONValue? {
+        guard let value = values[key], !value.isNull else { return nil }
+        return value
+    }
+
+    func error(_ problem: String) -> KerasConfigError { KerasConfigError("\(context): \(problem)") }
+
+    func string(_ key: String) throws -> String {
+        guard let value = self[key]?.string else { throw error("'\(key)' is missing or not a string") }
+        return value
+    }
+
+    func int(_ key: String) throws -> Int {
+        guard let value = self[key]?.number, value.rounded() == value, abs(value) < 1e12 else {
+            throw error("'\(key)' is missing or not a whole number")
+        }
+        return Int(value)
+    }
+
+    func float(_ key: String, default fallback: Float) throws -> Float {
+        guard let value = self[key] else { return fallback }
+        guard let number = value.number else { throw error("'\(key)' is not a number") }
+        return Float(number)
+    }
+
+    func optionalFloat(_ key: String) throws -> Float? {
+        guard let value = self[key] else { return nil }
+        guard let number = value.number else { throw error("'\(key)' is not a number") }
+        return Float(number)
+    }
+
+    func bool(_ key: String, default fallback: Bool) throws -> Bool {
+        guard let value = self[key] else { return fallback }
+        guard case let .bool(flag) = value else { throw error("'\(key)' is not true or false") }
+        return flag
+    }
+
+    /// A number or a list of numbers, as a list.
+    func floats(_ key: String, default fallback: [Float]) throws -> [Float] {
+        guard let value = self[key] else { return fallback }
+        if let number = value.number { return [Float(number)] }
+        guard let list = value.array, let numbers = Optional(list.compactMap(\.number)), numbers.count == list.count else {
+            throw error("'\(key)' is not a number or a list of numbers")
+        }
+        return numbers.map { Float($0) }
+    }
+
+    /// A list of whole numbers; nulls (None, the batch axis) become -1.
+    func ints(_ key: String) throws -> [Int]? {
+        guard let value = self[key] else { return nil }
+        guard let list = value.array else { throw error("'\(key)' is not a list") }
+        return try list.map { item in
+            if item.isNull { return -1 }
+            guard let number = item.number, number.rounded() == number else { throw error("'\(key)' holds a non-integer") }
+            return Int(number)
+        }
+    }
+
+    /// A whole number or a list of them (Keras's `axis`), as a list; nil when absent.
+    func intOrInts(_ key: String) throws -> [Int]? {
+        guard let value = self[key] else { return nil }
+        return value.array != nil ? try ints(key) : [try int(key)]
+    }
+
+    func object(_ key: String) -> ConfigObject? {
+        self[key]?.object.map { ConfigObject($0, context: context) }
+    }
+}
+
+/// A model config LayerLens cannot decode: a missing key, a wrong type, an unsupported layer.
+public struct KerasConfigError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}

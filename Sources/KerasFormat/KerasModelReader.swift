@@ -1,0 +1,86 @@
+import FileIO
+import Foundation
+import HDF5
+import ModelGraph
+
+/// Reads Keras model files into a `Model`: legacy HDF5 (`.h5`, from tf.keras 2.x
+/// and Keras 3) and Keras 3 archives (`.keras`). The format is sniffed from the
+/// file's first bytes, not its name.
+public enum KerasModelReader {
+    /// Reads the model at `path`. Every failure is a `FileError` naming the file.
+    public static func read(_ path: String) throws -> Model {
+        let kind = try FileKind.of(path)
+        do {
+            switch kind {
+            case .hdf5: return try readHDF5(path)
+            case .zip: return try readArchive(path)
+            default: throw FileError(path, "is neither an HDF5 file (.h5) nor a zip archive (.keras): not a Keras model file")
+            }
+        } catch let error as FileError {
+            throw error
+        } catch {
+            throw FileError(path, String(describing: error))
+        }
+    }
+
+    static func readHDF5(_ path: String) throws -> Model {
+        let file: HDF5File
+        do { file = try HDF5File(path: path) } catch {
+            throw FileError(path, "is not a readable HDF5 file (truncated or corrupt: \(error))")
+        }
+        let root = try file.root()
+        guard root.hasAttribute("model_config") else {
+            if root.hasAttribute("layer_names") || root.contains("layers") || root.contains("vars") {
+                throw FileError(path, "is a weights-only file (from save_weights): it has no 'model_config', so the architecture is unknown; save the whole model with model.save()")
+            }
+            throw FileError(path, "is an HDF5 file but not a Keras model: 'model_config' is not present")
+        }
+        let version = root.hasAttribute("keras_version") ? try root.stringAttribute("keras_version") : "2"
+        let backend = root.hasAttribute("backend") ? try root.stringAttribute("backend") : nil
+        let config = try SequentialConfig(json: Data(try root.stringAttribute("model_config").utf8))
+        guard root.contains("model_weights") else {
+            throw FileError(path, "holds a model config but no 'model_weights' group")
+        }
+        let weights = H5WeightSource(group: try root.group("model_weights"))
+        let source = ModelSource(path: path, format: .hdf5, kerasVersion: version, backend: backend)
+        return try build(config, source: source, weights: weights.weights(for:))
+    }
+
+    static func readArchive(_ path: String) throws -> Model {
+        let zip = try ZipFile(path: path)
+        let names = Set(zip.entryNames)
+        guard names.contains("config.json") else {
+            throw FileError(path, "is a zip archive but not a Keras model: 'config.json' is not present")
+        }
+        guard names.contains("model.weights.h5") else {
+            throw FileError(path, "is a Keras archive without 'model.weights.h5'")
+        }
+        var version = "3"
+        if names.contains("metadata.json"), let metadata = JSONValue.parse(try zip.contents(of: "metadata.json"))?.object,
+           let recorded = metadata["keras_version"]?.string {
+            version = recorded
+        }
+        let config = try SequentialConfig(json: try zip.contents(of: "config.json", limit: 256 << 20))
+        let weightsFile: HDF5File
+        do { weightsFile = try HDF5File(image: try zip.contents(of: "model.weights.h5")) } catch let error as HDF5Error {
+            throw FileError(path, "'model.weights.h5' inside is not a readable HDF5 file (\(error))")
+        }
+        let weights = ArchiveWeightSource(root: try weightsFile.root(), layers: config.layers)
+        let source = ModelSource(path: path, format: .kerasArchive, kerasVersion: version, backend: nil)
+        return try build(config, source: source, weights: weights.weights(for:))
+    }
+
+    /// Decodes every layer in order, feeding each the previous output shape.
+    static func build(_ config: SequentialConfig, source: ModelSource, weights: (LayerEntry) throws -> [Tensor]) throws -> Model {
+        for entry in config.layers { try LayerDecoder.checkSupported(entry) }
+        let decoder = LayerDecoder(kerasMajorVersion: source.kerasMajorVersion)
+        var shape = config.inputShape
+        var layers: [any Layer] = []
+        for entry in config.layers {
+            let layer = try decoder.decode(entry, weights: try weights(entry), inputShape: shape)
+            shape = try layer.outputShape(for: shape)
+            layers.append(layer)
+        }
+        return try Model(name: config.name, source: source, inputShape: config.inputShape, layers: layers)
+    }
+}

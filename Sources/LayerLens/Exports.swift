@@ -1,0 +1,13 @@
+// The LayerLens library: everything a program needs to load a Keras model,
+// feed it an input and read every layer's output.
+@_exported import FileIO
+@_exported import KerasFormat
+@_exported import ModelGraph
+@_exported import NumPyFormat
+@_exported import Trace
+
+/// Loads the Keras model at `path` (`.h5` or `.keras`, sniffed from its bytes).
+/// Throws `FileError` naming the file and what is wrong with it.
+public func loadModel(at path: String) throws -> Model {
+    try KerasModelReader.read(path)
+}

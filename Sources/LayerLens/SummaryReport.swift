@@ -1,0 +1,28 @@
+/// The JSON form of `layerlens summary --json`.
+public struct SummaryReport: Codable, Sendable {
+    /// One layer.
+    public struct LayerEntry: Codable, Sendable {
+        public let name: String
+        public let `class`: String
+        public let activation: String?
+        /// Keras's notation, batch axis as null: `[null, 200]`.
+        public let output_shape: [Int?]
+        public let params: Int
+    }
+
+    public let model: String
+    public let keras_version: String
+    public let layers: [LayerEntry]
+    public let total_params: Int
+
+    /// The report for `summary`.
+    public init(_ summary: ModelSummary) {
+        model = summary.source.path
+        keras_version = summary.source.kerasVersion
+        layers = summary.rows.map { row in
+            LayerEntry(name: row.name, class: row.className, activation: row.activation,
+                       output_shape: [nil] + row.outputShape.map { $0 }, params: row.parameterCount)
+        }
+        total_params = summary.totalParameters
+    }
+}

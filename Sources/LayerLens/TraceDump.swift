@@ -1,0 +1,69 @@
+import Foundation
+
+/// The manifest written beside a trace dump: what each `.npy` file holds.
+public struct TraceManifest: Codable, Sendable {
+    /// One layer's entry.
+    public struct LayerEntry: Codable, Sendable {
+        public let index: Int
+        public let name: String
+        /// The Keras class name.
+        public let `class`: String
+        public let activation: String?
+        /// The output shape, batch axis included.
+        public let shape: [Int]
+        /// The dump file's name, relative to the manifest.
+        public let file: String
+        /// Min, max and mean over finite values; null when there are none.
+        public let min: Double?
+        public let max: Double?
+        public let mean: Double?
+    }
+
+    public let model: String
+    public let input: String
+    public let layers: [LayerEntry]
+}
+
+/// Writes a trace as `.npy` files plus `manifest.json`.
+public enum TraceDump {
+    /// The files of a dump: `input.npy`, `<k>_<layer name>.npy` per layer
+    /// (float32, batch axis included) and `manifest.json`, with any `extra` files.
+    public static func files(of trace: Trace, modelPath: String, inputPath: String,
+                             extra: [(name: String, data: Data)] = []) throws -> [(name: String, data: Data)] {
+        var files: [(name: String, data: Data)] = [("input.npy", NumPyFile.encode(trace.input))] + extra
+        var entries: [TraceManifest.LayerEntry] = []
+        for layer in trace.layers {
+            let file = "\(layer.index)_\(fileSafe(layer.name)).npy"
+            files.append((file, NumPyFile.encode(layer.output)))
+            let statistics = layer.output.statistics
+            entries.append(.init(index: layer.index, name: layer.name, class: layer.className, activation: layer.activation,
+                                 shape: layer.output.shape, file: file, min: finite(statistics.min),
+                                 max: finite(statistics.max), mean: finite(statistics.mean)))
+        }
+        let manifest = TraceManifest(model: modelPath, input: inputPath, layers: entries)
+        files.append(("manifest.json", try prettyJSON(manifest)))
+        return files
+    }
+
+    /// Writes the dump into `folder` all or nothing. Throws `FileError` naming the folder.
+    public static func write(_ trace: Trace, modelPath: String, inputPath: String, to folder: String) throws {
+        try writeFilesAtomically(files(of: trace, modelPath: modelPath, inputPath: inputPath), into: folder)
+    }
+
+    /// A layer name usable as a file name: path separators of nested models become `.`.
+    static func fileSafe(_ name: String) -> String {
+        String(name.map { $0 == "/" || $0 == "\\" || $0 == ":" ? "." : $0 })
+    }
+}
+
+/// `value` as a Double, or nil when it is NaN or infinite (JSON has no such numbers).
+public func finite<Value: BinaryFloatingPoint>(_ value: Value) -> Double? {
+    value.isFinite ? Double(value) : nil
+}
+
+/// JSON with sorted keys and indentation, as LayerLens writes its manifests.
+public func prettyJSON<Value: Encodable>(_ value: Value) throws -> Data {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    return try encoder.encode(value)
+}

@@ -1,0 +1,83 @@
+import ArgumentParser
+import LayerLens
+
+/// `layerlens summary MODEL`: the layers, their output shapes and parameter counts.
+struct SummaryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "summary",
+        abstract: "Print a model's layers, output shapes and parameter counts, like Keras's model.summary()."
+    )
+
+    @OptionGroup var modelArguments: ModelArguments
+
+    @Flag(help: "Print JSON: {model, keras_version, layers: [{name, class, activation, output_shape, params}], total_params}.")
+    var json = false
+
+    func run() throws {
+        let model = try stage { try loadModel(at: modelArguments.model) }
+        let summary = ModelSummary(model)
+        if json {
+            printData(try stage { try prettyJSON(SummaryReport(summary)) })
+        } else {
+            print(SummaryTable(summary).text)
+        }
+    }
+}
+
+/// The text table `summary` prints.
+struct SummaryTable {
+    let summary: ModelSummary
+
+    init(_ summary: ModelSummary) { self.summary = summary }
+
+    var text: String {
+        let header = ["Layer", "Class", "Output shape", "Params", "Activation"]
+        let rows = summary.rows.map { row in
+            [row.name, row.className, kerasShapeDescription(row.outputShape),
+             row.parameterCount.formatted(), row.activation ?? ""]
+        }
+        let source = summary.source
+        var lines = ["Model: \"\(summary.modelName)\"  (\(source.path), Keras \(source.kerasVersion), .\(source.format.rawValue))",
+                     "Input: \(kerasShapeDescription(summary.inputShape))"]
+        lines += alignedTable(header: header, rows: rows, rightAligned: [3])
+        lines.append("Total params: \(summary.totalParameters.formatted())")
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Lines of a table whose columns are padded to their widest cell, with a rule
+/// under the header; `rightAligned` column indices are padded on the left.
+func alignedTable(header: [String], rows: [[String]], rightAligned: Set<Int> = []) -> [String] {
+    let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
+    func line(_ cells: [String]) -> String {
+        cells.enumerated().map { column, cell in
+            let padding = String(repeating: " ", count: widths[column] - cell.count)
+            return rightAligned.contains(column) ? padding + cell : cell + padding
+        }.joined(separator: "  ").trimmingTrailingSpaces()
+    }
+    let rule = String(repeating: "─", count: widths.reduce(0, +) + 2 * (widths.count - 1))
+    return [rule, line(header), rule] + rows.map(line) + [rule]
+}
+
+extension String {
+    func trimmingTrailingSpaces() -> String {
+        var result = self
+        while result.last == " " { result.removeLast() }
+        return result
+    }
+}
+
+extension Int {
+    /// The number with thousands separators: 208,626.
+    func formatted() -> String {
+        let digits = String(abs(self))
+        var groups: [String] = []
+        var end = digits.endIndex
+        while end > digits.startIndex {
+            let start = digits.index(end, offsetBy: -3, limitedBy: digits.startIndex) ?? digits.startIndex
+            groups.insert(String(digits[start..<end]), at: 0)
+            end = start
+        }
+        return (self < 0 ? "-" : "") + groups.joined(separator: ",")
+    }
+}

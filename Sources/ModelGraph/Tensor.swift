@@ -1,0 +1,89 @@
+/// A dense n-dimensional array of Float in C (row-major) order.
+///
+/// Shapes are batch first and channels last: a batch of 8 vectors of 784 values
+/// is `[8, 784]`, a batch of 8 RGB images `[8, H, W, 3]`.
+public struct Tensor: Sendable, Equatable {
+    /// The extent of each axis, outermost first.
+    public var shape: [Int]
+    /// The elements in C order; `scalars.count == shape.reduce(1, *)`.
+    public var scalars: [Float]
+
+    /// A tensor of `shape` holding `scalars`, which must fill it exactly.
+    public init(shape: [Int], scalars: [Float]) {
+        precondition(shape.reduce(1, *) == scalars.count, "\(scalars.count) values cannot fill shape \(shape)")
+        self.shape = shape
+        self.scalars = scalars
+    }
+
+    /// A tensor of `shape` filled with `value`.
+    public init(shape: [Int], repeating value: Float = 0) {
+        self.init(shape: shape, scalars: [Float](repeating: value, count: shape.reduce(1, *)))
+    }
+
+    /// The number of elements.
+    public var count: Int { scalars.count }
+
+    /// The leading (batch) axis; 1 for a scalar.
+    public var batchSize: Int { shape.first ?? 1 }
+
+    /// The shape of one sample: every axis but the first.
+    public var sampleShape: [Int] { Array(shape.dropFirst()) }
+
+    /// The same values under another shape with the same element count.
+    public func reshaped(_ newShape: [Int]) -> Tensor {
+        Tensor(shape: newShape, scalars: scalars)
+    }
+
+    /// Samples `range` of the batch axis.
+    public func batch(_ range: Range<Int>) -> Tensor {
+        let stride = sampleShape.reduce(1, *)
+        return Tensor(shape: [range.count] + sampleShape,
+                      scalars: Array(scalars[(range.lowerBound * stride)..<(range.upperBound * stride)]))
+    }
+
+    /// Joins tensors of the same sample shape along the batch axis.
+    public static func concatenatingBatches(_ parts: [Tensor]) -> Tensor {
+        guard let first = parts.first else { return Tensor(shape: [0]) }
+        var scalars: [Float] = []
+        scalars.reserveCapacity(parts.reduce(0) { $0 + $1.count })
+        for part in parts { scalars += part.scalars }
+        return Tensor(shape: [parts.reduce(0) { $0 + $1.batchSize }] + first.sampleShape, scalars: scalars)
+    }
+}
+
+/// Summary statistics of a tensor's values.
+public struct ValueStatistics: Sendable, Equatable {
+    /// The smallest value (NaN-free values only; NaN when there are none).
+    public let min: Float
+    /// The largest value.
+    public let max: Float
+    /// The arithmetic mean, accumulated in Double.
+    public let mean: Double
+    /// How many values are NaN or infinite.
+    public let nonFiniteCount: Int
+
+    /// The statistics of `values`, skipping NaN and infinities in min, max and mean.
+    public init<Values: Collection>(of values: Values) where Values.Element == Float {
+        var low = Float.infinity, high = -Float.infinity, sum = 0.0, finite = 0
+        for value in values where value.isFinite {
+            low = Swift.min(low, value)
+            high = Swift.max(high, value)
+            sum += Double(value)
+            finite += 1
+        }
+        min = finite > 0 ? low : .nan
+        max = finite > 0 ? high : .nan
+        mean = finite > 0 ? sum / Double(finite) : .nan
+        nonFiniteCount = values.count - finite
+    }
+}
+
+extension Tensor {
+    /// Min, max and mean of every element.
+    public var statistics: ValueStatistics { ValueStatistics(of: scalars) }
+}
+
+/// Formats a sample shape the way Keras prints it, with the batch axis as None: `(None, 28, 28)`.
+public func kerasShapeDescription(_ sampleShape: [Int]) -> String {
+    "(" + (["None"] + sampleShape.map(String.init)).joined(separator: ", ") + ")"
+}

@@ -1,0 +1,83 @@
+import FileIO
+import Foundation
+@testable import KerasFormat
+import ModelGraph
+import Testing
+import TestSupport
+
+@Suite struct KerasFormatTests {
+    static let modelNames = ["seed_tf2", "seed_k3", "seed_k3_h5", "activations_tf2", "activations_k3",
+                             "activations_k3_h5", "seed_tf2_split_attributes"]
+
+    @Test(arguments: modelNames)
+    func readsLayersAsKerasListsThem(name: String) throws {
+        let entry = try #require(try Fixtures.manifest().models[name])
+        let model = try KerasModelReader.read(Fixtures.path(entry.model))
+        #expect(model.layers.map(\.name) == entry.layers.map(\.name))
+        #expect(model.layers.map(\.className) == entry.layers.map(\.class))
+        #expect(model.outputShapes == entry.layers.map { Array($0.shape.dropFirst()) })
+        #expect(model.parameterCount == entry.total_params)
+        #expect(model.source.kerasVersion == entry.keras_version)
+        for (layer, expected) in zip(model.layers, entry.layers) where !expected.activation.isEmpty {
+            let name = layer.activation?.name
+            let aliases: [String: Set<String>] = ["silu": ["swish"], "hard_silu": ["hard_swish"]]
+            #expect(name == expected.activation || aliases[expected.activation]?.contains(name ?? "") == true,
+                    "layer \(layer.name): \(name ?? "none") vs Keras's \(expected.activation)")
+        }
+    }
+
+    @Test func seedModelMatchesTheSeedCase() throws {
+        let model = try KerasModelReader.read(Fixtures.path("models/seed_tf2.h5"))
+        #expect(model.inputShape == [784])
+        #expect(model.outputShapes == [[200], [150], [100], [50], [26]])
+        #expect(model.parameterCount == 208_626)
+        #expect(model.source.format == .hdf5)
+        let archive = try KerasModelReader.read(Fixtures.path("models/seed_k3.keras"))
+        #expect(archive.source.format == .kerasArchive)
+        #expect(archive.source.kerasMajorVersion == 3)
+    }
+
+    @Test func hardSigmoidFollowsTheSavingKerasVersion() throws {
+        let keras2 = try KerasModelReader.read(Fixtures.path("models/activations_tf2.h5"))
+        let keras3 = try KerasModelReader.read(Fixtures.path("models/activations_k3.keras"))
+        #expect(keras2.layers.contains { $0.activation == .hardSigmoid(.keras2) })
+        #expect(keras3.layers.contains { $0.activation == .hardSigmoid(.keras3) })
+    }
+
+    /// Each malformed file gets a `FileError` naming it, whose problem says what is wrong.
+    @Test(arguments: [
+        ("bad/weights_only_tf2.h5", "weights-only"),
+        ("bad/weights_only_k3.weights.h5", "weights-only"),
+        ("bad/shape_mismatch.h5", "weight 'kernel' has shape (784, 200) in the file, but the config implies (784, 199)"),
+        ("bad/lambda_tf2.h5", "Lambda layers hold Python code"),
+        ("bad/lstm_k3.keras", "layer 'lstm' (LSTM): unsupported layer class; supported: Dense"),
+        ("letters/letters_sample.csv", "neither an HDF5 file"),
+        ("does/not/exist.h5", "no such file"),
+    ])
+    func refusesBadFiles(file: String, problem: String) throws {
+        let path = Fixtures.path(file)
+        let error = #expect(throws: FileError.self) { try KerasModelReader.read(path) }
+        #expect(error?.path == path)
+        #expect(error?.problem.contains(problem) == true, "\(error?.problem ?? "no error")")
+    }
+
+    @Test(arguments: ["models/seed_tf2.h5", "models/seed_k3.keras"])
+    func refusesTruncatedFiles(file: String) throws {
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path(file)))
+        let path = try Fixtures.temporaryFolder() + "/truncated-" + URL(fileURLWithPath: file).lastPathComponent
+        for length in [bytes.count / 2, bytes.count - 100, 2000] {
+            try bytes.prefix(length).write(to: URL(fileURLWithPath: path))
+            let error = #expect(throws: FileError.self) { try KerasModelReader.read(path) }
+            #expect(error?.path == path)
+        }
+    }
+
+    @Test func snakeCasesClassNamesAsKerasDoes() throws {
+        // The keys Keras 3 itself wrote into activations_k3.keras's weights file.
+        #expect(snakeCase("PReLU") == "p_re_lu")
+        #expect(snakeCase("SpatialDropout1D") == "spatial_dropout1d")
+        #expect(snakeCase("LeakyReLU") == "leaky_re_lu")
+        #expect(snakeCase("GaussianDropout") == "gaussian_dropout")
+        #expect(snakeCase("Conv2DTranspose") == "conv2d_transpose")
+    }
+}

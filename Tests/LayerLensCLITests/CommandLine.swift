@@ -1,0 +1,36 @@
+import Foundation
+import TestSupport
+
+/// What one run of the `layerlens` executable did.
+struct CommandResult {
+    let status: Int32
+    let stdout: String
+    let stderr: String
+}
+
+/// Runs the built `layerlens` binary with `arguments`.
+func layerlens(_ arguments: [String]) throws -> CommandResult {
+    let process = Process()
+    process.executableURL = try executableURL()
+    process.arguments = arguments
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let stdout = out.fileHandleForReading.readDataToEndOfFile()
+    let stderr = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return CommandResult(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                         stderr: String(decoding: stderr, as: UTF8.self))
+}
+
+/// The `layerlens` binary SwiftPM built beside the test bundle.
+private func executableURL() throws -> URL {
+    var folder = Bundle.main.bundleURL
+    for _ in 0..<3 {
+        let candidate = folder.appendingPathComponent("layerlens")
+        if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+        folder = folder.deletingLastPathComponent()
+    }
+    throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "layerlens next to \(Bundle.main.bundleURL.path)"])
+}

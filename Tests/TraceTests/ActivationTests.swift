@@ -1,0 +1,47 @@
+import Foundation
+import LayerLens
+@testable import KerasFormat
+@testable import Trace
+import Testing
+import TestSupport
+
+/// Each built-in activation against Keras's own output on the same values
+/// (`goldens/activation_functions.npz`, 2,008 values from −10 to 10).
+@Suite struct ActivationTests {
+    static let goldens = try! NumPyFile.readArchive(Fixtures.path("goldens/activation_functions.npz"))
+
+    static var cases: [String] {
+        goldens.keys.filter { $0 != "x" && !$0.hasSuffix("_approximate") }.sorted()
+    }
+
+    @Test(arguments: cases)
+    func matchesKeras(key: String) throws {
+        let parts = key.split(separator: "/")
+        let major = parts[0] == "keras2" ? 2 : 3
+        let activation = try #require(ActivationDecoder.activation(named: String(parts[1]), kerasMajorVersion: major))
+        let x = try #require(Self.goldens["x"]).tensor
+        let keras = try #require(Self.goldens[key]).tensor
+        let ours = apply(activation, to: x)
+        #expect(parityViolation(ours, keras, label: key) == nil, "\(parityViolation(ours, keras, label: key) ?? "")")
+    }
+
+    @Test(arguments: ["keras2/gelu_approximate", "keras3/gelu_approximate"])
+    func geluTanhApproximationMatchesKeras(key: String) throws {
+        let x = try #require(Self.goldens["x"]).tensor
+        let keras = try #require(Self.goldens[key]).tensor
+        #expect(parityViolation(apply(.gelu(approximate: true), to: x), keras, label: key) == nil)
+    }
+
+    @Test func blasDenseEqualsTheNaiveReference() {
+        var generator = SystemRandomNumberGenerator()
+        let rows = 37, inputUnits = 129, units = 65
+        let input = (0..<(rows * inputUnits)).map { _ in Float.random(in: -3...3, using: &generator) }
+        let kernel = (0..<(inputUnits * units)).map { _ in Float.random(in: -1...1, using: &generator) }
+        let bias = (0..<units).map { _ in Float.random(in: -1...1, using: &generator) }
+        for withBias in [true, false] {
+            let fast = denseForward(input: input, rows: rows, kernel: kernel, inputUnits: inputUnits, units: units, bias: withBias ? bias : nil)
+            let naive = denseForwardReference(input: input, rows: rows, kernel: kernel, inputUnits: inputUnits, units: units, bias: withBias ? bias : nil)
+            #expect(parityViolation(Tensor(shape: [rows, units], scalars: fast), Tensor(shape: [rows, units], scalars: naive), label: "dense") == nil)
+        }
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import LayerLens
+import Testing
+import TestSupport
+
+/// Every layer of every fixture model equals what Keras computed, within
+/// `1e-4 + 1e-5 · max|Keras layer|` element by element.
+@Suite struct ParityTests {
+    @Test(arguments: KerasModelNames.all)
+    func everyLayerMatchesKeras(name: String) throws {
+        let entry = try #require(try Fixtures.manifest().models[name])
+        let goldens = try NumPyFile.readArchive(Fixtures.path(entry.golden))
+        let model = try loadModel(at: Fixtures.path(entry.model))
+        let input = try #require(goldens["input"]).tensor
+        let trace = try Tracer.trace(model, input: input)
+        #expect(trace.layers.count == entry.layers.count)
+        for (layer, expected) in zip(trace.layers, entry.layers) {
+            let keras = try #require(goldens[expected.key]).tensor
+            let violation = parityViolation(layer.output, keras, label: "\(name) layer \(layer.index) \(layer.name)")
+            #expect(violation == nil, "\(violation ?? "")")
+        }
+    }
+
+    /// A batch large enough to be split across the cores gives Keras's numbers too.
+    @Test func parallelBatchesMatchKeras() throws {
+        let entry = try #require(try Fixtures.manifest().models["seed_tf2"])
+        let goldens = try NumPyFile.readArchive(Fixtures.path(entry.golden))
+        let model = try loadModel(at: Fixtures.path(entry.model))
+        let input = try #require(goldens["input"]).tensor
+        let repeats = 9  // 16 × 9 = 144 rows, over the parallel threshold
+        let batch = Tensor.concatenatingBatches(Array(repeating: input, count: repeats))
+        let trace = try Tracer.trace(model, input: batch)
+        for (layer, expected) in zip(trace.layers, entry.layers) {
+            let keras = try #require(goldens[expected.key]).tensor
+            let tiled = Tensor.concatenatingBatches(Array(repeating: keras, count: repeats))
+            #expect(parityViolation(layer.output, tiled, label: "batched \(layer.name)") == nil)
+        }
+    }
+
+    @Test func refusesAnInputOfTheWrongShape() throws {
+        let model = try loadModel(at: Fixtures.path("models/seed_tf2.h5"))
+        #expect(throws: TraceError.self) { try Tracer.trace(model, input: Tensor(shape: [1, 783])) }
+    }
+}
+
+enum KerasModelNames {
+    static let all = ["seed_tf2", "seed_k3", "seed_k3_h5", "activations_tf2", "activations_k3",
+                      "activations_k3_h5", "seed_tf2_split_attributes"]
+}
