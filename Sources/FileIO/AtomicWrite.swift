@@ -37,11 +37,10 @@ public func writeFilesAtomically(_ files: [(name: String, data: Data)], into fol
         }
         try manager.createDirectory(at: target, withIntermediateDirectories: true)
         for file in files {
-            let destination = target.appendingPathComponent(file.name)
-            if manager.fileExists(atPath: destination.path) {
-                _ = try manager.replaceItemAt(destination, withItemAt: staging.appendingPathComponent(file.name))
-            } else {
-                try manager.moveItem(at: staging.appendingPathComponent(file.name), to: destination)
+            // rename(2) replaces an existing file of the same name atomically.
+            let source = staging.appendingPathComponent(file.name).path
+            if rename(source, target.appendingPathComponent(file.name).path) != 0 {
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSUnderlyingErrorKey: NSError(domain: NSPOSIXErrorDomain, code: Int(errno))])
             }
         }
     } catch {

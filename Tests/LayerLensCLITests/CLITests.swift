@@ -50,6 +50,17 @@ import TestSupport
         #expect(try NumPyFile.read(folder + "/input.npy").floats == goldens["input"]?.tensor.batch(0..<1).scalars)
     }
 
+    @Test func replacesAnEarlierDump() throws {
+        let folder = try Fixtures.temporaryFolder() + "/dump"
+        let model = Fixtures.path("models/seed_tf2.h5")
+        #expect(try layerlens(["trace", model, Fixtures.path("letters/letter_A.npy"), "--dump", folder]).status == 0)
+        let first = try Data(contentsOf: URL(fileURLWithPath: folder + "/0_dense.npy"))
+        #expect(try layerlens(["trace", model, Fixtures.path("letters/letter_A_28x28.npy"), "--dump", folder]).status == 0)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: folder + "/0_dense.npy")) == first)
+        let parent = URL(fileURLWithPath: folder).deletingLastPathComponent().path
+        #expect(try FileManager.default.contentsOfDirectory(atPath: parent) == ["dump"])  // no staging folder left
+    }
+
     @Test func flattensA28x28InputWithANotice() throws {
         let folder = try Fixtures.temporaryFolder() + "/dump"
         let result = try layerlens(["trace", Fixtures.path("models/seed_k3.h5"), Fixtures.path("letters/letter_A_28x28.npy"), "--dump", folder])
