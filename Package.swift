@@ -31,10 +31,12 @@ let package = Package(
         .target(name: "NumPyFormat", dependencies: ["ModelGraph", "FileIO"]),
         // Keras .h5 and .keras files into a ModelGraph.
         .target(name: "KerasFormat", dependencies: ["HDF5", "ModelGraph", "FileIO"]),
+        // Images in (PNG, JPEG) and the explicit preprocessing pipeline.
+        .target(name: "InputPipeline", dependencies: ["FileIO", "ModelGraph", "CPNG", "CTurboJPEG"]),
         // Kernels and the tracer that records every layer's output.
         .target(name: "Trace", dependencies: ["ModelGraph", "COpenBLAS"]),
         // The public API: load a model, trace an input, dump the result.
-        .target(name: "LayerLens", dependencies: ["FileIO", "ModelGraph", "KerasFormat", "NumPyFormat", "Trace"]),
+        .target(name: "LayerLens", dependencies: ["FileIO", "ModelGraph", "KerasFormat", "NumPyFormat", "InputPipeline", "Trace"]),
         // The `layerlens` command: a thin skin over the library.
         .executableTarget(name: "LayerLensCLI", dependencies: [
             "LayerLens", .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -48,6 +50,7 @@ let package = Package(
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "TestSupport"]),
         .testTarget(name: "NumPyFormatTests", dependencies: ["NumPyFormat", "TestSupport"]),
         .testTarget(name: "KerasFormatTests", dependencies: ["KerasFormat", "TestSupport"]),
+        .testTarget(name: "InputPipelineTests", dependencies: ["InputPipeline", "TestSupport"]),
         .testTarget(name: "TraceTests", dependencies: ["LayerLens", "TestSupport"]),
         .testTarget(name: "SystemLibrariesTests", dependencies: ["CCairo", "CPNG", "CTurboJPEG", "COpenBLAS"]),
         .testTarget(name: "LayerLensCLITests", dependencies: ["LayerLens", "LayerLensCLI", "TestSupport"]),

@@ -34,6 +34,7 @@ MODELS = os.path.join(ROOT, "models")
 GOLDENS = os.path.join(ROOT, "goldens")
 NPY = os.path.join(ROOT, "npy")
 BAD = os.path.join(ROOT, "bad")
+IMAGES = os.path.join(ROOT, "images")
 
 SEED = 20261127
 ALPHABET = [chr(ord("A") + i) for i in range(26)]
@@ -424,8 +425,131 @@ def split_attribute_copy(seed_tf2_path):
     return path
 
 
+# ---------------------------------------------------------------------------
+# User-style images and goldens of each preprocessing step (OpenCV, TensorFlow)
+# ---------------------------------------------------------------------------
+
+def paper(height, width, rng, low=200, high=245):
+    """Light paper, unevenly lit (a diagonal gradient and a soft shadow), with grain."""
+    ys, xs = np.mgrid[0:height, 0:width].astype(np.float64)
+    light = low + (high - low) * (0.55 * xs / width + 0.45 * (1 - ys / height))
+    light -= 25 * np.exp(-(((xs - 0.8 * width) / (0.3 * width)) ** 2 + ((ys - 0.85 * height) / (0.3 * height)) ** 2))
+    return np.clip(light + rng.normal(0, 4, light.shape), 0, 255)
+
+
+def photo_of_letter(letter, rng, height=675, width=637):
+    """A phone-photo-like RGB image: a dark, sharp-edged pen letter on paper."""
+    base = paper(height, width, rng)
+    ink = Image.new("L", (width, height), 0)
+    font = ImageFont.truetype(FONTS[0], 640)
+    ImageDraw.Draw(ink).text((width / 2, height / 2), letter, fill=255, font=font, anchor="mm", stroke_width=14, stroke_fill=255)
+    mask = np.asarray(ink, np.float64) / 255
+    gray = base * (1 - mask) + 35 * mask
+    tint = np.stack([gray * 1.0, gray * 0.97, gray * 0.90], axis=-1)
+    return Image.fromarray(np.clip(tint, 0, 255).round().astype(np.uint8), "RGB")
+
+
+def brush_drawing(letter_strokes, size=280):
+    """A soft-brush drawing: dark round strokes with blurred edges on white."""
+    canvas = Image.new("L", (size, size), 255)
+    draw = ImageDraw.Draw(canvas)
+    for stroke in letter_strokes:
+        draw.line([(x * size, y * size) for x, y in stroke], fill=0, width=size // 12, joint="curve")
+    return canvas.filter(ImageFilter.GaussianBlur(size / 60))
+
+
+def flower(size=300):
+    ys, xs = np.mgrid[0:size, 0:size].astype(np.float64) - size / 2
+    r, t = np.hypot(xs, ys) / (size / 2), np.arctan2(ys, xs)
+    petals = (r < 0.55 + 0.35 * np.cos(6 * t)).astype(np.float64)
+    centre = (r < 0.18).astype(np.float64)
+    rgb = np.stack([60 + 195 * petals * (1 - centre) + 200 * centre,
+                    140 - 60 * petals + 120 * centre,
+                    60 + 120 * petals * (1 - centre)], axis=-1)
+    return Image.fromarray(np.clip(rgb, 0, 255).astype(np.uint8), "RGB")
+
+
+def images(rng):
+    os.makedirs(IMAGES, exist_ok=True)
+    photo_of_letter("X", rng).save(os.path.join(IMAGES, "photo_x.jpg"), quality=90)
+    # Stored rotated a quarter turn counter-clockwise, with EXIF orientation 6
+    # ("rotate 90° clockwise to display"), as phones do.
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    photo_of_letter("P", rng).rotate(90, expand=True).save(os.path.join(IMAGES, "photo_p_exif.jpg"), quality=90, exif=exif)
+    photo_of_letter("P", rng).save(os.path.join(IMAGES, "photo_p_progressive.jpg"), quality=85, progressive=True)
+    photo_of_letter("L", rng).convert("L").save(os.path.join(IMAGES, "photo_l_gray.jpg"), quality=92)
+    photo_of_letter("X", rng).convert("CMYK").save(os.path.join(IMAGES, "cmyk.jpg"), quality=90)
+    x_strokes = [[(0.2, 0.15), (0.8, 0.85)], [(0.8, 0.15), (0.2, 0.85)]]
+    p_strokes = [[(0.32, 0.88), (0.32, 0.12)], [(0.32, 0.12), (0.55, 0.12), (0.68, 0.2), (0.7, 0.32), (0.62, 0.44), (0.32, 0.47)]]
+    brush_drawing(x_strokes).save(os.path.join(IMAGES, "drawing_x.png"))
+    drawing = np.asarray(brush_drawing(p_strokes), np.uint8)
+    rgba = np.zeros(drawing.shape + (4,), np.uint8)
+    rgba[..., :3] = 30
+    rgba[..., 3] = 255 - drawing  # ink opaque, paper transparent
+    Image.fromarray(rgba, "RGBA").save(os.path.join(IMAGES, "drawing_p_rgba.png"))
+    gray16 = (np.asarray(brush_drawing(x_strokes), np.uint16) * 257)
+    Image.fromarray(gray16).save(os.path.join(IMAGES, "drawing_x_gray16.png"))
+    brush_drawing(p_strokes).convert("P", palette=Image.ADAPTIVE, colors=16).save(os.path.join(IMAGES, "drawing_p_palette.png"))
+    scribble = Image.new("L", (240, 240), 255)
+    points = [(120 + 90 * np.sin(t * 1.7), 120 + 90 * np.cos(t * 1.1)) for t in np.linspace(0, 9, 60)]
+    ImageDraw.Draw(scribble).line(points, fill=10, width=9, joint="curve")
+    scribble.save(os.path.join(IMAGES, "scribble.png"))
+    flower().save(os.path.join(IMAGES, "flower.jpg"), quality=90)
+
+
+def pipeline_goldens():
+    """What OpenCV and TensorFlow make of each image at each pipeline step, on
+    float32 data: decoding (colour images as RGB, alpha composited over white),
+    greyscale, the resizes (bilinear and area from OpenCV, bilinear and nearest
+    from TensorFlow), and a Gaussian blur."""
+    import cv2
+    out = {}
+    for name in sorted(os.listdir(IMAGES)):
+        if name == "cmyk.jpg":
+            continue
+        path = os.path.join(IMAGES, name)
+        raw = cv2.imread(path, cv2.IMREAD_UNCHANGED | cv2.IMREAD_ANYDEPTH)
+        if name.endswith(".jpg"):
+            raw = cv2.imread(path, cv2.IMREAD_COLOR if raw.ndim == 3 else cv2.IMREAD_GRAYSCALE)
+            unrotated = cv2.imread(path, (cv2.IMREAD_COLOR if raw.ndim == 3 else cv2.IMREAD_GRAYSCALE) | cv2.IMREAD_IGNORE_ORIENTATION)
+        raw = raw.astype(np.float32) / (257.0 if raw.dtype == np.uint16 else 1.0)
+        if raw.ndim == 3 and raw.shape[2] == 4:
+            alpha = raw[..., 3:] / 255.0
+            raw = raw[..., :3] * alpha + 255.0 * (1 - alpha)
+        if raw.ndim == 3:
+            raw = cv2.cvtColor(raw, cv2.COLOR_BGR2RGB)
+        key = name.rsplit(".", 1)[0]
+        out[f"{key}/decoded"] = raw
+        if name.endswith(".jpg") and raw.ndim == 3:
+            out[f"{key}/decoded_no_exif"] = cv2.cvtColor(unrotated.astype(np.float32), cv2.COLOR_BGR2RGB)
+        gray = cv2.cvtColor(raw, cv2.COLOR_RGB2GRAY) if raw.ndim == 3 else raw
+        out[f"{key}/gray"] = gray
+        if raw.ndim == 3:
+            out[f"{key}/gray_tf"] = np.asarray(tf.image.rgb_to_grayscale(raw))[..., 0]
+        out[f"{key}/bilinear_28"] = cv2.resize(gray, (28, 28), interpolation=cv2.INTER_LINEAR)
+        out[f"{key}/bilinear_28_tf"] = np.asarray(tf.image.resize(gray[..., None], [28, 28], method="bilinear", antialias=False))[..., 0]
+        out[f"{key}/bilinear_40x52"] = cv2.resize(gray, (40, 52), interpolation=cv2.INTER_LINEAR)
+        out[f"{key}/area_28"] = cv2.resize(gray, (28, 28), interpolation=cv2.INTER_AREA)
+        out[f"{key}/area_40x52"] = cv2.resize(gray, (40, 52), interpolation=cv2.INTER_AREA)
+        out[f"{key}/nearest_28"] = np.asarray(tf.image.resize(gray[..., None], [28, 28], method="nearest"))[..., 0]
+        small = cv2.resize(gray, (28, 28), interpolation=cv2.INTER_AREA)
+        out[f"{key}/area_28_upscaled_100x90"] = cv2.resize(small, (100, 90), interpolation=cv2.INTER_AREA)
+        out[f"{key}/bilinear_28_upscaled_100x90"] = cv2.resize(small, (100, 90), interpolation=cv2.INTER_LINEAR)
+        out[f"{key}/blur_1.5"] = cv2.GaussianBlur(gray, (0, 0), 1.5)
+    np.savez_compressed(os.path.join(GOLDENS, "pipeline.npz"), **{k: v.astype(np.float32) for k, v in out.items()})
+
+
+def colormap_goldens():
+    """matplotlib's colormaps sampled at 1,000 points of 0..1 (RGBA in 0..1)."""
+    import matplotlib
+    x = np.linspace(0, 1, 1000)
+    np.savez(os.path.join(GOLDENS, "colormaps.npz"), x=x,
+             viridis=matplotlib.colormaps["viridis"](x), RdBu_r=matplotlib.colormaps["RdBu_r"](x))
+
+
 def main():
-    for folder in (LETTERS, MODELS, GOLDENS, NPY, BAD):
+    for folder in (LETTERS, MODELS, GOLDENS, NPY, BAD, IMAGES):
         os.makedirs(folder, exist_ok=True)
     rng = np.random.default_rng(SEED)
     tf.random.set_seed(SEED)
@@ -490,6 +614,11 @@ def main():
     bad_files(seed2_path, xf_train, y_train)
     np.save(os.path.join(LETTERS, "letter_A.npy"), inputs[:1])
     np.save(os.path.join(LETTERS, "letter_A_28x28.npy"), inputs[0].reshape(28, 28))
+
+    print("images and pipeline goldens ...", flush=True)
+    images(np.random.default_rng(SEED + 1))
+    pipeline_goldens()
+    colormap_goldens()
 
     with open(os.path.join(GOLDENS, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=2)

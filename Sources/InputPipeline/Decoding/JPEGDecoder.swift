@@ -1,0 +1,43 @@
+import CTurboJPEG
+
+/// JPEG through TurboJPEG 2.1 (`tjDecompressHeader3`, `tjDecompress2`): baseline,
+/// progressive and greyscale, with the accurate DCT and fancy upsampling that
+/// OpenCV's `imread` also uses. CMYK/YCCK files are refused.
+enum JPEGDecoder {
+    static func decode(_ bytes: [UInt8], applyExif: Bool, pixelLimit: Int) throws -> DecodedImage {
+        guard let handle = tjInitDecompress() else { throw ImageDecodingError("cannot start the JPEG decoder") }
+        defer { tjDestroy(handle) }
+        var width: Int32 = 0, height: Int32 = 0, subsampling: Int32 = 0, colorspace: Int32 = 0
+        guard tjDecompressHeader3(handle, bytes, UInt(bytes.count), &width, &height, &subsampling, &colorspace) == 0 else {
+            throw ImageDecodingError("is not a readable JPEG (\(errorText(handle)))")
+        }
+        try ImageDecoder.checkSize(width: Int(width), height: Int(height), limit: pixelLimit)
+        if colorspace == Int32(TJCS_CMYK.rawValue) || colorspace == Int32(TJCS_YCCK.rawValue) {
+            throw ImageDecodingError("is a CMYK JPEG, which LayerLens does not convert; save it as RGB first")
+        }
+        let grey = colorspace == Int32(TJCS_GRAY.rawValue)
+        let channels = grey ? 1 : 3
+        var buffer = [UInt8](repeating: 0, count: Int(width) * Int(height) * channels)
+        let status = tjDecompress2(handle, bytes, UInt(bytes.count), &buffer, width, 0, height,
+                                   grey ? Int32(TJPF_GRAY.rawValue) : Int32(TJPF_RGB.rawValue), TJFLAG_STOPONWARNING)
+        guard status == 0 else {
+            throw ImageDecodingError("is a corrupt or truncated JPEG (\(errorText(handle)))")
+        }
+        var raster = Raster(height: Int(height), width: Int(width), channels: channels, values: buffer.map(Float.init))
+        var notes: [String] = []
+        let orientation = ExifOrientation.read(from: bytes)
+        if orientation != .up {
+            if applyExif {
+                raster = orientation.apply(to: raster)
+                notes.append("EXIF orientation \(orientation.rawValue) applied (\(orientation.summary))")
+            } else {
+                notes.append("EXIF orientation \(orientation.rawValue) ignored (--no-exif)")
+            }
+        }
+        return DecodedImage(raster: raster, format: "jpeg", notes: notes)
+    }
+
+    private static func errorText(_ handle: tjhandle) -> String {
+        String(cString: tjGetErrorStr2(handle))
+    }
+}

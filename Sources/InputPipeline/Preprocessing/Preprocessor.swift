@@ -1,0 +1,133 @@
+import Foundation
+import ModelGraph
+
+/// One step as it ran: what it was and what came out.
+public struct StepRecord: Sendable {
+    /// The step as written (`resize=28x28:area`).
+    public let text: String
+    /// Whether LayerLens added it (the model's input shape forced it) rather than the user.
+    public let implicit: Bool
+    /// The shape after the step: `(H, W)` or `(H, W, C)`, or `(N,)` after flatten.
+    public let shape: [Int]
+    /// The nominal value range after the step.
+    public let range: ClosedRange<Float>
+    /// The actual min, max and mean after the step.
+    public let statistics: ValueStatistics
+}
+
+/// An image made ready for a model, with everything that was done to it.
+public struct PreprocessedInput: Sendable {
+    /// The decoded image, before any step.
+    public let raw: Raster
+    /// The image after the last step that kept it an image (before flatten).
+    public let processed: Raster
+    /// Every step in order, implicit ones included.
+    public let steps: [StepRecord]
+    /// The model's input, `[1] + model input shape`.
+    public let tensor: Tensor
+    /// Whether no `--preprocess` was given and only what the model's input shape forces was done.
+    public let isDefaultPipeline: Bool
+}
+
+/// Runs the preprocessing pipeline on a decoded image, tracking the nominal value
+/// range through every step and fitting the result to the model's input shape.
+public enum Preprocessor {
+    /// The image size and channel count a model input shape implies: `(28, 28, 1)`
+    /// for a 784-vector, `(H, W, C)` for an image input.
+    public static func imageShape(for inputShape: [Int]) throws -> (height: Int, width: Int, channels: Int) {
+        switch inputShape.count {
+        case 1:
+            let n = inputShape[0]
+            for channels in [1, 3] where n % channels == 0 {
+                let side = Int(Double(n / channels).squareRoot().rounded())
+                if side * side * channels == n { return (side, side, channels) }
+            }
+            throw PipelineError("the model's input (\(n),) is not a square image of 1 or 3 channels, so an image cannot be fitted to it; pass an .npy input")
+        case 2: return (inputShape[0], inputShape[1], 1)
+        case 3 where [1, 3].contains(inputShape[2]): return (inputShape[0], inputShape[1], inputShape[2])
+        default:
+            throw PipelineError("the model's input \(shapeDescription(inputShape)) is not an image shape")
+        }
+    }
+
+    /// Runs `steps` (or, when nil, only what the model's input shape forces: gray
+    /// for one channel, resize to its size, flatten for a vector) on `raw`.
+    public static func run(_ steps: [PreprocessStep]?, on raw: Raster, modelInputShape: [Int]) throws -> PreprocessedInput {
+        let target = try imageShape(for: modelInputShape)
+        var current = raw
+        var records: [StepRecord] = []
+        var flattened = false
+        func record(_ step: PreprocessStep, implicit: Bool) {
+            let shape = flattened ? [current.values.count] : current.shape
+            records.append(StepRecord(text: step.text, implicit: implicit, shape: shape, range: current.range,
+                                      statistics: ValueStatistics(of: current.values)))
+        }
+        for step in steps ?? [] {
+            if step == .flatten { flattened = true } else {
+                guard !flattened else { throw PipelineError("preprocessing step '\(step.text)': comes after flatten, which must be last") }
+                current = try apply(step, to: current, target: target)
+            }
+            record(step, implicit: false)
+        }
+        // What the model's shape forces, where the user's steps did not do it.
+        if target.channels == 1, current.channels == 3 {
+            current = try apply(.gray, to: current, target: target)
+            record(.gray, implicit: true)
+        }
+        if current.height != target.height || current.width != target.width {
+            let resize = PreprocessStep.resize(width: target.width, height: target.height, method: .bilinear)
+            current = try apply(resize, to: current, target: target)
+            record(resize, implicit: true)
+        }
+        if modelInputShape.count == 1, !flattened {
+            flattened = true
+            record(.flatten, implicit: true)
+        }
+        guard current.channels == target.channels else {
+            throw PipelineError("the pipeline produces \(current.channels) channel(s); the model expects \(target.channels)")
+        }
+        return PreprocessedInput(raw: raw, processed: current, steps: records,
+                                 tensor: Tensor(shape: [1] + modelInputShape, scalars: current.values),
+                                 isDefaultPipeline: steps == nil)
+    }
+
+    static func apply(_ step: PreprocessStep, to raster: Raster, target: (height: Int, width: Int, channels: Int)) throws -> Raster {
+        var output = raster
+        let low = raster.range.lowerBound, high = raster.range.upperBound
+        switch step {
+        case .gray:
+            guard raster.channels == 3 else { return raster }
+            output = Raster(height: raster.height, width: raster.width, channels: 1,
+                            values: stride(from: 0, to: raster.values.count, by: 3).map { i in
+                                0.299 * raster.values[i] + 0.587 * raster.values[i + 1] + 0.114 * raster.values[i + 2]
+                            }, range: raster.range)
+        case let .resize(width, height, method):
+            output = Resampler.resize(raster, width: width, height: height, method: method)
+        case .invert:
+            output.values = raster.values.map { low + high - $0 }
+        case let .scale(factor):
+            output.values = raster.values.map { $0 * factor }
+            output.range = ordered(low * factor, high * factor)
+        case let .standardize(mean, std):
+            output.values = raster.values.map { ($0 - mean) / std }
+            output.range = ordered((low - mean) / std, (high - mean) / std)
+        case let .contrast(s, b):
+            let span = high - low
+            output.values = raster.values.map { x in
+                let t = span > 0 ? (x - low) / span : 0
+                return low + span / (1 + exp(-s * (t - s / b)))
+            }
+        case let .blur(sigma):
+            output = GaussianBlur.blur(raster, sigma: sigma)
+        case let .threshold(level):
+            output.values = raster.values.map { $0 > level ? high : low }
+        case let .fit(box):
+            output = try InkFit.fit(raster, box: min(box, max(target.width, target.height)), width: target.width, height: target.height)
+        case .flatten:
+            break
+        }
+        return output
+    }
+
+    private static func ordered(_ a: Float, _ b: Float) -> ClosedRange<Float> { min(a, b)...max(a, b) }
+}
