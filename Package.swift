@@ -35,8 +35,12 @@ let package = Package(
         .target(name: "InputPipeline", dependencies: ["FileIO", "ModelGraph", "CPNG", "CTurboJPEG"]),
         // Kernels and the tracer that records every layer's output.
         .target(name: "Trace", dependencies: ["ModelGraph", "COpenBLAS"]),
-        // The public API: load a model, trace an input, dump the result.
-        .target(name: "LayerLens", dependencies: ["FileIO", "ModelGraph", "KerasFormat", "NumPyFormat", "InputPipeline", "Trace"]),
+        // Cairo drawing: canvas, matplotlib colormaps, activation maps, charts.
+        .target(name: "Render", dependencies: ["CCairo"]),
+        // Reports: the trace report PNG.
+        .target(name: "Report", dependencies: ["ModelGraph", "InputPipeline", "Trace", "Render"]),
+        // The public API: load a model, trace an input, dump the result, draw the report.
+        .target(name: "LayerLens", dependencies: ["FileIO", "ModelGraph", "KerasFormat", "NumPyFormat", "InputPipeline", "Trace", "Render", "Report"]),
         // The `layerlens` command: a thin skin over the library.
         .executableTarget(name: "LayerLensCLI", dependencies: [
             "LayerLens", .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -52,6 +56,7 @@ let package = Package(
         .testTarget(name: "KerasFormatTests", dependencies: ["KerasFormat", "TestSupport"]),
         .testTarget(name: "InputPipelineTests", dependencies: ["InputPipeline", "TestSupport"]),
         .testTarget(name: "TraceTests", dependencies: ["LayerLens", "TestSupport"]),
+        .testTarget(name: "RenderTests", dependencies: ["Render", "TestSupport"]),
         .testTarget(name: "SystemLibrariesTests", dependencies: ["CCairo", "CPNG", "CTurboJPEG", "COpenBLAS"]),
         .testTarget(name: "LayerLensCLITests", dependencies: ["LayerLens", "LayerLensCLI", "TestSupport"]),
     ]

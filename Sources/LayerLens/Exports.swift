@@ -5,6 +5,8 @@
 @_exported import KerasFormat
 @_exported import ModelGraph
 @_exported import NumPyFormat
+@_exported import Render
+@_exported import Report
 @_exported import Trace
 
 /// Loads the Keras model at `path` (`.h5` or `.keras`, sniffed from its bytes).

@@ -2,63 +2,68 @@ import ArgumentParser
 import Foundation
 import LayerLens
 
-/// `layerlens trace MODEL INPUT.npy`: every layer's output for one input.
+/// `layerlens trace MODEL INPUT`: every layer's output for one input, as a PNG report.
 struct TraceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trace",
-        abstract: "Run a model on an input and show or dump every layer's output.",
-        discussion: "INPUT is an already-preprocessed .npy array: the model's input shape, with or without the batch axis."
+        abstract: "Run a model on one input and draw every layer's output into a PNG report.",
+        discussion: """
+        INPUT is a PNG or JPEG image (preprocessed by --preprocess), one row of a Kaggle-style CSV (--row), \
+        or an already-preprocessed .npy array (the model's input shape, with or without the batch axis).
+        """
     )
 
     @OptionGroup var modelArguments: ModelArguments
 
-    @Argument(help: "The input: a .npy array shaped like the model's input (a batch axis is optional).")
+    @Argument(help: "The input: a PNG or JPEG image, a CSV data set (with --row), or a .npy array.")
     var input: String
 
-    @Option(help: ArgumentHelp("Write input.npy, <k>_<layer>.npy for every layer and manifest.json into this folder.", valueName: "dir"))
+    @OptionGroup var inputArguments: InputArguments
+    @OptionGroup var reportArguments: ReportArguments
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Where to write the PNG report (default: Reports/<input name>.png).", valueName: "file"))
+    var output: String?
+
+    @Option(help: ArgumentHelp("Also write input.npy, raw.npy (the decoded image), <k>_<layer>.npy for every layer and manifest.json into this folder.", valueName: "dir"))
     var dump: String?
+
+    @Flag(help: "Print a JSON summary on stdout: model, input, preprocess, layers, prediction, top, report.")
+    var json = false
 
     func run() throws {
         let model = try stage { try loadModel(at: modelArguments.model) }
-        let modelInput = try stage { try ModelInput.load(npy: input, for: model) }
-        modelInput.notices.forEach { printError($0) }
-        let trace = try stage { try Tracer.trace(model, input: modelInput.tensor) }
+        let loaded = try stage { try loadInput(input, for: model, options: inputArguments.options()) }
+        loaded.notes.filter { $0.hasPrefix("warning") || $0.contains("reshaped") }.forEach { printError($0) }
+        let trace = try stage { try Tracer.trace(model, input: loaded.tensor) }
+        let width = model.outputShape.reduce(1, *)
+        let labels = try stage { try reportArguments.labels.map { try LabelParser.parse($0, count: width) } }
+        let prediction = Prediction(trace: trace, model: model, labels: labels)
+        let content = TraceReportContent(
+            modelPath: modelArguments.model, model: model, inputPath: input, raw: loaded.raw, processed: loaded.processed,
+            steps: loaded.steps, isDefaultPipeline: loaded.isDefaultPipeline, notes: loaded.notes.filter { !$0.hasPrefix("warning") },
+            groundTruth: loaded.groundTruth.map { $0 < prediction.labels.count ? prediction.labels[$0] : String($0) })
+        let reportPath = output ?? "Reports/\(URL(fileURLWithPath: input).deletingPathExtension().lastPathComponent).png"
+        let png = try stage { try TraceReport.render(content, trace: trace, prediction: prediction, options: reportArguments.reportOptions) }
         if let dump {
-            try stage { try TraceDump.write(trace, modelPath: modelArguments.model, inputPath: input, to: dump) }
-            print("wrote \(trace.layers.count + 2) files to \(dump)")
-        } else {
-            print(TraceTable(trace).text)
-        }
-    }
-}
-
-/// The per-layer table `trace` prints without `--dump`.
-struct TraceTable {
-    let trace: Trace
-
-    init(_ trace: Trace) { self.trace = trace }
-
-    var text: String {
-        let header = ["#", "Layer", "Class", "Activation", "Shape", "Min", "Max", "Mean"]
-        let rows = trace.layers.map { layer -> [String] in
-            let statistics = layer.output.statistics
-            return [String(layer.index), layer.name, layer.className, layer.activation ?? "",
-                    shapeDescription(layer.output.shape), number(statistics.min), number(statistics.max), number(statistics.mean)]
-        }
-        var lines = alignedTable(header: header, rows: rows, rightAligned: [0, 5, 6, 7])
-        if let last = trace.layers.last {
-            let width = last.output.sampleShape.reduce(1, *)
-            for sample in 0..<last.output.batchSize {
-                let values = last.output.scalars[(sample * width)..<((sample + 1) * width)]
-                if let best = values.indices.max(by: { values[$0] < values[$1] }) {
-                    lines.append("sample \(sample): largest output is unit \(best - sample * width) (\(number(values[best])))")
-                }
+            let raw = loaded.raw.map { [(name: "raw.npy", data: NumPyFile.encode(Tensor(shape: $0.shape, scalars: $0.values)))] } ?? []
+            try stage {
+                try writeFilesAtomically(TraceDump.files(of: trace, modelPath: modelArguments.model, inputPath: input, extra: raw), into: dump)
             }
         }
-        return lines.joined(separator: "\n")
-    }
-
-    private func number<Value: BinaryFloatingPoint & CVarArg>(_ value: Value) -> String {
-        String(format: "%.6g", Double(value))
+        try stage {
+            try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: reportPath).deletingLastPathComponent().path,
+                                                    withIntermediateDirectories: true)
+        }
+        try stage { try writeAtomically(png, to: reportPath) }
+        if json {
+            let summary = TraceSummary(modelPath: modelArguments.model, inputPath: input, input: loaded, trace: trace,
+                                       prediction: prediction, top: reportArguments.top, report: reportPath)
+            printData(try stage { try prettyJSON(summary) })
+        } else {
+            let best = prediction.best
+            print("\(best.label) \(String(format: "%.1f%%", Double(best.probability) * 100))  " +
+                  prediction.top(reportArguments.top).dropFirst().map { "\($0.label) \(String(format: "%.1f%%", Double($0.probability) * 100))" }.joined(separator: "  "))
+            print("wrote \(reportPath)" + (dump.map { " and \(trace.layers.count + 2 + (loaded.raw == nil ? 0 : 1)) files to \($0)" } ?? ""))
+        }
     }
 }

@@ -1,0 +1,68 @@
+import Foundation
+
+/// An input made ready for a model, with how it was made: the decoded image,
+/// the pipeline as run, decoding notes and, for a CSV row, the true label.
+public struct LoadedInput: Sendable {
+    /// The batch that enters the model, `[1] + model.inputShape` (or more rows for a batched `.npy`).
+    public let tensor: Tensor
+    /// The decoded image or CSV row before preprocessing; nil for `.npy`.
+    public let raw: Raster?
+    /// The image after the pipeline (before flatten); nil for `.npy`.
+    public let processed: Raster?
+    /// The pipeline as run; empty for `.npy`.
+    public let steps: [StepRecord]
+    public let isDefaultPipeline: Bool
+    /// What decoding and fitting did that the user should know.
+    public let notes: [String]
+    /// The CSV row's label column.
+    public let groundTruth: Int?
+}
+
+/// How to read an input.
+public struct InputOptions: Sendable {
+    /// `--preprocess` steps; nil means only what the model's input shape forces.
+    public var steps: [PreprocessStep]?
+    /// The CSV data row to read (0-based).
+    public var row: Int?
+    public var applyExif: Bool
+    public var pixelLimit: Int
+
+    public init(steps: [PreprocessStep]? = nil, row: Int? = nil, applyExif: Bool = true,
+                pixelLimit: Int = ImageDecoder.defaultPixelLimit) {
+        self.steps = steps
+        self.row = row
+        self.applyExif = applyExif
+        self.pixelLimit = pixelLimit
+    }
+}
+
+/// Reads an input of any kind LayerLens takes and fits it to `model`: a PNG or
+/// JPEG image and a Kaggle-style CSV row go through the preprocessing pipeline;
+/// an `.npy` array is taken as already preprocessed. Errors are `FileError`
+/// (the file) or `PipelineError` (the options).
+public func loadInput(_ path: String, for model: Model, options: InputOptions = InputOptions()) throws -> LoadedInput {
+    let kind = try FileKind.of(path)
+    if kind == .npy {
+        guard options.steps == nil else { throw PipelineError("\(path) is an .npy array, taken as already preprocessed; --preprocess does not apply to it") }
+        guard options.row == nil else { throw PipelineError("--row applies to CSV files, not to the .npy array \(path)") }
+        let input = try ModelInput.load(npy: path, for: model)
+        return LoadedInput(tensor: input.tensor, raw: nil, processed: nil, steps: [], isDefaultPipeline: false,
+                           notes: input.notices, groundTruth: nil)
+    }
+    let raw: Raster, notes: [String], truth: Int?
+    switch kind {
+    case .png, .jpeg:
+        guard options.row == nil else { throw PipelineError("--row applies to CSV files, not to the image \(path)") }
+        let decoded = try ImageDecoder.decode(path, applyExif: options.applyExif, pixelLimit: options.pixelLimit)
+        (raw, notes, truth) = (decoded.raster, decoded.notes, nil)
+    default:
+        guard path.lowercased().hasSuffix(".csv") || options.row != nil else {
+            throw FileError(path, "is not an image (PNG, JPEG), a NumPy .npy array or a CSV data set")
+        }
+        let sample = try CSVRowReader.read(path, row: options.row ?? 0)
+        (raw, notes, truth) = (sample.raster, ["CSV row \(options.row ?? 0): label \(sample.label), \(sample.raster.height)×\(sample.raster.width) pixels"], sample.label)
+    }
+    let result = try Preprocessor.run(options.steps, on: raw, modelInputShape: model.inputShape)
+    return LoadedInput(tensor: result.tensor, raw: raw, processed: result.processed, steps: result.steps,
+                       isDefaultPipeline: result.isDefaultPipeline, notes: notes, groundTruth: truth)
+}

@@ -1,0 +1,157 @@
+import CCairo
+import Foundation
+
+/// A Cairo image surface to draw a report on, written out as PNG.
+///
+/// Coordinates are pixels from the top-left corner. Text uses Cairo's toy font
+/// API with DejaVu Sans (Debian's `fonts-dejavu-core`), which is all a report needs.
+public final class Canvas {
+    let surface: OpaquePointer
+    let context: OpaquePointer
+    public let width: Int
+    public let height: Int
+
+    /// A white canvas of `width × height` pixels. Throws when Cairo cannot make one.
+    public init(width: Int, height: Int, background: RGB = .white) throws {
+        guard width > 0, height > 0, width <= 32767, height <= 32767 else {
+            throw RenderError("a \(width)×\(height) picture is too large to draw (at most 32767 pixels a side)")
+        }
+        surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(width), Int32(height))
+        guard cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS else {
+            cairo_surface_destroy(surface)
+            throw RenderError("Cairo cannot make a \(width)×\(height) image (out of memory?)")
+        }
+        context = cairo_create(surface)
+        self.width = width
+        self.height = height
+        fill(x: 0, y: 0, width: Double(width), height: Double(height), background)
+        cairo_select_font_face(context, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL)
+    }
+
+    deinit {
+        cairo_destroy(context)
+        cairo_surface_destroy(surface)
+    }
+
+    /// Fills a rectangle with `color` (`cairo_rectangle`, `cairo_fill`).
+    public func fill(x: Double, y: Double, width: Double, height: Double, _ color: RGB) {
+        setColor(color)
+        cairo_rectangle(context, x, y, width, height)
+        cairo_fill(context)
+    }
+
+    /// Outlines a rectangle with a line of `lineWidth` pixels.
+    public func stroke(x: Double, y: Double, width: Double, height: Double, _ color: RGB, lineWidth: Double = 1) {
+        setColor(color)
+        cairo_set_line_width(context, lineWidth)
+        cairo_rectangle(context, x, y, width, height)
+        cairo_stroke(context)
+    }
+
+    /// A straight line.
+    public func line(from start: (Double, Double), to end: (Double, Double), _ color: RGB, lineWidth: Double = 1) {
+        setColor(color)
+        cairo_set_line_width(context, lineWidth)
+        cairo_move_to(context, start.0, start.1)
+        cairo_line_to(context, end.0, end.1)
+        cairo_stroke(context)
+    }
+
+    /// Diagonal hatching inside a rectangle: how padding cells are drawn, so they
+    /// cannot be taken for units.
+    public func hatch(x: Double, y: Double, width: Double, height: Double, background: RGB, lines: RGB, spacing: Double = 4) {
+        fill(x: x, y: y, width: width, height: height, background)
+        cairo_save(context)
+        cairo_rectangle(context, x, y, width, height)
+        cairo_clip(context)
+        setColor(lines)
+        cairo_set_line_width(context, 1)
+        var offset = -height
+        while offset < width {
+            cairo_move_to(context, x + offset, y + height)
+            cairo_line_to(context, x + offset + height, y)
+            offset += spacing
+        }
+        cairo_stroke(context)
+        cairo_restore(context)
+    }
+
+    /// The text alignment relative to the x coordinate.
+    public enum Alignment { case left, center, right }
+
+    /// Draws `text` with its baseline at `y`; returns its width.
+    @discardableResult
+    public func text(_ text: String, x: Double, y: Double, size: Double, color: RGB = .black,
+                     bold: Bool = false, align: Alignment = .left) -> Double {
+        cairo_select_font_face(context, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL)
+        cairo_set_font_size(context, size)
+        let width = textWidth(text)
+        let start = switch align {
+        case .left: x
+        case .center: x - width / 2
+        case .right: x - width
+        }
+        setColor(color)
+        cairo_move_to(context, start, y)
+        cairo_show_text(context, text)
+        return width
+    }
+
+    /// The advance width of `text` at the current font and size (`cairo_text_extents`).
+    public func textWidth(_ text: String, size: Double? = nil, bold: Bool = false) -> Double {
+        if let size {
+            cairo_select_font_face(context, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL)
+            cairo_set_font_size(context, size)
+        }
+        var extents = cairo_text_extents_t()
+        cairo_text_extents(context, text, &extents)
+        return extents.x_advance
+    }
+
+    /// Draws a grid of colours, each cell `cell` pixels square, crisp (no smoothing).
+    public func pixels(x: Double, y: Double, rows: Int, columns: Int, cell: Double, color: (Int, Int) -> RGB) {
+        cairo_set_antialias(context, CAIRO_ANTIALIAS_NONE)
+        for row in 0..<rows {
+            for column in 0..<columns {
+                fill(x: x + Double(column) * cell, y: y + Double(row) * cell, width: cell, height: cell, color(row, column))
+            }
+        }
+        cairo_set_antialias(context, CAIRO_ANTIALIAS_DEFAULT)
+    }
+
+    /// The picture as PNG bytes (`cairo_surface_write_to_png_stream`).
+    public func pngData() throws -> Data {
+        cairo_surface_flush(surface)
+        var data = Data()
+        let status = withUnsafeMutablePointer(to: &data) { pointer in
+            cairo_surface_write_to_png_stream(surface, { closure, bytes, length in
+                guard let closure, let bytes else { return CAIRO_STATUS_WRITE_ERROR }
+                closure.assumingMemoryBound(to: Data.self).pointee.append(bytes, count: Int(length))
+                return CAIRO_STATUS_SUCCESS
+            }, pointer)
+        }
+        guard status == CAIRO_STATUS_SUCCESS else {
+            throw RenderError("Cairo could not encode the PNG: \(String(cString: cairo_status_to_string(status)))")
+        }
+        return data
+    }
+
+    /// The colour of the pixel at (x, y), for tests that read a picture back.
+    public func pixel(x: Int, y: Int) -> RGB {
+        cairo_surface_flush(surface)
+        let stride = Int(cairo_image_surface_get_stride(surface))
+        let base = cairo_image_surface_get_data(surface)!
+        let value = base.advanced(by: y * stride + x * 4).withMemoryRebound(to: UInt32.self, capacity: 1) { $0.pointee }
+        return RGB(Double((value >> 16) & 0xFF) / 255, Double((value >> 8) & 0xFF) / 255, Double(value & 0xFF) / 255)
+    }
+
+    private func setColor(_ color: RGB) {
+        cairo_set_source_rgb(context, color.red, color.green, color.blue)
+    }
+}
+
+/// A picture that cannot be drawn.
+public struct RenderError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,282 @@
+import Foundation
+import InputPipeline
+import ModelGraph
+import Render
+import Trace
+
+/// How activation maps are coloured.
+public enum ColorScaleMode: String, Sendable, CaseIterable {
+    /// Each layer over its own min...max (the seed case's choice).
+    case layer
+    /// Every layer over the min...max of all layers, so layers compare.
+    case global
+    /// Each layer over −max|v|...max|v|, so zero sits mid-scale.
+    case symmetric
+}
+
+/// Everything the trace report shows besides the trace itself.
+public struct TraceReportContent {
+    public var modelPath: String
+    public var model: Model
+    public var inputPath: String
+    /// The decoded image, when the input was an image or a CSV row.
+    public var raw: Raster?
+    /// The image as it entered the model (before flatten), when there was a pipeline.
+    public var processed: Raster?
+    /// The pipeline as run; empty for an `.npy` input.
+    public var steps: [StepRecord]
+    public var isDefaultPipeline: Bool
+    /// What decoding did (EXIF rotation, alpha over white).
+    public var notes: [String]
+    /// The true label, for a CSV row.
+    public var groundTruth: String?
+
+    public init(modelPath: String, model: Model, inputPath: String, raw: Raster?, processed: Raster?, steps: [StepRecord],
+                isDefaultPipeline: Bool, notes: [String], groundTruth: String?) {
+        self.modelPath = modelPath
+        self.model = model
+        self.inputPath = inputPath
+        self.raw = raw
+        self.processed = processed
+        self.steps = steps
+        self.isDefaultPipeline = isDefaultPipeline
+        self.notes = notes
+        self.groundTruth = groundTruth
+    }
+}
+
+/// Report settings from the command line.
+public struct TraceReportOptions: Sendable {
+    public var scale: ColorScaleMode
+    /// A fixed cell size for the maps; nil sizes each map to about 180 pixels.
+    public var cellPixels: Int?
+    /// How many classes the bar chart shows.
+    public var top: Int
+
+    public init(scale: ColorScaleMode = .layer, cellPixels: Int? = nil, top: Int = 5) {
+        self.scale = scale
+        self.cellPixels = cellPixels
+        self.top = top
+    }
+}
+
+/// The one-PNG trace report: a header with the pipeline and the prediction; the
+/// raw and the preprocessed input side by side with their value ranges and
+/// histograms; the top-k bar chart; every layer's activation map.
+public enum TraceReport {
+    static let margin = 24.0, imageBox = 224.0, histogramHeight = 46.0, blockGap = 30.0, mapTarget = 180.0
+
+    /// Draws the report for sample 0 of `trace` and returns its PNG bytes.
+    public static func render(_ content: TraceReportContent, trace: Trace, prediction: Prediction,
+                              options: TraceReportOptions) throws -> Data {
+        let measure = try Canvas(width: 1, height: 1)
+        let header = headerLines(content, prediction: prediction)
+        let maps = mapBlocks(trace: trace, prediction: prediction, options: options)
+        let mapWidths = maps.map { $0.width(on: measure) }
+        let inputPanelWidth = 2 * imageBox + 48
+        let chartWidth = 420.0
+        let contentWidth = max(inputPanelWidth + 40 + chartWidth, min(1500, mapWidths.reduce(0) { $0 + $1 + blockGap }),
+                               header.map { measure.textWidth($0.text, size: $0.size, bold: $0.bold) }.max() ?? 0)
+        // Lay the map blocks out in rows no wider than the content.
+        var rows: [[Int]] = [[]]
+        var rowWidth = 0.0
+        for (index, width) in mapWidths.enumerated() {
+            if rowWidth > 0, rowWidth + width > contentWidth { rows.append([]); rowWidth = 0 }
+            rows[rows.count - 1].append(index)
+            rowWidth += width + blockGap
+        }
+        let rowHeights = rows.map { row in row.map { maps[$0].height }.max() ?? 0 }
+        let headerHeight = header.reduce(0) { $0 + $1.size * 1.55 } + 10
+        let inputPanelHeight = 18 + imageBox + 62 + histogramHeight + 34
+        let chartHeight = 40 + Double(min(options.top, prediction.probabilities.count)) * BarChart.rowHeight + 40
+        let mapsTop = margin + headerHeight + max(inputPanelHeight, chartHeight) + 30
+        let height = mapsTop + 28 + rowHeights.reduce(0) { $0 + $1 + 26 } + 30
+        let canvas = try Canvas(width: Int(contentWidth + 2 * margin), height: Int(height))
+
+        var y = margin
+        for line in header {
+            y += line.size * 1.2
+            canvas.text(line.text, x: margin, y: y, size: line.size, color: line.color, bold: line.bold)
+            y += line.size * 0.35
+        }
+        y += 14
+        drawInputs(content, trace: trace, on: canvas, x: margin, y: y)
+        drawPrediction(prediction, top: options.top, on: canvas, x: margin + inputPanelWidth + 40, y: y, width: chartWidth)
+
+        y = mapsTop
+        canvas.text("Activations, layer by layer (colour scale: \(scaleDescription(options.scale)); hatched cells are padding, not units)",
+                    x: margin, y: y, size: 14, bold: true)
+        y += 26
+        for (row, indices) in rows.enumerated() {
+            var x = margin
+            for index in indices {
+                maps[index].draw(on: canvas, x: x, y: y)
+                x += mapWidths[index] + blockGap
+            }
+            y += rowHeights[row] + 26
+        }
+        return try canvas.pngData()
+    }
+
+    // MARK: - Header
+
+    struct Line {
+        let text: String
+        let size: Double
+        var bold = false
+        var color = RGB.gray(0.1)
+    }
+
+    static func headerLines(_ content: TraceReportContent, prediction: Prediction) -> [Line] {
+        let source = content.model.source
+        var lines = [
+            Line(text: "LayerLens trace: \(URL(fileURLWithPath: content.inputPath).lastPathComponent)", size: 20, bold: true),
+            Line(text: "Model \(content.modelPath)  (Keras \(source.kerasVersion), .\(source.format.rawValue), input \(kerasShapeDescription(content.model.inputShape)), \(content.model.parameterCount) parameters)", size: 13),
+            Line(text: "Input \(content.inputPath)", size: 13),
+        ]
+        if content.steps.isEmpty {
+            lines.append(Line(text: "Pipeline: none (an .npy array goes into the model as it is)", size: 13))
+        } else {
+            let steps = content.steps.map { $0.implicit ? $0.text + "*" : $0.text }.joined(separator: " → ")
+            let prefix = content.isDefaultPipeline ? "Pipeline (no --preprocess given; only what the input shape forces): " : "Pipeline: "
+            let footnote = content.steps.contains { $0.implicit } ? "   (* added: the model's input shape forces it)" : ""
+            lines.append(Line(text: prefix + steps + footnote, size: 13))
+        }
+        for note in content.notes { lines.append(Line(text: "Decoding: " + note, size: 13)) }
+        let best = prediction.best
+        let how = switch prediction.kind {
+        case .softmax: "softmax of the logits"
+        case .none: "the model's softmax output"
+        case .sigmoid: "sigmoid: independent per class"
+        }
+        var verdict = "Prediction: \(best.label)  \(percent(best.probability))  (\(how))"
+        if let truth = content.groundTruth { verdict += "   ·   true label: \(truth)" + (truth == best.label ? "  ✓" : "  ✗") }
+        lines.append(Line(text: verdict, size: 17, bold: true))
+        return lines
+    }
+
+    // MARK: - Inputs
+
+    static func drawInputs(_ content: TraceReportContent, trace: Trace, on canvas: Canvas, x: Double, y: Double) {
+        let modelInput = trace.input.batch(0..<1)
+        let processed = content.processed ?? imageOfModelInput(modelInput, shape: content.model.inputShape)
+        var panels: [(title: String, raster: Raster)] = []
+        if let raw = content.raw { panels.append(("Raw input (decoded)", raw)) }
+        if let processed { panels.append((content.raw == nil ? "Model input" : "Model input (after preprocessing)", processed)) }
+        for (index, panel) in panels.enumerated() {
+            drawImagePanel(panel.title, panel.raster, on: canvas, x: x + Double(index) * (imageBox + 48), y: y)
+        }
+        if let raw = content.raw, let processed = content.processed, raw.range != processed.range {
+            canvas.text("Value range changed: raw \(rangeText(raw.range)) → model input \(rangeText(processed.range)). Is that the range the model was trained on?",
+                        x: x, y: y + 18 + imageBox + 62 + histogramHeight + 30, size: 13, color: RGB(0.75, 0.1, 0.1), bold: true)
+        }
+    }
+
+    static func drawImagePanel(_ title: String, _ raster: Raster, on canvas: Canvas, x: Double, y: Double) {
+        canvas.text(title, x: x, y: y + 12, size: 13, bold: true)
+        let scale = imageBox / Double(max(raster.width, raster.height))
+        let top = y + 18
+        ImagePainter.draw(on: canvas, x: x, y: top, values: raster.values, height: raster.height, width: raster.width,
+                          channels: raster.channels, low: raster.range.lowerBound, high: raster.range.upperBound, scale: scale)
+        let statistics = ValueStatistics(of: raster.values)
+        let shape = raster.shape.map(String.init).joined(separator: "×")
+        canvas.text("\(shape) · nominal range \(rangeText(raster.range))", x: x, y: top + imageBox + 18, size: 12)
+        canvas.text("min \(formatNumber(statistics.min)) · max \(formatNumber(statistics.max)) · mean \(formatNumber(Float(statistics.mean)))",
+                    x: x, y: top + imageBox + 34, size: 12, color: .gray(0.35))
+        let low = min(raster.range.lowerBound, statistics.min), high = max(raster.range.upperBound, statistics.max)
+        Histogram(raster.values, bins: 64, low: low, high: high)
+            .draw(on: canvas, x: x, y: top + imageBox + 44, width: imageBox, height: histogramHeight, color: Colormap.viridis.color(0.3))
+    }
+
+    /// An `.npy` input shown as an image when the model's input shape is one.
+    static func imageOfModelInput(_ input: Tensor, shape: [Int]) -> Raster? {
+        guard let image = try? Preprocessor.imageShape(for: shape) else { return nil }
+        let statistics = input.statistics
+        let range: ClosedRange<Float> = statistics.min >= 0 && statistics.max <= 1 ? 0...1 : min(0, statistics.min)...max(255, statistics.max)
+        return Raster(height: image.height, width: image.width, channels: image.channels, values: input.scalars, range: range)
+    }
+
+    // MARK: - Prediction
+
+    static func drawPrediction(_ prediction: Prediction, top: Int, on canvas: Canvas, x: Double, y: Double, width: Double) {
+        let title = switch prediction.kind {
+        case .softmax: "Top \(min(top, prediction.probabilities.count)): softmax of the logits"
+        case .none: "Top \(min(top, prediction.probabilities.count)): the model's softmax output"
+        case .sigmoid: "Top \(min(top, prediction.probabilities.count)): sigmoid outputs (independent, need not sum to 1)"
+        }
+        canvas.text(title, x: x, y: y + 12, size: 13, bold: true)
+        let rows = prediction.top(top).map { score in
+            BarChart.Row(label: score.label, fraction: Double(score.probability),
+                         caption: percent(score.probability) + (score.logit.map { "  (logit \(formatNumber($0)))" } ?? ""))
+        }
+        BarChart(rows: rows).draw(on: canvas, x: x, y: y + 24, labelWidth: 60, barWidth: width - 220, highlightFirst: true)
+    }
+
+    // MARK: - Maps
+
+    /// A layer's map with its three title lines.
+    struct MapBlock {
+        let titles: [String]
+        let map: ActivationMap
+
+        var height: Double { 3 * 15 + 6 + map.gridHeight }
+
+        func width(on canvas: Canvas) -> Double {
+            max(map.width(on: canvas), titles.enumerated().map { canvas.textWidth($1, size: $0 == 0 ? 12 : 11, bold: $0 == 0) }.max() ?? 0)
+        }
+
+        func draw(on canvas: Canvas, x: Double, y: Double) {
+            for (index, title) in titles.enumerated() {
+                canvas.text(title, x: x, y: y + 12 + Double(index) * 15, size: index == 0 ? 12 : 11,
+                            color: index == 0 ? .gray(0.1) : .gray(0.35), bold: index == 0)
+            }
+            map.draw(on: canvas, x: x, y: y + 3 * 15 + 6)
+        }
+    }
+
+    static func mapBlocks(trace: Trace, prediction: Prediction, options: TraceReportOptions) -> [MapBlock] {
+        let samples = trace.layers.map { layer -> [Float] in
+            let width = layer.output.sampleShape.reduce(1, *)
+            return Array(layer.output.scalars.prefix(width))
+        }
+        let all = ValueStatistics(of: samples.flatMap { $0 })
+        return trace.layers.enumerated().map { index, layer in
+            let values = samples[index]
+            let statistics = ValueStatistics(of: values)
+            let scale: ColorScale = switch options.scale {
+            case .layer: ColorScale(low: statistics.min, high: statistics.max)
+            case .global: ColorScale(low: all.min, high: all.max)
+            case .symmetric: ColorScale(low: -max(abs(statistics.min), abs(statistics.max)), high: max(abs(statistics.min), abs(statistics.max)))
+            }
+            let layout = GridLayout(sampleShape: layer.output.sampleShape)
+            let side = Double(max(layout.rows, layout.columns))
+            let cell = options.cellPixels.map(Double.init) ?? max(3, min(40, (mapTarget / side).rounded(.down)))
+            let isOutput = index == trace.layers.count - 1
+            let map = ActivationMap(layout: layout, values: values, scale: scale, cell: cell,
+                                    cellLabels: isOutput && cell >= 14 ? prediction.labels : nil,
+                                    outlined: isOutput ? prediction.best.index : nil)
+            let shape = layer.output.sampleShape.map(String.init).joined(separator: "×")
+            let kind = [layer.className, layer.activation].compactMap { $0 }.joined(separator: " · ")
+            let padding = layout.padding > 0 ? ", \(layout.rows)×\(layout.columns) with \(layout.padding) padding" : ""
+            return MapBlock(titles: ["#\(layer.index) \(layer.name)", "\(kind) · \(shape) units\(padding)",
+                                     "min \(formatNumber(statistics.min)) · max \(formatNumber(statistics.max))"], map: map)
+        }
+    }
+
+    static func scaleDescription(_ mode: ColorScaleMode) -> String {
+        switch mode {
+        case .layer: "each layer over its own min..max"
+        case .global: "one scale over all layers"
+        case .symmetric: "each layer over ±max|value|, zero mid-scale"
+        }
+    }
+
+    static func rangeText(_ range: ClosedRange<Float>) -> String {
+        "\(formatNumber(range.lowerBound))..\(formatNumber(range.upperBound))"
+    }
+
+    static func percent(_ probability: Float) -> String {
+        let value = Double(probability) * 100
+        return value >= 99.95 && value < 100 ? String(format: "%.4f%%", value) : String(format: "%.1f%%", value)
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import ModelGraph
+
+/// How the final layer's outputs were turned into probabilities.
+public enum ProbabilityKind: String, Sendable {
+    /// The last activation is linear (or another non-probability function): a
+    /// softmax of the outputs, taken as logits.
+    case softmax
+    /// The model ends in a softmax; its outputs are used as they are.
+    case none
+    /// The model ends in a sigmoid: independent per-class probabilities.
+    case sigmoid
+}
+
+/// One class's score.
+public struct ClassScore: Sendable, Equatable {
+    public let index: Int
+    public let label: String
+    /// The logit (pre-softmax value), where it could be had.
+    public let logit: Float?
+    public let probability: Float
+}
+
+/// What a model predicts for one sample: its logits and probabilities.
+public struct Prediction: Sendable {
+    public let kind: ProbabilityKind
+    /// The logits: the outputs of a linear last layer, or the pre-activation of
+    /// the Dense layer a softmax/sigmoid sits on; nil when they cannot be had.
+    public let logits: [Float]?
+    public let probabilities: [Float]
+    public let labels: [String]
+
+    /// The prediction for sample `sample` of `trace`, run on `model`.
+    public init(trace: Trace, model: Model, sample: Int = 0, labels: [String]? = nil) {
+        let output = trace.output
+        let width = output.sampleShape.reduce(1, *)
+        let values = Array(output.scalars[(sample * width)..<((sample + 1) * width)])
+        self.labels = labels ?? (0..<width).map(String.init)
+        let (activation, logits) = Self.finalActivationAndLogits(trace: trace, model: model, sample: sample)
+        switch activation {
+        case .softmax:
+            kind = .none
+            probabilities = values
+            self.logits = logits
+        case .sigmoid:
+            kind = .sigmoid
+            probabilities = values
+            self.logits = logits
+        default:
+            kind = .softmax
+            probabilities = softmaxProbabilities(values)
+            self.logits = values
+        }
+    }
+
+    /// The `k` most probable classes, best first.
+    public func top(_ k: Int) -> [ClassScore] {
+        probabilities.indices.sorted { probabilities[$0] > probabilities[$1] }.prefix(max(k, 0)).map { index in
+            ClassScore(index: index, label: labels[index], logit: logits?[index], probability: probabilities[index])
+        }
+    }
+
+    /// The most probable class.
+    public var best: ClassScore { top(1)[0] }
+
+    /// Finds the activation the model ends in and, for softmax/sigmoid ends, the
+    /// logits beneath it: the previous layer's output for a separate activation
+    /// layer, or the Dense pre-activation recomputed from the traced input to it.
+    static func finalActivationAndLogits(trace: Trace, model: Model, sample: Int) -> (ActivationKind, [Float]?) {
+        guard let last = model.layers.last else { return (.other, nil) }
+        let kind = ActivationKind(last.activation)
+        guard kind != .other else { return (kind, nil) }
+        let layerInput = trace.layers.count >= 2 ? trace.layers[trace.layers.count - 2].output : trace.input
+        let row = layerInput.batch(sample..<(sample + 1))
+        if let dense = last as? Dense {
+            let pre = denseForward(input: row.scalars, rows: row.count / dense.inputUnits, kernel: dense.kernel.scalars,
+                                   inputUnits: dense.inputUnits, units: dense.units, bias: dense.bias?.scalars)
+            return (kind, pre)
+        }
+        if last is ActivationLayer { return (kind, row.scalars) }
+        return (kind, nil)
+    }
+
+    enum ActivationKind {
+        case softmax, sigmoid, other
+
+        init(_ activation: Activation?) {
+            switch activation {
+            case .softmax(let axes) where axes == [-1] || axes == [1]: self = .softmax
+            case .sigmoid: self = .sigmoid
+            default: self = .other
+            }
+        }
+    }
+}
+
+/// Softmax with the maximum subtracted first, accumulated in Double.
+public func softmaxProbabilities(_ logits: [Float]) -> [Float] {
+    guard let peak = logits.max() else { return [] }
+    let exponentials = logits.map { exp(Double($0 - peak)) }
+    let total = exponentials.reduce(0, +)
+    return exponentials.map { Float($0 / total) }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import NumPyFormat
+@testable import Render
+import Testing
+import TestSupport
+
+@Suite struct ColormapTests {
+    /// matplotlib's own colormaps sampled at 1,000 points (goldens/colormaps.npz).
+    @Test(arguments: [("viridis", Colormap.viridis), ("RdBu_r", Colormap.redBlue)])
+    func matchesMatplotlib(name: String, colormap: Colormap) throws {
+        let arrays = try NumPyFile.readArchive(Fixtures.path("goldens/colormaps.npz"))
+        let x = try #require(arrays["x"]).floats
+        let rgba = try #require(arrays[name]).floats
+        for (index, t) in x.enumerated() {
+            let ours = colormap.color(Double(t))
+            let theirs = (Double(rgba[index * 4]), Double(rgba[index * 4 + 1]), Double(rgba[index * 4 + 2]))
+            #expect(abs(ours.red - theirs.0) < 1e-6 && abs(ours.green - theirs.1) < 1e-6 && abs(ours.blue - theirs.2) < 1e-6,
+                    "\(name) at \(t)")
+        }
+    }
+
+    @Test func viridisEndpointsAreDarkPurpleAndYellow() {
+        let low = Colormap.viridis.color(0), high = Colormap.viridis.color(1)
+        #expect(low.blue > 0.3 && low.red < 0.3 && low.green < 0.1)  // #440154
+        #expect(high.red > 0.95 && high.green > 0.85 && high.blue < 0.2)  // #fde725
+    }
+}
+
+@Suite struct ActivationMapTests {
+    @Test func squareLayoutsOfTheSeedLayers() {
+        let sides = [200, 150, 100, 50, 26].map { GridLayout(sampleShape: [$0]) }
+        #expect(sides.map(\.rows) == [15, 13, 10, 8, 6])
+        #expect(sides.map(\.padding) == [25, 19, 0, 14, 10])
+        let output = GridLayout(sampleShape: [26])
+        #expect(output.position(of: 15) == (2, 3))  // 'p' is unit 15: row 2, column 3
+        #expect(output.unit(row: 5, column: 2) == nil)
+    }
+
+    /// One hot unit drawn and read back: it is viridis's yellow, the others its
+    /// dark purple, and the padding cells are neither.
+    @Test func oneHotUnitAndPaddingReadBack() throws {
+        let layout = GridLayout(sampleShape: [50])  // 8×8, 14 padding cells
+        var values = [Float](repeating: 0, count: 50)
+        values[19] = 3
+        let map = ActivationMap(layout: layout, values: values, scale: ColorScale(low: 0, high: 3), cell: 10)
+        let canvas = try Canvas(width: 200, height: 100)
+        map.draw(on: canvas, x: 10, y: 10)
+        func centre(_ row: Int, _ column: Int) -> RGB { canvas.pixel(x: 10 + column * 10 + 5, y: 10 + row * 10 + 5) }
+        func close(_ a: RGB, _ b: RGB) -> Bool { abs(a.red - b.red) < 0.01 && abs(a.green - b.green) < 0.01 && abs(a.blue - b.blue) < 0.01 }
+        #expect(close(centre(2, 3), Colormap.viridis.color(1)))  // unit 19 = row 2, column 3
+        #expect(close(centre(0, 0), Colormap.viridis.color(0)))
+        #expect(close(centre(6, 1), Colormap.viridis.color(0)))  // unit 49, the last real unit
+        for cell in 50..<64 {
+            let pixel = centre(cell / 8, cell % 8)
+            let isData = (0..<256).contains { close(pixel, Colormap.viridis.color(Double($0) / 255)) }
+            #expect(!isData, "padding cell \(cell) looks like data")
+        }
+    }
+
+    @Test func outputLabelsSitInTheirUnitsAndTheArgmaxIsOutlined() throws {
+        let layout = GridLayout(sampleShape: [26])
+        var values = [Float](repeating: 0, count: 26)
+        values[15] = 1
+        let labels = (0..<26).map { String(UnicodeScalar(97 + $0)!) }
+        let map = ActivationMap(layout: layout, values: values, scale: ColorScale(low: 0, high: 1), cell: 30,
+                                cellLabels: labels, outlined: 15)
+        let canvas = try Canvas(width: 300, height: 220)
+        map.draw(on: canvas, x: 0, y: 0)
+        // The outline is red, on the border of cell (2, 3).
+        let border = canvas.pixel(x: 3 * 30 + 15, y: 2 * 30 + 1)
+        #expect(border.red > 0.8 && border.green < 0.3)
+        // The label 'p' is drawn in its cell: some pixels in it differ from the cell's colour.
+        let fill = canvas.pixel(x: 3 * 30 + 3, y: 2 * 30 + 27)
+        let inked = (2..<28).flatMap { dy in (2..<28).map { dx in canvas.pixel(x: 90 + dx, y: 60 + dy) } }.filter { $0 != fill }
+        #expect(inked.count > 10)
+        // A padding cell holds only its grey hatching: no text, no data colour.
+        let padding = (2..<28).flatMap { dy in (2..<28).map { dx in canvas.pixel(x: 4 * 30 + dx, y: 5 * 30 + dy) } }
+        #expect(padding.allSatisfy { $0.red == $0.green && $0.green == $0.blue && (0.7...0.94).contains($0.red) })
+    }
+
+    @Test func writesAPNG() throws {
+        let canvas = try Canvas(width: 10, height: 10)
+        let png = try canvas.pngData()
+        #expect(Array(png.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+        #expect(throws: RenderError.self) { try Canvas(width: 100_000, height: 10) }
+    }
+}
