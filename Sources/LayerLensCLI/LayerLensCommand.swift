@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `layerlens`: shows what a trained Keras model does with one input, layer by layer.
 @main
@@ -8,4 +9,24 @@ struct LayerLensCommand: ParsableCommand {
         abstract: "Show what a trained Keras model does with an input, layer by layer.",
         subcommands: [SummaryCommand.self, TraceCommand.self]
     )
+
+    /// Parses and runs a command. Usage errors print one line,
+    /// `layerlens: error: …`, and exit with status 64; help goes to stdout.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let code as ExitCode {
+            Foundation.exit(code.rawValue)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                print(fullMessage(for: error))
+            } else {
+                let message = message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+                printError("error: " + message)
+            }
+            Foundation.exit(code.rawValue)
+        }
+    }
 }

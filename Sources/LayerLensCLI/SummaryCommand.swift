@@ -34,13 +34,13 @@ struct SummaryTable {
         let header = ["Layer", "Class", "Output shape", "Params", "Activation"]
         let rows = summary.rows.map { row in
             [row.name, row.className, kerasShapeDescription(row.outputShape),
-             row.parameterCount.formatted(), row.activation ?? ""]
+             groupedDigits(row.parameterCount), row.activation ?? ""]
         }
         let source = summary.source
         var lines = ["Model: \"\(summary.modelName)\"  (\(source.path), Keras \(source.kerasVersion), .\(source.format.rawValue))",
                      "Input: \(kerasShapeDescription(summary.inputShape))"]
         lines += alignedTable(header: header, rows: rows, rightAligned: [3])
-        lines.append("Total params: \(summary.totalParameters.formatted())")
+        lines.append("Total params: \(groupedDigits(summary.totalParameters))")
         return lines.joined(separator: "\n")
     }
 }
@@ -64,20 +64,5 @@ extension String {
         var result = self
         while result.last == " " { result.removeLast() }
         return result
-    }
-}
-
-extension Int {
-    /// The number with thousands separators: 208,626.
-    func formatted() -> String {
-        let digits = String(abs(self))
-        var groups: [String] = []
-        var end = digits.endIndex
-        while end > digits.startIndex {
-            let start = digits.index(end, offsetBy: -3, limitedBy: digits.startIndex) ?? digits.startIndex
-            groups.insert(String(digits[start..<end]), at: 0)
-            end = start
-        }
-        return (self < 0 ? "-" : "") + groups.joined(separator: ",")
     }
 }

@@ -131,7 +131,7 @@ public enum TraceReport {
         let source = content.model.source
         var lines = [
             Line(text: "LayerLens trace: \(URL(fileURLWithPath: content.inputPath).lastPathComponent)", size: 20, bold: true),
-            Line(text: "Model \(content.modelPath)  (Keras \(source.kerasVersion), .\(source.format.rawValue), input \(kerasShapeDescription(content.model.inputShape)), \(content.model.parameterCount) parameters)", size: 13),
+            Line(text: "Model \(content.modelPath)  (Keras \(source.kerasVersion), .\(source.format.rawValue), input \(kerasShapeDescription(content.model.inputShape)), \(groupedDigits(content.model.parameterCount)) parameters)", size: 13),
             Line(text: "Input \(content.inputPath)", size: 13),
         ]
         if content.steps.isEmpty {
@@ -166,10 +166,16 @@ public enum TraceReport {
         for (index, panel) in panels.enumerated() {
             drawImagePanel(panel.title, panel.raster, on: canvas, x: x + Double(index) * (imageBox + 48), y: y)
         }
-        if let raw = content.raw, let processed = content.processed, raw.range != processed.range {
-            canvas.text("Value range changed: raw \(rangeText(raw.range)) → model input \(rangeText(processed.range)). Is that the range the model was trained on?",
-                        x: x, y: y + 18 + imageBox + 62 + histogramHeight + 30, size: 13, color: RGB(0.75, 0.1, 0.1), bold: true)
+        if let warning = rangeWarning(content) {
+            canvas.text(warning, x: x, y: y + 18 + imageBox + 62 + histogramHeight + 30, size: 13, color: RGB(0.75, 0.1, 0.1), bold: true)
         }
+    }
+
+    /// The warning printed under the input panels when preprocessing changed the
+    /// value range: the seed case's bug (0..1 fed to a model trained on 0..255).
+    public static func rangeWarning(_ content: TraceReportContent) -> String? {
+        guard let raw = content.raw, let processed = content.processed, raw.range != processed.range else { return nil }
+        return "Value range changed: raw \(rangeText(raw.range)) → model input \(rangeText(processed.range)). Is that the range the model was trained on?"
     }
 
     static func drawImagePanel(_ title: String, _ raster: Raster, on canvas: Canvas, x: Double, y: Double) {

@@ -8,11 +8,12 @@ struct CommandResult {
     let stderr: String
 }
 
-/// Runs the built `layerlens` binary with `arguments`.
-func layerlens(_ arguments: [String]) throws -> CommandResult {
+/// Runs the built `layerlens` binary with `arguments`, in `folder` when given.
+func layerlens(_ arguments: [String], in folder: String? = nil) throws -> CommandResult {
     let process = Process()
     process.executableURL = try executableURL()
     process.arguments = arguments
+    if let folder { process.currentDirectoryURL = URL(fileURLWithPath: folder) }
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
     process.standardError = err

@@ -24,12 +24,18 @@ public enum ImageDecoder {
     public static func decode(_ path: String, applyExif: Bool = true, pixelLimit: Int = defaultPixelLimit) throws -> DecodedImage {
         let kind = try FileKind.of(path)
         guard kind == .png || kind == .jpeg else {
-            throw FileError(path, "is not a PNG or JPEG image" + (path.lowercased().hasSuffix(".jpg") || path.lowercased().hasSuffix(".jpeg") ? " (no JPEG signature)" : ""))
+            throw FileError(path, "is not a PNG or JPEG image (its first bytes match neither signature)")
         }
         guard let data = FileManager.default.contents(atPath: path) else { throw FileError(path, "cannot be read") }
         do {
-            if kind == .png { return try PNGDecoder.decode([UInt8](data), pixelLimit: pixelLimit) }
-            return try JPEGDecoder.decode([UInt8](data), applyExif: applyExif, pixelLimit: pixelLimit)
+            let decoded = kind == .png ? try PNGDecoder.decode([UInt8](data), pixelLimit: pixelLimit)
+                : try JPEGDecoder.decode([UInt8](data), applyExif: applyExif, pixelLimit: pixelLimit)
+            let named = URL(fileURLWithPath: path).pathExtension.lowercased()
+            let expected = kind == .png ? ["png"] : ["jpg", "jpeg", "jpe", "jfif"]
+            guard !named.isEmpty, !expected.contains(named) else { return decoded }
+            // Decoded by content, as OpenCV does, but said: a misnamed file often hides a pipeline mistake.
+            return DecodedImage(raster: decoded.raster, format: decoded.format,
+                                notes: ["the file is named .\(named) but is a \(decoded.format.uppercased()); decoded as \(decoded.format.uppercased())"] + decoded.notes)
         } catch let error as ImageDecodingError {
             throw FileError(path, error.description)
         }
