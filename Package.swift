@@ -36,7 +36,7 @@ let package = Package(
         // Kernels and the tracer that records every layer's output.
         .target(name: "Trace", dependencies: ["ModelGraph", "COpenBLAS"]),
         // Cairo drawing: canvas, matplotlib colormaps, activation maps, charts.
-        .target(name: "Render", dependencies: ["CCairo"]),
+        .target(name: "Render", dependencies: ["CCairo", "CPNG"]),
         // Reports: the trace report PNG.
         .target(name: "Report", dependencies: ["ModelGraph", "InputPipeline", "Trace", "Render"]),
         // The public API: load a model, trace an input, dump the result, draw the report.

@@ -6,6 +6,7 @@ import sys
 import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("GLOG_minloglevel", "3")
 start = time.perf_counter()
 import numpy as np
 import tf_keras

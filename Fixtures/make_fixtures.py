@@ -338,7 +338,8 @@ def write_goldens(name, lib, model, inputs, input_names, keras_version, source_f
 
 def activation_function_goldens():
     """Each built-in activation function applied by Keras to the same values, per
-    Keras major version: `x` has shape (250, 8), softmax-like ones act on the last axis."""
+    Keras major version: `x` has shape (251, 8), softmax-like ones act on the last
+    axis; `special/…` holds NaN and infinities through the element-wise ones."""
     x = np.linspace(-10, 10, 2000, dtype=np.float32).reshape(250, 8)
     x = np.concatenate([x, np.array([[-3, -2.5, -0.5, 0, 0.5, 2.5, 3, 6]], np.float32)])
     arrays = {"x": x}
@@ -350,6 +351,16 @@ def activation_function_goldens():
     for name in k3_names:
         arrays[f"keras3/{name}"] = np.asarray(keras.activations.get(name)(x), np.float32)
     arrays["keras3/gelu_approximate"] = np.asarray(keras.activations.gelu(x, approximate=True), np.float32)
+    # NaN and infinities through the element-wise functions (the softmax family reduces over rows).
+    special = np.array([[np.nan, np.inf, -np.inf, 0, -1, 1, 5, -5]], np.float32)
+    arrays["special/x"] = special
+    reducing = {"softmax", "log_softmax", "sparsemax", "glu"}
+    for name in tf2_names:
+        if name not in reducing:
+            arrays[f"special/keras2/{name}"] = np.asarray(tf_keras.activations.get(name)(tf.constant(special)), np.float32)
+    for name in k3_names:
+        if name not in reducing:
+            arrays[f"special/keras3/{name}"] = np.asarray(keras.activations.get(name)(special), np.float32)
     arrays["keras2/gelu_approximate"] = np.asarray(tf_keras.activations.gelu(tf.constant(x), approximate=True), np.float32)
     np.savez(os.path.join(GOLDENS, "activation_functions.npz"), **arrays)
 

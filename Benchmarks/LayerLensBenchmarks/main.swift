@@ -1,15 +1,9 @@
-// Measures LayerLens's forward pass: one input traced (every layer kept), and the
-// batched throughput over many inputs. Run in a release build through
-// Benchmarks/run.sh, which times TensorFlow beside it in the same run.
+// Release-build measurements run by the scripts in Benchmarks/, beside the Python tools:
+//   LayerLensBenchmarks forward MODEL INPUTS.npy [REPEATS] — one input traced (every layer kept) and
+//       the batched throughput over many inputs;
+//   LayerLensBenchmarks report MODEL IMAGE PIPELINE — the stages of `layerlens trace` on an image, each timed.
 import Foundation
 import LayerLens
-
-let arguments = CommandLine.arguments
-guard arguments.count >= 3 else {
-    FileHandle.standardError.write(Data("usage: LayerLensBenchmarks MODEL INPUTS.npy [REPEATS]\n".utf8))
-    exit(64)
-}
-let repeats = arguments.count > 3 ? Int(arguments[3]) ?? 5 : 5
 
 func seconds(_ body: () throws -> Void) rethrows -> Double {
     let start = DispatchTime.now().uptimeNanoseconds
@@ -17,17 +11,50 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
     return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
 }
 
-do {
+func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+
+func forward(model path: String, inputs: String, repeats: Int) throws {
     var model: Model?
-    let load = try seconds { model = try loadModel(at: arguments[1]) }
-    let batch = try ModelInput.load(npy: arguments[2], for: model!).tensor
+    let load = try seconds { model = try loadModel(at: path) }
+    let batch = try ModelInput.load(npy: inputs, for: model!).tensor
     let one = batch.batch(0..<1)
-    let single = try (0..<200).map { _ in try seconds { _ = try Tracer.trace(model!, input: one) } }.sorted()
+    let single = try (0..<200).map { _ in try seconds { _ = try Tracer.trace(model!, input: one) } }
     let batched = try (0..<repeats).map { _ in try seconds { _ = try Tracer.trace(model!, input: batch) } }.sorted()
-    let median = batched[batched.count / 2]
     print(String(format: "layerlens  load %.2f ms | one input, all layers kept: median %.3f ms | %d inputs: median %.1f ms = %.0f inputs/s (best %.0f)",
-                 load * 1e3, single[single.count / 2] * 1e3, batch.batchSize, median * 1e3,
-                 Double(batch.batchSize) / median, Double(batch.batchSize) / batched[0]))
+                 load * 1e3, median(single) * 1e3, batch.batchSize, median(batched) * 1e3,
+                 Double(batch.batchSize) / median(batched), Double(batch.batchSize) / batched[0]))
+}
+
+func report(model path: String, image: String, pipeline: String) throws {
+    var stages: [String: [Double]] = [:]
+    for _ in 0..<15 {
+        var model: Model?, input: LoadedInput?, trace: Trace?, png: Data?
+        stages["load model", default: []].append(try seconds { model = try loadModel(at: path) })
+        stages["decode + preprocess", default: []].append(try seconds {
+            input = try loadInput(image, for: model!, options: InputOptions(steps: try PreprocessStep.parse(pipeline)))
+        })
+        stages["trace", default: []].append(try seconds { trace = try Tracer.trace(model!, input: input!.tensor) })
+        stages["draw + encode PNG", default: []].append(try seconds {
+            let prediction = Prediction(trace: trace!, model: model!)
+            let content = TraceReportContent(modelPath: path, model: model!, inputPath: image, raw: input!.raw, processed: input!.processed,
+                                             steps: input!.steps, isDefaultPipeline: false, notes: input!.notes, groundTruth: nil)
+            png = try TraceReport.render(content, trace: trace!, prediction: prediction, options: TraceReportOptions())
+        })
+        stages["write file", default: []].append(try seconds { try writeAtomically(png!, to: NSTemporaryDirectory() + "/layerlens-bench.png") })
+    }
+    let order = ["load model", "decode + preprocess", "trace", "draw + encode PNG", "write file"]
+    print("layerlens  stages (median of 15): " + order.map { String(format: "%@ %.2f ms", $0, median(stages[$0]!) * 1e3) }.joined(separator: " | "))
+}
+
+let arguments = CommandLine.arguments
+do {
+    switch (arguments.count > 1 ? arguments[1] : "", arguments.count) {
+    case ("forward", 4...): try forward(model: arguments[2], inputs: arguments[3], repeats: arguments.count > 4 ? Int(arguments[4]) ?? 5 : 5)
+    case ("report", 5): try report(model: arguments[2], image: arguments[3], pipeline: arguments[4])
+    default:
+        FileHandle.standardError.write(Data("usage: LayerLensBenchmarks forward MODEL INPUTS.npy [REPEATS] | report MODEL IMAGE PIPELINE\n".utf8))
+        exit(64)
+    }
 } catch {
     FileHandle.standardError.write(Data("LayerLensBenchmarks: \(error)\n".utf8))
     exit(1)

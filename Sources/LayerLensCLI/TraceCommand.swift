@@ -30,6 +30,13 @@ struct TraceCommand: ParsableCommand {
     @Flag(help: "Print a JSON summary on stdout: model, input, preprocess, layers, prediction, top, report.")
     var json = false
 
+    @Flag(help: "Do not draw the PNG report (with --dump or --json, when only the numbers are wanted).")
+    var noReport = false
+
+    func validate() throws {
+        if noReport, output != nil { throw ValidationError("--no-report and --output contradict each other") }
+    }
+
     func run() throws {
         let model = try stage { try loadModel(at: modelArguments.model) }
         let loaded = try stage { try loadInput(input, for: model, options: inputArguments.options()) }
@@ -42,28 +49,38 @@ struct TraceCommand: ParsableCommand {
             modelPath: modelArguments.model, model: model, inputPath: input, raw: loaded.raw, processed: loaded.processed,
             steps: loaded.steps, isDefaultPipeline: loaded.isDefaultPipeline, notes: loaded.notes.filter { !$0.hasPrefix("warning") },
             groundTruth: loaded.groundTruth.map { $0 < prediction.labels.count ? prediction.labels[$0] : String($0) })
-        let reportPath = output ?? "Reports/\(URL(fileURLWithPath: input).deletingPathExtension().lastPathComponent).png"
-        let png = try stage { try TraceReport.render(content, trace: trace, prediction: prediction, options: reportArguments.reportOptions) }
+        let reportPath = noReport ? nil : output ?? "Reports/\(URL(fileURLWithPath: input).deletingPathExtension().lastPathComponent).png"
+        let png = try reportPath.map { _ in
+            try stage { try TraceReport.render(content, trace: trace, prediction: prediction, options: reportArguments.reportOptions) }
+        }
         if let dump {
             let raw = loaded.raw.map { [(name: "raw.npy", data: NumPyFile.encode(Tensor(shape: $0.shape, scalars: $0.values)))] } ?? []
             try stage {
                 try writeFilesAtomically(TraceDump.files(of: trace, modelPath: modelArguments.model, inputPath: input, extra: raw), into: dump)
             }
         }
-        try stage {
-            try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: reportPath).deletingLastPathComponent().path,
-                                                    withIntermediateDirectories: true)
+        if let reportPath, let png {
+            try stage {
+                try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: reportPath).deletingLastPathComponent().path,
+                                                        withIntermediateDirectories: true)
+                try writeAtomically(png, to: reportPath)
+            }
         }
-        try stage { try writeAtomically(png, to: reportPath) }
         if json {
             let summary = TraceSummary(modelPath: modelArguments.model, inputPath: input, input: loaded, trace: trace,
                                        prediction: prediction, top: reportArguments.top, report: reportPath)
             printData(try stage { try prettyJSON(summary) })
         } else {
-            let best = prediction.best
-            print("\(best.label) \(String(format: "%.1f%%", Double(best.probability) * 100))  " +
-                  prediction.top(reportArguments.top).dropFirst().map { "\($0.label) \(String(format: "%.1f%%", Double($0.probability) * 100))" }.joined(separator: "  "))
-            print("wrote \(reportPath)" + (dump.map { " and \(trace.layers.count + 2 + (loaded.raw == nil ? 0 : 1)) files to \($0)" } ?? ""))
+            print(predictionLine(prediction))
+            let written = [reportPath, dump.map { "\(trace.layers.count + 2 + (loaded.raw == nil ? 0 : 1)) files to \($0)" }].compactMap { $0 }
+            if !written.isEmpty { print("wrote " + written.joined(separator: " and ")) }
         }
+    }
+
+    /// `X 99.2%  K 0.5%  W 0.1%`, or why there is no prediction.
+    func predictionLine(_ prediction: Prediction) -> String {
+        guard prediction.best.probability.isFinite else { return "no prediction: the outputs are NaN or infinite" }
+        return prediction.top(reportArguments.top).map { "\($0.label) \(String(format: "%.1f%%", Double($0.probability) * 100))" }
+            .joined(separator: "  ")
     }
 }

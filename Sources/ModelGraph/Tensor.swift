@@ -63,9 +63,18 @@ public struct ValueStatistics: Sendable, Equatable {
     public let nonFiniteCount: Int
 
     /// The statistics of `values`, skipping NaN and infinities in min, max and mean.
-    public init<Values: Collection>(of values: Values) where Values.Element == Float {
+    public init(of values: [Float]) {
+        self = values.withUnsafeBufferPointer { ValueStatistics(buffer: $0) }
+    }
+
+    /// The statistics of a slice of values.
+    public init(of values: ArraySlice<Float>) {
+        self = values.withUnsafeBufferPointer { ValueStatistics(buffer: $0) }
+    }
+
+    private init(buffer: UnsafeBufferPointer<Float>) {
         var low = Float.infinity, high = -Float.infinity, sum = 0.0, finite = 0
-        for value in values where value.isFinite {
+        for value in buffer where value.isFinite {
             low = Swift.min(low, value)
             high = Swift.max(high, value)
             sum += Double(value)
@@ -74,7 +83,7 @@ public struct ValueStatistics: Sendable, Equatable {
         min = finite > 0 ? low : .nan
         max = finite > 0 ? high : .nan
         mean = finite > 0 ? sum / Double(finite) : .nan
-        nonFiniteCount = values.count - finite
+        nonFiniteCount = buffer.count - finite
     }
 }
 

@@ -41,13 +41,15 @@ public struct GridLayout: Sendable, Equatable {
 }
 
 /// Colours used for everything that is not data.
-enum Palette {
+public enum Palette {
     static let paddingBackground = RGB.gray(0.93)
     static let paddingLines = RGB.gray(0.72)
     static let text = RGB.gray(0.1)
     static let secondaryText = RGB.gray(0.38)
     static let frame = RGB.gray(0.55)
     static let highlight = RGB(0.9, 0.1, 0.1)
+    /// NaN and infinite values: magenta, which no colormap here contains.
+    public static let nonFinite = RGB(1, 0, 1)
 }
 
 /// One layer drawn as a grid of cells painted with a colormap, with a colour
@@ -91,7 +93,7 @@ public struct ActivationMap {
     public func draw(on canvas: Canvas, x: Double, y: Double) {
         canvas.pixels(x: x, y: y, rows: layout.rows, columns: layout.columns, cell: cell) { row, column in
             guard let unit = layout.unit(row: row, column: column) else { return Palette.paddingBackground }
-            return colormap.color(scale.position(values[unit]))
+            return values[unit].isFinite ? colormap.color(scale.position(values[unit])) : Palette.nonFinite
         }
         for row in 0..<layout.rows {
             for column in 0..<layout.columns where layout.unit(row: row, column: column) == nil {

@@ -7,10 +7,12 @@ public struct Histogram {
     /// Counts `values` into `bins` equal bins over `low...high` (values outside are clamped in).
     public init(_ values: [Float], bins: Int, low: Float, high: Float) {
         var counts = [Int](repeating: 0, count: bins)
-        let span = high - low
-        for value in values where value.isFinite {
-            let position = span > 0 ? (value - low) / span : 0
-            counts[min(max(Int(position * Float(bins)), 0), bins - 1)] += 1
+        let (low, high) = low.isFinite && high.isFinite ? (low, high) : (0, 1)
+        let scale = high > low ? Float(bins) / (high - low) : 0
+        values.withUnsafeBufferPointer { buffer in
+            for value in buffer where value.isFinite {
+                counts[min(max(Int((value - low) * scale), 0), bins - 1)] += 1
+            }
         }
         self.counts = counts
         self.low = low

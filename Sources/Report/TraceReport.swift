@@ -144,6 +144,11 @@ public enum TraceReport {
         }
         for note in content.notes { lines.append(Line(text: "Decoding: " + note, size: 13)) }
         let best = prediction.best
+        guard best.probability.isFinite else {
+            lines.append(Line(text: "No prediction: the outputs are NaN or infinite (magenta cells below); look for NaN or infinite input values",
+                              size: 17, bold: true, color: RGB(0.75, 0.1, 0.1)))
+            return lines
+        }
         let how = switch prediction.kind {
         case .softmax: "softmax of the logits"
         case .none: "the model's softmax output"
@@ -180,16 +185,25 @@ public enum TraceReport {
 
     static func drawImagePanel(_ title: String, _ raster: Raster, on canvas: Canvas, x: Double, y: Double) {
         canvas.text(title, x: x, y: y + 12, size: 13, bold: true)
-        let scale = imageBox / Double(max(raster.width, raster.height))
+        var scale = imageBox / Double(max(raster.width, raster.height))
         let top = y + 18
-        ImagePainter.draw(on: canvas, x: x, y: top, values: raster.values, height: raster.height, width: raster.width,
-                          channels: raster.channels, low: raster.range.lowerBound, high: raster.range.upperBound, scale: scale)
+        var shown = raster
+        if scale < 1 {
+            // Shrink large photos by pixel-area averaging first, as a viewer does; small inputs stay crisp.
+            shown = Preprocessor.resized(raster, width: max(1, Int(Double(raster.width) * scale)),
+                                         height: max(1, Int(Double(raster.height) * scale)), method: .area)
+            scale = 1
+        }
+        ImagePainter.draw(on: canvas, x: x, y: top, values: shown.values, height: shown.height, width: shown.width,
+                          channels: shown.channels, low: shown.range.lowerBound, high: shown.range.upperBound, scale: scale)
         let statistics = ValueStatistics(of: raster.values)
         let shape = raster.shape.map(String.init).joined(separator: "×")
         canvas.text("\(shape) · nominal range \(rangeText(raster.range))", x: x, y: top + imageBox + 18, size: 12)
-        canvas.text("min \(formatNumber(statistics.min)) · max \(formatNumber(statistics.max)) · mean \(formatNumber(Float(statistics.mean)))",
-                    x: x, y: top + imageBox + 34, size: 12, color: .gray(0.35))
-        let low = min(raster.range.lowerBound, statistics.min), high = max(raster.range.upperBound, statistics.max)
+        let nonFinite = statistics.nonFiniteCount > 0 ? " · \(statistics.nonFiniteCount) NaN/inf (magenta)" : ""
+        canvas.text("min \(formatNumber(statistics.min)) · max \(formatNumber(statistics.max)) · mean \(formatNumber(Float(statistics.mean)))" + nonFinite,
+                    x: x, y: top + imageBox + 34, size: 12, color: statistics.nonFiniteCount > 0 ? RGB(0.75, 0.1, 0.1) : .gray(0.35))
+        let low = statistics.min.isFinite ? min(raster.range.lowerBound, statistics.min) : raster.range.lowerBound
+        let high = statistics.max.isFinite ? max(raster.range.upperBound, statistics.max) : raster.range.upperBound
         Histogram(raster.values, bins: 64, low: low, high: high)
             .draw(on: canvas, x: x, y: top + imageBox + 44, width: imageBox, height: histogramHeight, color: Colormap.viridis.color(0.3))
     }
@@ -198,6 +212,9 @@ public enum TraceReport {
     static func imageOfModelInput(_ input: Tensor, shape: [Int]) -> Raster? {
         guard let image = try? Preprocessor.imageShape(for: shape) else { return nil }
         let statistics = input.statistics
+        guard statistics.min.isFinite, statistics.max.isFinite else {
+            return Raster(height: image.height, width: image.width, channels: image.channels, values: input.scalars, range: 0...255)
+        }
         let range: ClosedRange<Float> = statistics.min >= 0 && statistics.max <= 1 ? 0...1 : min(0, statistics.min)...max(255, statistics.max)
         return Raster(height: image.height, width: image.width, channels: image.channels, values: input.scalars, range: range)
     }
@@ -264,8 +281,9 @@ public enum TraceReport {
             let shape = layer.output.sampleShape.map(String.init).joined(separator: "×")
             let kind = [layer.className, layer.activation].compactMap { $0 }.joined(separator: " · ")
             let padding = layout.padding > 0 ? ", \(layout.rows)×\(layout.columns) with \(layout.padding) padding" : ""
+            let nonFinite = statistics.nonFiniteCount > 0 ? " · \(statistics.nonFiniteCount) NaN/inf (magenta)" : ""
             return MapBlock(titles: ["#\(layer.index) \(layer.name)", "\(kind) · \(shape) units\(padding)",
-                                     "min \(formatNumber(statistics.min)) · max \(formatNumber(statistics.max))"], map: map)
+                                     "min \(formatNumber(statistics.min)) · max \(formatNumber(statistics.max))\(nonFinite)"], map: map)
         }
     }
 

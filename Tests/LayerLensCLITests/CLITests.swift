@@ -33,7 +33,7 @@ import TestSupport
 @Suite struct TraceCommandTests {
     @Test func dumpsEveryLayerAsKerasComputedIt() throws {
         let folder = try Fixtures.temporaryFolder() + "/dump"
-        let result = try layerlens(["trace", Fixtures.path("models/seed_tf2.h5"), Fixtures.path("letters/letter_A.npy"), "--dump", folder])
+        let result = try layerlens(["trace", Fixtures.path("models/seed_tf2.h5"), Fixtures.path("letters/letter_A.npy"), "--dump", folder, "--no-report"])
         #expect(result.status == 0, "\(result.stderr)")
         let manifest = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/manifest.json"))) as? [String: Any])
         let layers = try #require(manifest["layers"] as? [[String: Any]])
@@ -50,12 +50,21 @@ import TestSupport
         #expect(try NumPyFile.read(folder + "/input.npy").floats == goldens["input"]?.tensor.batch(0..<1).scalars)
     }
 
+    @Test func noReportWritesOnlyTheDump() throws {
+        let folder = try Fixtures.temporaryFolder()
+        let result = try layerlens(["trace", Fixtures.path("models/seed_tf2.h5"), Fixtures.path("letters/letter_A.npy"),
+                                    "--dump", folder + "/dump", "--no-report"], in: folder)
+        #expect(result.status == 0)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["dump"])
+        #expect(result.stdout.contains("wrote 7 files to \(folder)/dump"))
+    }
+
     @Test func replacesAnEarlierDump() throws {
         let folder = try Fixtures.temporaryFolder() + "/dump"
         let model = Fixtures.path("models/seed_tf2.h5")
-        #expect(try layerlens(["trace", model, Fixtures.path("letters/letter_A.npy"), "--dump", folder]).status == 0)
+        #expect(try layerlens(["trace", model, Fixtures.path("letters/letter_A.npy"), "--dump", folder, "--no-report"]).status == 0)
         let first = try Data(contentsOf: URL(fileURLWithPath: folder + "/0_dense.npy"))
-        #expect(try layerlens(["trace", model, Fixtures.path("letters/letter_A_28x28.npy"), "--dump", folder]).status == 0)
+        #expect(try layerlens(["trace", model, Fixtures.path("letters/letter_A_28x28.npy"), "--dump", folder, "--no-report"]).status == 0)
         #expect(try Data(contentsOf: URL(fileURLWithPath: folder + "/0_dense.npy")) == first)
         let parent = URL(fileURLWithPath: folder).deletingLastPathComponent().path
         #expect(try FileManager.default.contentsOfDirectory(atPath: parent) == ["dump"])  // no staging folder left
@@ -63,7 +72,7 @@ import TestSupport
 
     @Test func flattensA28x28InputWithANotice() throws {
         let folder = try Fixtures.temporaryFolder() + "/dump"
-        let result = try layerlens(["trace", Fixtures.path("models/seed_k3.h5"), Fixtures.path("letters/letter_A_28x28.npy"), "--dump", folder])
+        let result = try layerlens(["trace", Fixtures.path("models/seed_k3.h5"), Fixtures.path("letters/letter_A_28x28.npy"), "--dump", folder, "--no-report"])
         #expect(result.status == 0)
         #expect(result.stderr.contains("shape (28, 28) reshaped to the model's input shape (784,)"))
         #expect(try NumPyFile.read(folder + "/input.npy").shape == [1, 784])
@@ -75,7 +84,7 @@ import TestSupport
         values[3] = .nan
         values[9] = .infinity
         try NumPyFile.encode(Tensor(shape: [784], scalars: values)).write(to: URL(fileURLWithPath: folder + "/nan.npy"))
-        let result = try layerlens(["trace", Fixtures.path("models/seed_tf2.h5"), folder + "/nan.npy", "--dump", folder + "/out"])
+        let result = try layerlens(["trace", Fixtures.path("models/seed_tf2.h5"), folder + "/nan.npy", "--dump", folder + "/out", "-o", folder + "/nan.png"])
         #expect(result.status == 0)
         #expect(result.stderr.contains("warning:") && result.stderr.contains("2 of 784 input values are NaN or infinite"))
         #expect(FileManager.default.fileExists(atPath: folder + "/out/manifest.json"))
@@ -101,7 +110,7 @@ import TestSupport
                                 ("bad/lambda_tf2.h5", "Python code"), ("bad/lstm_k3.keras", "unsupported layer class"),
                                 ("letters/letters_sample.csv", "neither an HDF5 file"), ("nope.h5", "no such file")] {
             let folder = try Fixtures.temporaryFolder() + "/dump"
-            try expectCleanFailure(["trace", Fixtures.path(file), input, "--dump", folder], naming: Fixtures.path(file),
+            try expectCleanFailure(["trace", Fixtures.path(file), input, "--dump", folder, "--no-report"], naming: Fixtures.path(file),
                                    saying: problem, noOutputAt: folder)
             try expectCleanFailure(["summary", Fixtures.path(file)], naming: Fixtures.path(file), saying: problem)
         }
@@ -119,14 +128,14 @@ import TestSupport
     @Test func inputWithTheWrongNumberOfValues() throws {
         let folder = try Fixtures.temporaryFolder()
         try NumPyFile.encode(Tensor(shape: [1, 783])).write(to: URL(fileURLWithPath: folder + "/short.npy"))
-        try expectCleanFailure(["trace", Fixtures.path("models/seed_tf2.h5"), folder + "/short.npy", "--dump", folder + "/out"],
+        try expectCleanFailure(["trace", Fixtures.path("models/seed_tf2.h5"), folder + "/short.npy", "--dump", folder + "/out", "-o", folder + "/short.png"],
                                naming: folder + "/short.npy", saying: "the model expects (784,)", noOutputAt: folder + "/out")
     }
 
     @Test func outputFolderThatCannotBeWritten() throws {
         let folder = try Fixtures.temporaryFolder()
         try Data("a file".utf8).write(to: URL(fileURLWithPath: folder + "/occupied"))
-        try expectCleanFailure(["trace", Fixtures.path("models/seed_tf2.h5"), Fixtures.path("letters/letter_A.npy"), "--dump", folder + "/occupied/dump"],
+        try expectCleanFailure(["trace", Fixtures.path("models/seed_tf2.h5"), Fixtures.path("letters/letter_A.npy"), "--dump", folder + "/occupied/dump", "--no-report"],
                                naming: folder + "/occupied/dump", saying: "cannot be written")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["occupied"])
     }

@@ -11,7 +11,25 @@ import TestSupport
     static let goldens = try! NumPyFile.readArchive(Fixtures.path("goldens/activation_functions.npz"))
 
     static var cases: [String] {
-        goldens.keys.filter { $0 != "x" && !$0.hasSuffix("_approximate") }.sorted()
+        goldens.keys.filter { $0 != "x" && !$0.hasSuffix("_approximate") && !$0.hasPrefix("special/") }.sorted()
+    }
+
+    static var specialCases: [String] {
+        goldens.keys.filter { $0.hasPrefix("special/") && $0 != "special/x" }.sorted()
+    }
+
+    /// NaN and ±infinity go through each element-wise function as in Keras:
+    /// NaN where Keras gives NaN, the same infinities, finite values within tolerance.
+    @Test(arguments: specialCases)
+    func handlesNaNAndInfinityAsKeras(key: String) throws {
+        let parts = key.split(separator: "/")
+        let activation = try #require(ActivationDecoder.activation(named: String(parts[2]), kerasMajorVersion: parts[1] == "keras2" ? 2 : 3))
+        let ours = apply(activation, to: try #require(Self.goldens["special/x"]).tensor).scalars
+        let keras = try #require(Self.goldens[key]).floats
+        for (index, (a, b)) in zip(ours, keras).enumerated() {
+            let same = (a.isNaN && b.isNaN) || a == b || (a.isFinite && b.isFinite && abs(a - b) <= 1e-4 + 1e-5 * abs(b))
+            #expect(same, "\(key) element \(index): ours \(a), Keras \(b)")
+        }
     }
 
     @Test(arguments: cases)

@@ -57,31 +57,26 @@ public enum Preprocessor {
         var current = raw
         var records: [StepRecord] = []
         var flattened = false
-        func record(_ step: PreprocessStep, implicit: Bool) {
-            let shape = flattened ? [current.values.count] : current.shape
-            records.append(StepRecord(text: step.text, implicit: implicit, shape: shape, range: current.range,
-                                      statistics: ValueStatistics(of: current.values)))
-        }
         for step in steps ?? [] {
             if step == .flatten { flattened = true } else {
                 guard !flattened else { throw PipelineError("preprocessing step '\(step.text)': comes after flatten, which must be last") }
                 current = try apply(step, to: current, target: target)
             }
-            record(step, implicit: false)
+            records.append(record(step, implicit: false, result: current, flattened: flattened))
         }
         // What the model's shape forces, where the user's steps did not do it.
-        if target.channels == 1, current.channels == 3 {
-            current = try apply(.gray, to: current, target: target)
-            record(.gray, implicit: true)
-        }
+        var forced: [PreprocessStep] = []
+        if target.channels == 1, current.channels == 3 { forced.append(.gray) }
         if current.height != target.height || current.width != target.width {
-            let resize = PreprocessStep.resize(width: target.width, height: target.height, method: .bilinear)
-            current = try apply(resize, to: current, target: target)
-            record(resize, implicit: true)
+            forced.append(.resize(width: target.width, height: target.height, method: .bilinear))
+        }
+        for step in forced {
+            current = try apply(step, to: current, target: target)
+            records.append(record(step, implicit: true, result: current, flattened: false))
         }
         if modelInputShape.count == 1, !flattened {
             flattened = true
-            record(.flatten, implicit: true)
+            records.append(record(.flatten, implicit: true, result: current, flattened: true))
         }
         guard current.channels == target.channels else {
             throw PipelineError("the pipeline produces \(current.channels) channel(s); the model expects \(target.channels)")
@@ -89,6 +84,17 @@ public enum Preprocessor {
         return PreprocessedInput(raw: raw, processed: current, steps: records,
                                  tensor: Tensor(shape: [1] + modelInputShape, scalars: current.values),
                                  isDefaultPipeline: steps == nil)
+    }
+
+    /// `raster` resized as the `resize` step does it.
+    public static func resized(_ raster: Raster, width: Int, height: Int, method: ResizeMethod) -> Raster {
+        Resampler.resize(raster, width: width, height: height, method: method)
+    }
+
+    /// What `step` left behind in `result`.
+    static func record(_ step: PreprocessStep, implicit: Bool, result: Raster, flattened: Bool) -> StepRecord {
+        StepRecord(text: step.text, implicit: implicit, shape: flattened ? [result.values.count] : result.shape,
+                   range: result.range, statistics: ValueStatistics(of: result.values))
     }
 
     static func apply(_ step: PreprocessStep, to raster: Raster, target: (height: Int, width: Int, channels: Int)) throws -> Raster {

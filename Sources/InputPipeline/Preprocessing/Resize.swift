@@ -94,22 +94,31 @@ enum Resampler {
     /// Applies column taps to every row, then row taps to the result.
     static func apply(_ raster: Raster, rows: [Tap], columns: [Tap]) -> Raster {
         let channels = raster.channels
-        var horizontal = [Float](repeating: 0, count: raster.height * columns.count * channels)
-        for y in 0..<raster.height {
-            for (x, tap) in columns.enumerated() {
-                for c in 0..<channels {
-                    var sum: Float = 0
-                    for (index, weight) in zip(tap.indices, tap.weights) { sum += raster[y, index, c] * weight }
-                    horizontal[(y * columns.count + x) * channels + c] = sum
+        let rowLength = columns.count * channels
+        var horizontal = [Float](repeating: 0, count: raster.height * rowLength)
+        raster.values.withUnsafeBufferPointer { source in
+            horizontal.withUnsafeMutableBufferPointer { target in
+                for y in 0..<raster.height {
+                    let sourceRow = y * raster.width * channels, targetRow = y * rowLength
+                    for (x, tap) in columns.enumerated() {
+                        for c in 0..<channels {
+                            var sum: Float = 0
+                            for k in 0..<tap.indices.count { sum += source[sourceRow + tap.indices[k] * channels + c] * tap.weights[k] }
+                            target[targetRow + x * channels + c] = sum
+                        }
+                    }
                 }
             }
         }
-        var output = [Float](repeating: 0, count: rows.count * columns.count * channels)
-        let rowLength = columns.count * channels
-        for (y, tap) in rows.enumerated() {
-            for (index, weight) in zip(tap.indices, tap.weights) {
-                let source = index * rowLength
-                for i in 0..<rowLength { output[y * rowLength + i] += horizontal[source + i] * weight }
+        var output = [Float](repeating: 0, count: rows.count * rowLength)
+        horizontal.withUnsafeBufferPointer { source in
+            output.withUnsafeMutableBufferPointer { target in
+                for (y, tap) in rows.enumerated() {
+                    for k in 0..<tap.indices.count {
+                        let from = tap.indices[k] * rowLength, weight = tap.weights[k], to = y * rowLength
+                        for i in 0..<rowLength { target[to + i] += source[from + i] * weight }
+                    }
+                }
             }
         }
         return Raster(height: rows.count, width: columns.count, channels: channels, values: output, range: raster.range)

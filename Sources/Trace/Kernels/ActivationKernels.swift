@@ -33,13 +33,13 @@ func elementwise(_ activation: Activation) -> @Sendable (Float) -> Float {
         return { $0 }
     case let .relu(maxValue, negativeSlope, threshold):
         return { x in
-            var y: Float = x > threshold ? x : 0
+            var y: Float = x > threshold || x.isNaN ? x : 0  // NaN stays NaN, as in TensorFlow
             if let maxValue { y = min(max(y, 0), maxValue) }
             if negativeSlope != 0 { y -= negativeSlope * max(threshold - x, 0) }
             return y
         }
     case let .thresholdedReLU(theta):
-        return { $0 > theta ? $0 : 0 }
+        return { $0 > theta || $0.isNaN ? $0 : 0 }  // x · (x > θ): NaN stays NaN
     case let .elu(alpha):
         return { $0 > 0 ? $0 : alpha * expm1($0) }
     case .selu:

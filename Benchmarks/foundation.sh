@@ -1,19 +1,21 @@
 #!/usr/bin/env bash
 # The foundation benchmark, LayerLens beside TensorFlow in one run:
 #  1. whole-process `layerlens trace` of the seed .h5 on one .npy input (median of 30 runs),
+#     dumping the layers without and with the PNG report,
 #  2. batched forward throughput over 10,000 inputs (every layer's output kept by LayerLens),
 #     beside tf_keras model.predict of the same model on the same inputs.
 # Needs the fixtures venv (.venv, see Fixtures/README.md) for the TensorFlow side.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source Benchmarks/timing.sh
 model=Fixtures/models/seed_tf2.h5
 input=Fixtures/letters/letter_A.npy
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-swift build -c release --product layerlens >/dev/null
-swift build -c release --product LayerLensBenchmarks >/dev/null
-bin=$(swift build -c release --show-bin-path)
+swift build -c release --static-swift-stdlib --product layerlens >/dev/null
+swift build -c release --static-swift-stdlib --product LayerLensBenchmarks >/dev/null
+bin=$(swift build -c release --static-swift-stdlib --show-bin-path)
 
 .venv/bin/python - "$work/inputs.npy" <<'PY'
 import sys, numpy as np
@@ -22,14 +24,8 @@ np.save(sys.argv[1], np.resize(rows, (10000, 784)))
 PY
 
 echo "machine: $(nproc) cores, $(uname -m); OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-unset}"
-"$bin/layerlens" trace "$model" "$input" --dump "$work/dump" >/dev/null  # warm the page cache
-times=()
-for _ in $(seq 30); do
-    start=$(date +%s%N)
-    "$bin/layerlens" trace "$model" "$input" --dump "$work/dump" >/dev/null
-    times+=($(( ($(date +%s%N) - start) / 1000 )))
-done
-sorted=($(printf '%s\n' "${times[@]}" | sort -n))
-echo "layerlens  whole process (trace --dump, one input): median $(( sorted[15] / 1000 )).$(( (sorted[15] % 1000) / 100 )) ms, min $(( sorted[0] / 1000 )).$(( (sorted[0] % 1000) / 100 )) ms over 30 runs"
-"$bin/LayerLensBenchmarks" "$model" "$work/inputs.npy" 7
+"$bin/layerlens" trace "$model" "$input" --dump "$work/dump" -o "$work/r.png" >/dev/null  # warm the page cache
+echo "layerlens  whole process (trace --dump --no-report, one .npy input): $(median_ms 30 "$bin/layerlens" trace "$model" "$input" --dump "$work/dump" --no-report)"
+echo "layerlens  whole process (trace --dump, one .npy input, with its PNG report): $(median_ms 30 "$bin/layerlens" trace "$model" "$input" --dump "$work/dump" -o "$work/r.png")"
+"$bin/LayerLensBenchmarks" forward "$model" "$work/inputs.npy" 7
 .venv/bin/python Benchmarks/tf_predict.py "$model" "$work/inputs.npy"

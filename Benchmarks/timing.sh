@@ -1,0 +1,15 @@
+# Shared by the benchmark scripts: `median_ms RUNS command…` runs the command RUNS
+# times (output discarded) and prints the median and the fastest wall time in ms.
+median_ms() {
+    local runs=$1; shift
+    local times=()
+    for _ in $(seq "$runs"); do
+        local start=$(date +%s%N)
+        "$@" >/dev/null 2>&1
+        times+=($(( ($(date +%s%N) - start) / 1000 )))
+    done
+    local sorted=($(printf '%s\n' "${times[@]}" | sort -n))
+    local median=${sorted[$(( runs / 2 ))]}
+    printf 'median %d.%d ms, fastest %d.%d ms over %d runs' $(( median / 1000 )) $(( (median % 1000) / 100 )) \
+        $(( sorted[0] / 1000 )) $(( (sorted[0] % 1000) / 100 )) "$runs"
+}
