@@ -7,15 +7,13 @@
 # Needs the fixtures venv (.venv, see Fixtures/README.md) for the TensorFlow side.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source Benchmarks/timing.sh
+source Benchmarks/common.sh
 model=Fixtures/models/seed_tf2.h5
 input=Fixtures/letters/letter_A.npy
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-swift build -c release --static-swift-stdlib --product layerlens >/dev/null
-swift build -c release --static-swift-stdlib --product LayerLensBenchmarks >/dev/null
-bin=$(swift build -c release --static-swift-stdlib --show-bin-path)
+release_bin layerlens LayerLensBenchmarks
 
 .venv/bin/python - "$work/inputs.npy" <<'PY'
 import sys, numpy as np
@@ -23,7 +21,6 @@ rows = np.loadtxt("Fixtures/letters/letters_sample.csv", delimiter=",", dtype=np
 np.save(sys.argv[1], np.resize(rows, (10000, 784)))
 PY
 
-echo "machine: $(nproc) cores, $(uname -m); OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-unset}"
 "$bin/layerlens" trace "$model" "$input" --dump "$work/dump" -o "$work/r.png" >/dev/null  # warm the page cache
 echo "layerlens  whole process (trace --dump --no-report, one .npy input): $(median_ms 30 "$bin/layerlens" trace "$model" "$input" --dump "$work/dump" --no-report)"
 echo "layerlens  whole process (trace --dump, one .npy input, with its PNG report): $(median_ms 30 "$bin/layerlens" trace "$model" "$input" --dump "$work/dump" -o "$work/r.png")"

@@ -5,19 +5,16 @@
 # Needs the fixtures venv (.venv with keract, see Fixtures/README.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source Benchmarks/timing.sh
+source Benchmarks/common.sh
 model=Fixtures/models/seed_tf2.h5
 image=Fixtures/images/photo_x.jpg
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-swift build -c release --static-swift-stdlib --product layerlens >/dev/null
-bin=$(swift build -c release --static-swift-stdlib --show-bin-path)
-echo "machine: $(nproc) cores, $(uname -m)"
+release_bin layerlens LayerLensBenchmarks
 layerlens=("$bin/layerlens" trace "$model" "$image" --preprocess "gray,resize=28x28:area,invert" --labels A-Z -o "$work/report.png")
 "${layerlens[@]}"
 echo "layerlens  trace → PNG report: $(median_ms 20 "${layerlens[@]}")"
-swift build -c release --static-swift-stdlib --product LayerLensBenchmarks >/dev/null
 "$bin/LayerLensBenchmarks" report "$model" "$image" "gray,resize=28x28:area,invert"
 keract=(env TF_USE_LEGACY_KERAS=1 .venv/bin/python Benchmarks/keract_trace.py "$model" "$image" "$work/keract")
 "${keract[@]}" 2>/dev/null | tail -1

@@ -146,53 +146,6 @@ def train_seed(lib, x, y, epochs):
     return model
 
 
-def activations_model_tf2():
-    """Every activation and activation layer tf.keras 2 offers, plus use_bias=False
-    and the inference-time identities."""
-    L = tf_keras.layers
-    init = tf_keras.initializers
-    return tf_keras.Sequential([
-        tf_keras.Input(shape=(784,)),
-        L.Rescaling(1.0 / 255, offset=-0.5),
-        L.Reshape((28, 28)),
-        L.Flatten(),
-        L.Dense(64, activation="relu"),
-        L.Dense(48, activation="elu"),
-        L.Dense(48, activation="selu"),
-        L.Dense(48, activation="gelu"),
-        L.GaussianNoise(0.1),
-        L.Dense(40, activation="sigmoid"),
-        L.Dense(40, activation="hard_sigmoid"),
-        L.Dropout(0.2),
-        L.Dense(40, activation="tanh"),
-        L.Dense(40, activation="softplus"),
-        L.Dense(40, activation="softsign"),
-        L.Dense(40, activation="swish"),
-        L.Dense(40, activation="mish"),
-        L.Dense(32, activation="tanh"),
-        L.Activation("exponential"),
-        L.Dense(32, use_bias=False),
-        L.ReLU(max_value=1.5, negative_slope=0.1, threshold=0.2),
-        L.Dense(32),
-        L.LeakyReLU(alpha=0.25),
-        L.Dense(32),
-        L.ELU(alpha=0.7),
-        L.Dense(32),
-        L.Reshape((4, 8)),
-        L.PReLU(alpha_initializer=init.RandomUniform(-0.5, 0.5, seed=1), shared_axes=[1]),
-        L.SpatialDropout1D(0.1),
-        L.Softmax(axis=1),
-        L.Flatten(),
-        L.GaussianDropout(0.1),
-        L.Dense(32, activation="softmax"),
-        L.Activation("relu"),
-        L.Dense(32),
-        L.PReLU(alpha_initializer=init.RandomUniform(-0.5, 0.5, seed=2)),
-        L.Dense(26, activation="linear"),
-        L.Softmax(),
-    ])
-
-
 KERAS3_EXTRA_ACTIVATIONS = [
     "relu6", "leaky_relu", "hard_silu", "hard_swish", "silu", "celu", "hard_tanh",
     "hard_shrink", "soft_shrink", "tanh_shrink", "log_sigmoid", "squareplus",
@@ -200,12 +153,15 @@ KERAS3_EXTRA_ACTIVATIONS = [
 ]
 
 
-def activations_model_k3():
-    """Every built-in activation of Keras 3 and every activation layer."""
-    L = keras.layers
-    init = keras.initializers
+def activations_model(lib, extra_activations, leaky_relu):
+    """Every built-in activation of `lib` (tf.keras 2 or Keras 3) and every
+    activation layer, plus use_bias=False and the inference-time identities.
+    `leaky_relu` makes the LeakyReLU layer, whose argument the two Kerases name
+    differently."""
+    L = lib.layers
+    init = lib.initializers
     layers = [
-        keras.Input(shape=(784,)),
+        lib.Input(shape=(784,)),
         L.Rescaling(1.0 / 255, offset=-0.5),
         L.Reshape((28, 28)),
         L.Flatten(),
@@ -225,7 +181,7 @@ def activations_model_k3():
     ]
     # glu halves the last axis, which Keras 3's own shape inference does not
     # foresee; it is covered by the activation-function goldens instead.
-    for name in KERAS3_EXTRA_ACTIVATIONS:
+    for name in extra_activations:
         if name != "glu":
             layers.append(L.Dense(40, activation=name))
     layers += [
@@ -234,7 +190,7 @@ def activations_model_k3():
         L.Dense(32, use_bias=False),
         L.ReLU(max_value=1.5, negative_slope=0.1, threshold=0.2),
         L.Dense(32),
-        L.LeakyReLU(negative_slope=0.25),
+        leaky_relu(0.25),
         L.Dense(32),
         L.ELU(alpha=0.7),
         L.Dense(32),
@@ -251,7 +207,7 @@ def activations_model_k3():
         L.Dense(26, activation="linear"),
         L.Softmax(),
     ]
-    return keras.Sequential(layers)
+    return lib.Sequential(layers)
 
 
 def spread_activations(model, lib, x, rng):
@@ -601,12 +557,12 @@ def main():
                                                  keras.__version__, file, acc3)
 
     print("training the activation models ...", flush=True)
-    act2 = spread_activations(activations_model_tf2(), tf_keras, xf_train[:1024], rng)
+    act2 = spread_activations(activations_model(tf_keras, [], lambda slope: tf_keras.layers.LeakyReLU(alpha=slope)), tf_keras, xf_train[:1024], rng)
     act2.save(os.path.join(MODELS, "activations_tf2.h5"))
     manifest["models"]["activations_tf2"] = write_goldens(
         "activations_tf2", tf_keras, act2, inputs, input_names, tf_keras.__version__,
         "models/activations_tf2.h5", accuracy(act2, xf_held, y_held))
-    act3 = spread_activations(activations_model_k3(), keras, xf_train[:1024], rng)
+    act3 = spread_activations(activations_model(keras, KERAS3_EXTRA_ACTIVATIONS, lambda slope: keras.layers.LeakyReLU(negative_slope=slope)), keras, xf_train[:1024], rng)
     act3.save(os.path.join(MODELS, "activations_k3.keras"))
     act3.save(os.path.join(MODELS, "activations_k3.h5"))
     acc_act3 = accuracy(act3, xf_held, y_held)

@@ -1,27 +1,41 @@
 import Foundation
 
+/// One traced layer as LayerLens's JSON outputs describe it.
+public struct LayerRecord: Codable, Sendable {
+    public let index: Int
+    public let name: String
+    /// The Keras class name.
+    public let `class`: String
+    public let activation: String?
+    /// The output shape, batch axis included.
+    public let shape: [Int]
+    /// The dump file's name, relative to the manifest (dumps only).
+    public let file: String?
+    /// Min, max and mean over finite values; absent when there are none.
+    public let min: Double?
+    public let max: Double?
+    public let mean: Double?
+
+    /// The record of `layer`, naming its dump `file` if it has one.
+    public init(_ layer: TracedLayer, file: String? = nil) {
+        let statistics = layer.output.statistics
+        index = layer.index
+        name = layer.name
+        `class` = layer.className
+        activation = layer.activation
+        shape = layer.output.shape
+        self.file = file
+        min = finite(statistics.min)
+        max = finite(statistics.max)
+        mean = finite(statistics.mean)
+    }
+}
+
 /// The manifest written beside a trace dump: what each `.npy` file holds.
 public struct TraceManifest: Codable, Sendable {
-    /// One layer's entry.
-    public struct LayerEntry: Codable, Sendable {
-        public let index: Int
-        public let name: String
-        /// The Keras class name.
-        public let `class`: String
-        public let activation: String?
-        /// The output shape, batch axis included.
-        public let shape: [Int]
-        /// The dump file's name, relative to the manifest.
-        public let file: String
-        /// Min, max and mean over finite values; null when there are none.
-        public let min: Double?
-        public let max: Double?
-        public let mean: Double?
-    }
-
     public let model: String
     public let input: String
-    public let layers: [LayerEntry]
+    public let layers: [LayerRecord]
 }
 
 /// Writes a trace as `.npy` files plus `manifest.json`.
@@ -31,14 +45,11 @@ public enum TraceDump {
     public static func files(of trace: Trace, modelPath: String, inputPath: String,
                              extra: [(name: String, data: Data)] = []) throws -> [(name: String, data: Data)] {
         var files: [(name: String, data: Data)] = [("input.npy", NumPyFile.encode(trace.input))] + extra
-        var entries: [TraceManifest.LayerEntry] = []
+        var entries: [LayerRecord] = []
         for layer in trace.layers {
             let file = "\(layer.index)_\(fileSafe(layer.name)).npy"
             files.append((file, NumPyFile.encode(layer.output)))
-            let statistics = layer.output.statistics
-            entries.append(.init(index: layer.index, name: layer.name, class: layer.className, activation: layer.activation,
-                                 shape: layer.output.shape, file: file, min: finite(statistics.min),
-                                 max: finite(statistics.max), mean: finite(statistics.mean)))
+            entries.append(LayerRecord(layer, file: file))
         }
         let manifest = TraceManifest(model: modelPath, input: inputPath, layers: entries)
         files.append(("manifest.json", try prettyJSON(manifest)))

@@ -1,17 +1,5 @@
 /// The JSON form of `layerlens trace --json`.
 public struct TraceSummary: Codable, Sendable {
-    public struct LayerEntry: Codable, Sendable {
-        public let index: Int
-        public let name: String
-        public let `class`: String
-        public let activation: String?
-        /// The output shape, batch axis included.
-        public let shape: [Int]
-        public let min: Double?
-        public let max: Double?
-        public let mean: Double?
-    }
-
     public struct Best: Codable, Sendable {
         public let index: Int
         public let label: String
@@ -29,7 +17,7 @@ public struct TraceSummary: Codable, Sendable {
     public let input: String
     /// The pipeline steps as run, implicit ones included.
     public let preprocess: [String]
-    public let layers: [LayerEntry]
+    public let layers: [LayerRecord]
     public let prediction: Best
     public let top: [Score]
     /// The PNG report written, if any.
@@ -39,11 +27,7 @@ public struct TraceSummary: Codable, Sendable {
         model = modelPath
         self.input = inputPath
         preprocess = input.steps.map(\.text)
-        layers = trace.layers.map { layer in
-            let statistics = layer.output.statistics
-            return LayerEntry(index: layer.index, name: layer.name, class: layer.className, activation: layer.activation,
-                              shape: layer.output.shape, min: finite(statistics.min), max: finite(statistics.max), mean: finite(statistics.mean))
-        }
+        layers = trace.layers.map { LayerRecord($0) }
         let best = prediction.best
         self.prediction = Best(index: best.index, label: best.label, probability: Double(best.probability))
         self.top = prediction.top(top).map { Score(index: $0.index, label: $0.label, logit: $0.logit.flatMap(finite), probability: Double($0.probability)) }

@@ -37,6 +37,12 @@ import TestSupport
         }
     }
 
+    @Test func loadsFromAFileURL() throws {
+        let model = try loadModel(at: URL(fileURLWithPath: Fixtures.path("models/seed_k3.keras")))
+        #expect(model.parameterCount == 208_626)
+        #expect(throws: FileError.self) { try loadModel(at: URL(string: "https://example.com/model.h5")!) }
+    }
+
     @Test func refusesAnInputOfTheWrongShape() throws {
         let model = try loadModel(at: Fixtures.path("models/seed_tf2.h5"))
         #expect(throws: TraceError.self) { try Tracer.trace(model, input: Tensor(shape: [1, 783])) }
