@@ -36,7 +36,7 @@ let package = Package(
         // Kernels and the tracer that records every layer's output.
         .target(name: "Trace", dependencies: ["ModelGraph", "COpenBLAS"]),
         // Cairo drawing: canvas, matplotlib colormaps, activation maps, charts.
-        .target(name: "Render", dependencies: ["CCairo", "CPNG"]),
+        .target(name: "Render", dependencies: ["ModelGraph", "CCairo", "CPNG"]),
         // Reports: the trace report PNG.
         .target(name: "Report", dependencies: ["ModelGraph", "InputPipeline", "Trace", "Render"]),
         // The public API: load a model, trace an input, dump the result, draw the report.
@@ -56,7 +56,7 @@ let package = Package(
         .testTarget(name: "KerasFormatTests", dependencies: ["KerasFormat", "TestSupport"]),
         .testTarget(name: "InputPipelineTests", dependencies: ["InputPipeline", "TestSupport"]),
         .testTarget(name: "TraceTests", dependencies: ["LayerLens", "TestSupport"]),
-        .testTarget(name: "RenderTests", dependencies: ["Render", "TestSupport"]),
+        .testTarget(name: "RenderTests", dependencies: ["Render", "ModelGraph", "TestSupport"]),
         .testTarget(name: "SystemLibrariesTests", dependencies: ["CCairo", "CPNG", "CTurboJPEG", "COpenBLAS"]),
         .testTarget(name: "LayerLensCLITests", dependencies: ["LayerLens", "LayerLensCLI", "TestSupport"]),
     ]

@@ -72,8 +72,19 @@ import TestSupport
         #expect(broken.processed.range == 0...1)
         #expect(broken.tensor.shape == [1, 784])
         #expect(broken.tensor.scalars.allSatisfy { $0 >= 0 && $0 <= 1 })
-        let standardized = try Preprocessor.run([.gray, .standardize(mean: 127.5, std: -127.5)], on: decoded, modelInputShape: [28, 28, 1])
+        let standardized = try Preprocessor.run([.gray, .resize(width: 28, height: 28, method: .area), .standardize(mean: 127.5, std: -127.5)],
+                                                on: decoded, modelInputShape: [28, 28, 1])
         #expect(standardized.processed.range == -1...1)
+    }
+
+    @Test func userPipelinesMustProduceTheModelsShape() throws {
+        let decoded = try PipelineGoldens.raster("photo_x/decoded")
+        let noResize = #expect(throws: PipelineError.self) { try Preprocessor.run([.gray], on: decoded, modelInputShape: [784]) }
+        #expect(noResize?.description == "the pipeline produces 675×637×1; the model expects 28×28×1; add resize=28x28")
+        let noGray = #expect(throws: PipelineError.self) {
+            try Preprocessor.run([.resize(width: 28, height: 28, method: .area)], on: decoded, modelInputShape: [784])
+        }
+        #expect(noGray?.description == "the pipeline produces 28×28×3; the model expects 28×28×1; add 'gray'")
     }
 
     @Test func defaultPipelineDoesOnlyWhatTheShapeForces() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import ModelGraph
 import NumPyFormat
 @testable import Render
 import Testing

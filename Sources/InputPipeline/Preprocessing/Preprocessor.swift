@@ -51,7 +51,9 @@ public enum Preprocessor {
     }
 
     /// Runs `steps` (or, when nil, only what the model's input shape forces: gray
-    /// for one channel, resize to its size, flatten for a vector) on `raw`.
+    /// for one channel, resize to its size) on `raw`, then flattens for a vector
+    /// input. User steps must themselves produce the model's image size; a
+    /// `PipelineError` says what they produced instead.
     public static func run(_ steps: [PreprocessStep]?, on raw: Raster, modelInputShape: [Int]) throws -> PreprocessedInput {
         let target = try imageShape(for: modelInputShape)
         var current = raw
@@ -64,11 +66,17 @@ public enum Preprocessor {
             }
             records.append(record(step, implicit: false, result: current, flattened: flattened))
         }
-        // What the model's shape forces, where the user's steps did not do it.
+        // Without --preprocess, what the model's shape forces; with it, the user's
+        // steps must produce that shape themselves (only flatten is added).
         var forced: [PreprocessStep] = []
-        if target.channels == 1, current.channels == 3 { forced.append(.gray) }
-        if current.height != target.height || current.width != target.width {
-            forced.append(.resize(width: target.width, height: target.height, method: .bilinear))
+        if steps == nil {
+            if target.channels == 1, current.channels == 3 { forced.append(.gray) }
+            if current.height != target.height || current.width != target.width {
+                forced.append(.resize(width: target.width, height: target.height, method: .bilinear))
+            }
+        } else if current.height != target.height || current.width != target.width || current.channels != target.channels {
+            throw PipelineError("the pipeline produces \(describe(current)); the model expects \(target.height)×\(target.width)×\(target.channels)"
+                + (current.channels != target.channels ? (target.channels == 1 ? "; add 'gray'" : "") : "; add resize=\(target.width)x\(target.height)"))
         }
         for step in forced {
             current = try apply(step, to: current, target: target)
@@ -85,6 +93,9 @@ public enum Preprocessor {
                                  tensor: Tensor(shape: [1] + modelInputShape, scalars: current.values),
                                  isDefaultPipeline: steps == nil)
     }
+
+    /// `28×28×1`.
+    static func describe(_ raster: Raster) -> String { "\(raster.height)×\(raster.width)×\(raster.channels)" }
 
     /// `raster` resized as the `resize` step does it.
     public static func resized(_ raster: Raster, width: Int, height: Int, method: ResizeMethod) -> Raster {
