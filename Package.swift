@@ -37,10 +37,12 @@ let package = Package(
         .target(name: "Trace", dependencies: ["ModelGraph", "COpenBLAS"]),
         // Cairo drawing: canvas, matplotlib colormaps, activation maps, charts.
         .target(name: "Render", dependencies: ["ModelGraph", "CCairo", "CPNG"]),
+        // Comparisons and statistics of traces: layer differences, logit statistics.
+        .target(name: "Analysis", dependencies: ["ModelGraph", "Trace"]),
         // Reports: the trace report PNG.
-        .target(name: "Report", dependencies: ["ModelGraph", "InputPipeline", "Trace", "Render"]),
+        .target(name: "Report", dependencies: ["ModelGraph", "InputPipeline", "Trace", "Analysis", "Render"]),
         // The public API: load a model, trace an input, dump the result, draw the report.
-        .target(name: "LayerLens", dependencies: ["FileIO", "ModelGraph", "KerasFormat", "NumPyFormat", "InputPipeline", "Trace", "Render", "Report"]),
+        .target(name: "LayerLens", dependencies: ["FileIO", "ModelGraph", "KerasFormat", "NumPyFormat", "InputPipeline", "Trace", "Analysis", "Render", "Report"]),
         // The `layerlens` command: a thin skin over the library.
         .executableTarget(name: "LayerLensCLI", dependencies: [
             "LayerLens", .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -56,6 +58,7 @@ let package = Package(
         .testTarget(name: "KerasFormatTests", dependencies: ["KerasFormat", "TestSupport"]),
         .testTarget(name: "InputPipelineTests", dependencies: ["InputPipeline", "TestSupport"]),
         .testTarget(name: "TraceTests", dependencies: ["LayerLens", "TestSupport"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["LayerLens", "TestSupport"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "ModelGraph", "TestSupport"]),
         .testTarget(name: "SystemLibrariesTests", dependencies: ["CCairo", "CPNG", "CTurboJPEG", "COpenBLAS"]),
         .testTarget(name: "LayerLensCLITests", dependencies: ["LayerLens", "LayerLensCLI", "TestSupport"]),

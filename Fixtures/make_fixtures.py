@@ -393,6 +393,100 @@ def split_attribute_copy(seed_tf2_path):
 
 
 # ---------------------------------------------------------------------------
+# Output heads, and the goldens of `diff` and `logits` (NumPy on Keras's outputs)
+# ---------------------------------------------------------------------------
+
+def head_model(lib, activation, x, y):
+    """The seed architecture ending in `activation` (softmax or sigmoid), briefly trained."""
+    model = lib.Sequential([lib.Input(shape=(784,))] + seed_layers(lib)[:-1] + [lib.layers.Dense(26, activation=activation)])
+    if activation == "softmax":
+        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+        model.fit(x, y, epochs=3, batch_size=128, verbose=0)
+    else:
+        model.compile(optimizer="adam", loss="binary_crossentropy")
+        model.fit(x, np.eye(26, dtype=np.float32)[y], epochs=3, batch_size=128, verbose=0)
+    return model
+
+
+def logits_goldens(name, golden_path, kind):
+    """Per golden input: logits, probabilities, entropy (nats), normalised
+    entropy, margin (top-1 minus top-2 probability) and the max logit, computed
+    with NumPy from Keras's layer outputs. For softmax and sigmoid heads the
+    logits are the last Dense layer's pre-activation, x @ W + b, from its input."""
+    arrays = np.load(golden_path)
+    keys = sorted((k for k in arrays.files if k != "input"), key=lambda k: int(k.split("_")[0]))
+    output = arrays[keys[-1]].astype(np.float64)
+    if kind == "softmax":
+        logits = output
+    else:
+        with h5py.File(os.path.join(MODELS, name + ".h5"), "r") as f:
+            layer = f["model_weights"][keys[-1].split("_", 1)[1]]
+            names = [n.decode() if isinstance(n, bytes) else n for n in layer.attrs["weight_names"]]
+            kernel, bias = (np.asarray(layer[n], np.float64) for n in names)
+        logits = arrays[keys[-2]].astype(np.float64) @ kernel + bias
+    rows = []
+    for z, out in zip(logits, output):
+        if kind == "softmax":
+            log_p = z - (z.max() + np.log(np.exp(z - z.max()).sum()))
+            p = np.exp(log_p)
+            entropy = float(-(p * log_p).sum())
+            normalized = entropy / np.log(len(p))
+        elif kind == "none":
+            p = out
+            entropy = float(-(p[p > 0] * np.log(p[p > 0])).sum())
+            normalized = entropy / np.log(len(p))
+        else:
+            p = out
+            q = np.clip(p, 0, 1)
+            terms = np.where(q > 0, q * np.log(np.where(q > 0, q, 1)), 0) + np.where(q < 1, (1 - q) * np.log(np.where(q < 1, 1 - q, 1)), 0)
+            entropy = float(-terms.sum())
+            normalized = entropy / (len(p) * np.log(2))
+        top = np.sort(p)[::-1]
+        rows.append({"logits": z.tolist(), "probabilities": p.tolist(), "entropy": entropy,
+                     "normalized_entropy": float(normalized), "margin": float(top[0] - top[1]), "max_logit": float(z.max())})
+    return {"model": name, "activation_applied": kind, "inputs": rows}
+
+
+def layer_difference(a, b, relu_family, top):
+    """The metrics `layerlens diff` reports for one layer, with its documented
+    degenerate cases: relative L2 of a zero A is 0 if B is zero too, else None;
+    cosine of two zero vectors is 1, of one zero vector 0; Pearson of a constant
+    vector is None; ReLU-family layers count units switching on (A <= 0 < B) and off."""
+    a, b = a.astype(np.float64).ravel(), b.astype(np.float64).ravel()
+    d = b - a
+    l2 = float(np.sqrt((d * d).sum()))
+    na, nb = float(np.sqrt((a * a).sum())), float(np.sqrt((b * b).sum()))
+    relative = l2 / na if na > 0 else (0.0 if l2 == 0 else None)
+    cosine = float(a @ b / (na * nb)) if na > 0 and nb > 0 else (1.0 if na == nb else 0.0)
+    ca, cb = a - a.mean(), b - b.mean()
+    va, vb = float((ca * ca).sum()), float((cb * cb).sum())
+    pearson = float((ca * cb).sum() / np.sqrt(va * vb)) if va > 0 and vb > 0 else None
+    side = int(np.ceil(np.sqrt(len(a))))
+    while (side - 1) * (side - 1) >= len(a):
+        side -= 1
+    order = sorted(range(len(a)), key=lambda i: (-abs(d[i]), i))[:top]
+    return {"l2": l2, "relative_l2": relative, "cosine": cosine, "pearson": pearson,
+            "max_abs_delta": float(np.abs(d).max()),
+            "switched_on": int(((a <= 0) & (b > 0)).sum()) if relu_family else None,
+            "switched_off": int(((a > 0) & (b <= 0)).sum()) if relu_family else None,
+            "top_changes": [{"unit": i, "row": i // side, "col": i % side, "a": float(a[i]), "b": float(b[i]), "delta": float(d[i])}
+                            for i in order]}
+
+
+def diff_goldens(golden_path, entry, pairs, top=5):
+    arrays = np.load(golden_path)
+    out = []
+    for ia, ib in pairs:
+        layers = []
+        for layer in entry["layers"]:
+            relu_family = layer["activation"] == "relu"
+            layers.append(dict(layer_difference(arrays[layer["key"]][ia], arrays[layer["key"]][ib], relu_family, top),
+                               index=layer["index"], name=layer["name"]))
+        out.append({"a": ia, "b": ib, "layers": layers})
+    return out
+
+
+# ---------------------------------------------------------------------------
 # User-style images and goldens of each preprocessing step (OpenCV, TensorFlow)
 # ---------------------------------------------------------------------------
 
@@ -570,6 +664,28 @@ def main():
                        ("activations_k3_h5", "models/activations_k3.h5")):
         manifest["models"][name] = write_goldens(name, keras, act3, inputs, input_names,
                                                  keras.__version__, file, acc_act3)
+
+    print("output heads, diff and logits goldens ...", flush=True)
+    softmax2 = head_model(tf_keras, "softmax", xf_train, y_train)
+    softmax2.save(os.path.join(MODELS, "softmax_tf2.h5"))
+    manifest["models"]["softmax_tf2"] = write_goldens("softmax_tf2", tf_keras, softmax2, inputs, input_names,
+                                                      tf_keras.__version__, "models/softmax_tf2.h5",
+                                                      accuracy(softmax2, xf_held, y_held))
+    sigmoid3 = head_model(keras, "sigmoid", xf_train, y_train)
+    sigmoid3.save(os.path.join(MODELS, "sigmoid_k3.keras"))
+    sigmoid3.save(os.path.join(MODELS, "sigmoid_k3.h5"))
+    manifest["models"]["sigmoid_k3"] = write_goldens("sigmoid_k3", keras, sigmoid3, inputs, input_names,
+                                                     keras.__version__, "models/sigmoid_k3.keras",
+                                                     accuracy(sigmoid3, xf_held, y_held))
+    logits = [logits_goldens("seed_tf2", os.path.join(GOLDENS, "seed_tf2.npz"), "softmax"),
+              logits_goldens("softmax_tf2", os.path.join(GOLDENS, "softmax_tf2.npz"), "none"),
+              logits_goldens("sigmoid_k3", os.path.join(GOLDENS, "sigmoid_k3.npz"), "sigmoid")]
+    with open(os.path.join(GOLDENS, "logits.json"), "w") as f:
+        json.dump(logits, f, indent=1)
+    # Letter vs letter, letter vs its 0..1 seed-bug twin, blank vs blank (all degenerate), blank vs white.
+    pairs = [(0, 1), (0, 13), (10, 10), (10, 11), (2, 14)]
+    with open(os.path.join(GOLDENS, "diff_seed_tf2.json"), "w") as f:
+        json.dump({"pairs": diff_goldens(os.path.join(GOLDENS, "seed_tf2.npz"), manifest["models"]["seed_tf2"], pairs)}, f, indent=1)
 
     split = split_attribute_copy(seed2_path)
     manifest["models"]["seed_tf2_split_attributes"] = dict(manifest["models"]["seed_tf2"],

@@ -1,6 +1,7 @@
 // The LayerLens library: everything a program needs to load a Keras model,
 // feed it an input and read every layer's output.
 import Foundation
+@_exported import Analysis
 @_exported import FileIO
 @_exported import InputPipeline
 @_exported import KerasFormat

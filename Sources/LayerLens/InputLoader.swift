@@ -16,6 +16,9 @@ public struct LoadedInput: Sendable {
     public let notes: [String]
     /// The CSV row's label column.
     public let groundTruth: Int?
+    /// The input's shape before it was fitted to the model: the `.npy` array's,
+    /// or the preprocessed image's `(H, W)` / `(H, W, C)`.
+    public let preparedShape: [Int]
 }
 
 /// How to read an input.
@@ -47,7 +50,7 @@ public func loadInput(_ path: String, for model: Model, options: InputOptions = 
         guard options.row == nil else { throw PipelineError("--row applies to CSV files, not to the .npy array \(path)") }
         let input = try ModelInput.load(npy: path, for: model)
         return LoadedInput(tensor: input.tensor, raw: nil, processed: nil, steps: [], isDefaultPipeline: false,
-                           notes: input.notices, groundTruth: nil)
+                           notes: input.notices, groundTruth: nil, preparedShape: input.originalShape)
     }
     let raw: Raster, notes: [String], truth: Int?
     switch kind {
@@ -64,5 +67,20 @@ public func loadInput(_ path: String, for model: Model, options: InputOptions = 
     }
     let result = try Preprocessor.run(options.steps, on: raw, modelInputShape: model.inputShape)
     return LoadedInput(tensor: result.tensor, raw: raw, processed: result.processed, steps: result.steps,
-                       isDefaultPipeline: result.isDefaultPipeline, notes: notes, groundTruth: truth)
+                       isDefaultPipeline: result.isDefaultPipeline, notes: notes, groundTruth: truth,
+                       preparedShape: result.processed.shape)
+}
+
+/// Loads the two inputs of a diff, each with its own options, and checks that
+/// they have the same shape after preprocessing: a diff compares like with like.
+public func loadInputPair(_ a: String, _ b: String, for model: Model, options: (a: InputOptions, b: InputOptions)) throws -> (a: LoadedInput, b: LoadedInput) {
+    let first = try loadInput(a, for: model, options: options.a)
+    let second = try loadInput(b, for: model, options: options.b)
+    guard first.preparedShape == second.preparedShape else {
+        throw PipelineError("A (\(a)) has shape \(shapeDescription(first.preparedShape)) after preprocessing but B (\(b)) has \(shapeDescription(second.preparedShape)); diff compares inputs of one shape")
+    }
+    guard first.tensor.batchSize == 1, second.tensor.batchSize == 1 else {
+        throw PipelineError("diff compares one sample with one sample; \(first.tensor.batchSize > 1 ? a : b) holds a batch")
+    }
+    return (first, second)
 }

@@ -6,6 +6,8 @@ public struct ModelInput: Sendable {
     public let tensor: Tensor
     /// Things the user should know: an implicit flatten, NaN or infinite values.
     public let notices: [String]
+    /// The array's shape as it was read.
+    public let originalShape: [Int]
 
     /// Fits `array` to `model`'s input: with or without the batch axis; a sample
     /// with the right number of values but another shape (a 28×28 image for a
@@ -36,6 +38,7 @@ public struct ModelInput: Sendable {
         }
         tensor = array.reshaped([batch] + sampleShape)
         self.notices = notices
+        originalShape = array.shape
     }
 
     /// Reads an already-preprocessed input from a `.npy` file and fits it to `model`.

@@ -64,7 +64,7 @@ public struct TraceReportOptions: Sendable {
 /// raw and the preprocessed input side by side with their value ranges and
 /// histograms; the top-k bar chart; every layer's activation map.
 public enum TraceReport {
-    static let margin = 24.0, imageBox = 224.0, histogramHeight = 46.0, blockGap = 30.0, mapTarget = 180.0
+    static let margin = 24.0, imageBox = 224.0, blockGap = 30.0, mapTarget = 180.0
 
     /// Draws the report for sample 0 of `trace` and returns its PNG bytes.
     public static func render(_ content: TraceReportContent, trace: Trace, prediction: Prediction,
@@ -87,7 +87,7 @@ public enum TraceReport {
         }
         let rowHeights = rows.map { row in row.map { maps[$0].height }.max() ?? 0 }
         let headerHeight = header.reduce(0) { $0 + $1.size * 1.55 } + 10
-        let inputPanelHeight = 18 + imageBox + 62 + histogramHeight + 34
+        let inputPanelHeight = ReportParts.inputPanelHeight(box: imageBox) + 14
         let chartHeight = 40 + Double(min(options.top, prediction.probabilities.count)) * BarChart.rowHeight + 40
         let mapsTop = margin + headerHeight + max(inputPanelHeight, chartHeight) + 30
         let height = mapsTop + 28 + rowHeights.reduce(0) { $0 + $1 + 26 } + 30
@@ -101,7 +101,7 @@ public enum TraceReport {
         }
         y += 14
         drawInputs(content, trace: trace, on: canvas, x: margin, y: y)
-        drawPrediction(prediction, top: options.top, on: canvas, x: margin + inputPanelWidth + 40, y: y, width: chartWidth)
+        ReportParts.drawTopK(prediction, top: options.top, on: canvas, x: margin + inputPanelWidth + 40, y: y, width: chartWidth)
 
         y = mapsTop
         canvas.text("Activations, layer by layer (colour scale: \(scaleDescription(options.scale)); hatched cells are padding, not units)",
@@ -120,43 +120,24 @@ public enum TraceReport {
 
     // MARK: - Header
 
-    struct Line {
-        let text: String
-        let size: Double
-        var bold = false
-        var color = RGB.gray(0.1)
-    }
-
-    static func headerLines(_ content: TraceReportContent, prediction: Prediction) -> [Line] {
+    static func headerLines(_ content: TraceReportContent, prediction: Prediction) -> [ReportParts.Line] {
         let source = content.model.source
         var lines = [
-            Line(text: "LayerLens trace: \(URL(fileURLWithPath: content.inputPath).lastPathComponent)", size: 20, bold: true),
-            Line(text: "Model \(content.modelPath)  (Keras \(source.kerasVersion), .\(source.format.rawValue), input \(kerasShapeDescription(content.model.inputShape)), \(groupedDigits(content.model.parameterCount)) parameters)", size: 13),
-            Line(text: "Input \(content.inputPath)", size: 13),
+            ReportParts.Line(text: "LayerLens trace: \(URL(fileURLWithPath: content.inputPath).lastPathComponent)", size: 20, bold: true),
+            ReportParts.Line(text: "Model \(content.modelPath)  (Keras \(source.kerasVersion), .\(source.format.rawValue), input \(kerasShapeDescription(content.model.inputShape)), \(groupedDigits(content.model.parameterCount)) parameters)", size: 13),
+            ReportParts.Line(text: "Input \(content.inputPath)", size: 13),
         ]
-        if content.steps.isEmpty {
-            lines.append(Line(text: "Pipeline: none (an .npy array goes into the model as it is)", size: 13))
-        } else {
-            let steps = content.steps.map { $0.implicit ? $0.text + "*" : $0.text }.joined(separator: " → ")
-            let prefix = content.isDefaultPipeline ? "Pipeline (no --preprocess given; only what the input shape forces): " : "Pipeline: "
-            let footnote = content.steps.contains { $0.implicit } ? "   (* added: the model's input shape forces it)" : ""
-            lines.append(Line(text: prefix + steps + footnote, size: 13))
-        }
-        for note in content.notes { lines.append(Line(text: "Decoding: " + note, size: 13)) }
+        lines.append(ReportParts.Line(text: "Pipeline: " + ReportParts.pipelineText(content.steps, isDefault: content.isDefaultPipeline), size: 13))
+        for note in content.notes { lines.append(ReportParts.Line(text: "Decoding: " + note, size: 13)) }
         let best = prediction.best
         guard best.probability.isFinite else {
-            lines.append(Line(text: "No prediction: the outputs are NaN or infinite (magenta cells below); look for NaN or infinite input values",
+            lines.append(ReportParts.Line(text: "No prediction: the outputs are NaN or infinite (magenta cells below); look for NaN or infinite input values",
                               size: 17, bold: true, color: RGB(0.75, 0.1, 0.1)))
             return lines
         }
-        let how = switch prediction.kind {
-        case .softmax: "softmax of the logits"
-        case .none: "the model's softmax output"
-        case .sigmoid: "sigmoid: independent per class"
-        }
-        var verdict = "Prediction: \(best.label)  \(percent(best.probability))  (\(how))"
+        var verdict = "Prediction: \(ReportParts.verdict(prediction))  (\(ReportParts.kindText(prediction.kind)))"
         if let truth = content.groundTruth { verdict += "   ·   true label: \(truth)" + (truth == best.label ? "  ✓" : "  ✗") }
-        lines.append(Line(text: verdict, size: 17, bold: true))
+        lines.append(ReportParts.Line(text: verdict, size: 17, bold: true))
         return lines
     }
 
@@ -164,15 +145,15 @@ public enum TraceReport {
 
     static func drawInputs(_ content: TraceReportContent, trace: Trace, on canvas: Canvas, x: Double, y: Double) {
         let modelInput = trace.input.batch(0..<1)
-        let processed = content.processed ?? imageOfModelInput(modelInput, shape: content.model.inputShape)
+        let processed = content.processed ?? ReportParts.imageOfModelInput(modelInput, shape: content.model.inputShape)
         var panels: [(title: String, raster: Raster)] = []
         if let raw = content.raw { panels.append(("Raw input (decoded)", raw)) }
         if let processed { panels.append((content.raw == nil ? "Model input" : "Model input (after preprocessing)", processed)) }
         for (index, panel) in panels.enumerated() {
-            drawImagePanel(panel.title, panel.raster, on: canvas, x: x + Double(index) * (imageBox + 48), y: y)
+            ReportParts.drawImagePanel(panel.title, panel.raster, box: imageBox, on: canvas, x: x + Double(index) * (imageBox + 48), y: y)
         }
         if let warning = rangeWarning(content) {
-            canvas.text(warning, x: x, y: y + 18 + imageBox + 62 + histogramHeight + 30, size: 13, color: RGB(0.75, 0.1, 0.1), bold: true)
+            canvas.text(warning, x: x, y: y + ReportParts.inputPanelHeight(box: imageBox) + 10, size: 13, color: RGB(0.75, 0.1, 0.1), bold: true)
         }
     }
 
@@ -180,59 +161,7 @@ public enum TraceReport {
     /// value range: the seed case's bug (0..1 fed to a model trained on 0..255).
     public static func rangeWarning(_ content: TraceReportContent) -> String? {
         guard let raw = content.raw, let processed = content.processed, raw.range != processed.range else { return nil }
-        return "Value range changed: raw \(rangeText(raw.range)) → model input \(rangeText(processed.range)). Is that the range the model was trained on?"
-    }
-
-    static func drawImagePanel(_ title: String, _ raster: Raster, on canvas: Canvas, x: Double, y: Double) {
-        canvas.text(title, x: x, y: y + 12, size: 13, bold: true)
-        var scale = imageBox / Double(max(raster.width, raster.height))
-        let top = y + 18
-        var shown = raster
-        if scale < 1 {
-            // Shrink large photos by pixel-area averaging first, as a viewer does; small inputs stay crisp.
-            shown = Preprocessor.resized(raster, width: max(1, Int(Double(raster.width) * scale)),
-                                         height: max(1, Int(Double(raster.height) * scale)), method: .area)
-            scale = 1
-        }
-        ImagePainter.draw(on: canvas, x: x, y: top, values: shown.values, height: shown.height, width: shown.width,
-                          channels: shown.channels, low: shown.range.lowerBound, high: shown.range.upperBound, scale: scale)
-        let statistics = ValueStatistics(of: raster.values)
-        let shape = raster.shape.map(String.init).joined(separator: "×")
-        canvas.text("\(shape) · nominal range \(rangeText(raster.range))", x: x, y: top + imageBox + 18, size: 12)
-        let nonFinite = statistics.nonFiniteCount > 0 ? " · \(statistics.nonFiniteCount) NaN/inf (magenta)" : ""
-        canvas.text("min \(formatNumber(statistics.min)) · max \(formatNumber(statistics.max)) · mean \(formatNumber(Float(statistics.mean)))" + nonFinite,
-                    x: x, y: top + imageBox + 34, size: 12, color: statistics.nonFiniteCount > 0 ? RGB(0.75, 0.1, 0.1) : .gray(0.35))
-        let low = statistics.min.isFinite ? min(raster.range.lowerBound, statistics.min) : raster.range.lowerBound
-        let high = statistics.max.isFinite ? max(raster.range.upperBound, statistics.max) : raster.range.upperBound
-        Histogram(raster.values, bins: 64, low: low, high: high)
-            .draw(on: canvas, x: x, y: top + imageBox + 44, width: imageBox, height: histogramHeight, color: Colormap.viridis.color(0.3))
-    }
-
-    /// An `.npy` input shown as an image when the model's input shape is one.
-    static func imageOfModelInput(_ input: Tensor, shape: [Int]) -> Raster? {
-        guard let image = try? Preprocessor.imageShape(for: shape) else { return nil }
-        let statistics = input.statistics
-        guard statistics.min.isFinite, statistics.max.isFinite else {
-            return Raster(height: image.height, width: image.width, channels: image.channels, values: input.scalars, range: 0...255)
-        }
-        let range: ClosedRange<Float> = statistics.min >= 0 && statistics.max <= 1 ? 0...1 : min(0, statistics.min)...max(255, statistics.max)
-        return Raster(height: image.height, width: image.width, channels: image.channels, values: input.scalars, range: range)
-    }
-
-    // MARK: - Prediction
-
-    static func drawPrediction(_ prediction: Prediction, top: Int, on canvas: Canvas, x: Double, y: Double, width: Double) {
-        let title = switch prediction.kind {
-        case .softmax: "Top \(min(top, prediction.probabilities.count)): softmax of the logits"
-        case .none: "Top \(min(top, prediction.probabilities.count)): the model's softmax output"
-        case .sigmoid: "Top \(min(top, prediction.probabilities.count)): sigmoid outputs (independent, need not sum to 1)"
-        }
-        canvas.text(title, x: x, y: y + 12, size: 13, bold: true)
-        let rows = prediction.top(top).map { score in
-            BarChart.Row(label: score.label, fraction: Double(score.probability),
-                         caption: percent(score.probability) + (score.logit.map { "  (logit \(formatNumber($0)))" } ?? ""))
-        }
-        BarChart(rows: rows).draw(on: canvas, x: x, y: y + 24, labelWidth: 60, barWidth: width - 220, highlightFirst: true)
+        return "Value range changed: raw \(ReportParts.rangeText(raw.range)) → model input \(ReportParts.rangeText(processed.range)). Is that the range the model was trained on?"
     }
 
     // MARK: - Maps
@@ -295,12 +224,4 @@ public enum TraceReport {
         }
     }
 
-    static func rangeText(_ range: ClosedRange<Float>) -> String {
-        "\(formatNumber(range.lowerBound))..\(formatNumber(range.upperBound))"
-    }
-
-    static func percent(_ probability: Float) -> String {
-        let value = Double(probability) * 100
-        return value >= 99.95 && value < 100 ? String(format: "%.4f%%", value) : String(format: "%.1f%%", value)
-    }
 }

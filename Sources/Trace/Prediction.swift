@@ -53,6 +53,15 @@ public struct Prediction: Sendable {
         }
     }
 
+    /// A prediction from known final-layer values: for `.softmax`, probabilities
+    /// are the softmax of `logits`; otherwise `outputs` are the probabilities.
+    public init(kind: ProbabilityKind, logits: [Float]?, outputs: [Float], labels: [String]? = nil) {
+        self.kind = kind
+        self.logits = logits
+        probabilities = kind == .softmax ? softmaxProbabilities(logits ?? outputs) : outputs
+        self.labels = labels ?? (0..<outputs.count).map(String.init)
+    }
+
     /// The `k` most probable classes, best first.
     public func top(_ k: Int) -> [ClassScore] {
         probabilities.indices.sorted { probabilities[$0] > probabilities[$1] }.prefix(max(k, 0)).map { index in

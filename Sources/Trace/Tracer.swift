@@ -57,13 +57,13 @@ public enum Tracer {
             outputs = [run(layers, on: input)]
         } else {
             let chunkSize = (input.batchSize + chunkCount - 1) / chunkCount
-            let results = ChunkResults(count: chunkCount)
+            let results = ConcurrentSlots<[Tensor]>(count: chunkCount)
             DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
                 let start = chunk * chunkSize
                 let end = min(start + chunkSize, input.batchSize)
                 results.store(start < end ? run(layers, on: input.batch(start..<end)) : [], at: chunk)
             }
-            outputs = results.values.filter { !$0.isEmpty }
+            outputs = results.values.compactMap { $0 }.filter { !$0.isEmpty }
         }
         let traced = layers.indices.map { index in
             TracedLayer(index: index, name: layers[index].name, className: layers[index].className,
@@ -79,17 +79,5 @@ public enum Tracer {
             current = layer.forward(current)
             return current
         }
-    }
-}
-
-/// Per-chunk results written from concurrent workers, one slot each.
-private final class ChunkResults: @unchecked Sendable {
-    private(set) var values: [[Tensor]]
-    private let lock = NSLock()
-
-    init(count: Int) { values = Array(repeating: [], count: count) }
-
-    func store(_ value: [Tensor], at index: Int) {
-        lock.withLock { values[index] = value }
     }
 }

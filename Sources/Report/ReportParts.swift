@@ -1,0 +1,106 @@
+import Foundation
+import InputPipeline
+import ModelGraph
+import Render
+import Trace
+
+/// Pieces the trace and diff reports share: text lines, input panels, the top-k
+/// chart and number formats.
+enum ReportParts {
+    static let histogramHeight = 46.0
+
+    /// One line of header text.
+    struct Line {
+        let text: String
+        let size: Double
+        var bold = false
+        var color = RGB.gray(0.1)
+    }
+
+    /// The height an input panel of a `box`-pixel image takes.
+    static func inputPanelHeight(box: Double) -> Double { 18 + box + 62 + histogramHeight + 20 }
+
+    /// An image with its title, shape, nominal range, min/max/mean and a histogram
+    /// of its values; large photos are shrunk by area averaging, small inputs stay crisp.
+    static func drawImagePanel(_ title: String, _ raster: Raster, box: Double, on canvas: Canvas, x: Double, y: Double) {
+        canvas.text(title, x: x, y: y + 12, size: 13, bold: true)
+        var scale = box / Double(max(raster.width, raster.height))
+        let top = y + 18
+        var shown = raster
+        if scale < 1 {
+            shown = Preprocessor.resized(raster, width: max(1, Int(Double(raster.width) * scale)),
+                                         height: max(1, Int(Double(raster.height) * scale)), method: .area)
+            scale = 1
+        }
+        ImagePainter.draw(on: canvas, x: x, y: top, values: shown.values, height: shown.height, width: shown.width,
+                          channels: shown.channels, low: shown.range.lowerBound, high: shown.range.upperBound, scale: scale)
+        let statistics = ValueStatistics(of: raster.values)
+        let shape = raster.shape.map(String.init).joined(separator: "×")
+        canvas.text("\(shape) · nominal range \(rangeText(raster.range))", x: x, y: top + box + 18, size: 12)
+        let nonFinite = statistics.nonFiniteCount > 0 ? " · \(statistics.nonFiniteCount) NaN/inf (magenta)" : ""
+        canvas.text("min \(formatNumber(statistics.min)) · max \(formatNumber(statistics.max)) · mean \(formatNumber(Float(statistics.mean)))" + nonFinite,
+                    x: x, y: top + box + 34, size: 12, color: statistics.nonFiniteCount > 0 ? RGB(0.75, 0.1, 0.1) : .gray(0.35))
+        let low = statistics.min.isFinite ? min(raster.range.lowerBound, statistics.min) : raster.range.lowerBound
+        let high = statistics.max.isFinite ? max(raster.range.upperBound, statistics.max) : raster.range.upperBound
+        Histogram(raster.values, bins: 64, low: low, high: high)
+            .draw(on: canvas, x: x, y: top + box + 44, width: box, height: histogramHeight, color: Colormap.viridis.color(0.3))
+    }
+
+    /// An `.npy` input shown as an image when the model's input shape is one.
+    static func imageOfModelInput(_ input: Tensor, shape: [Int]) -> Raster? {
+        guard let image = try? Preprocessor.imageShape(for: shape) else { return nil }
+        let statistics = input.statistics
+        guard statistics.min.isFinite, statistics.max.isFinite else {
+            return Raster(height: image.height, width: image.width, channels: image.channels, values: input.scalars, range: 0...255)
+        }
+        let range: ClosedRange<Float> = statistics.min >= 0 && statistics.max <= 1 ? 0...1 : min(0, statistics.min)...max(255, statistics.max)
+        return Raster(height: image.height, width: image.width, channels: image.channels, values: input.scalars, range: range)
+    }
+
+    /// The pipeline as one line: steps joined by arrows, implicit ones starred.
+    static func pipelineText(_ steps: [StepRecord], isDefault: Bool) -> String {
+        guard !steps.isEmpty else { return "none (an .npy array goes into the model as it is)" }
+        let text = steps.map { $0.implicit ? $0.text + "*" : $0.text }.joined(separator: " → ")
+        let prefix = isDefault ? "(no --preprocess given; only what the input shape forces) " : ""
+        let footnote = steps.contains { $0.implicit } ? "   (* added: the model's input shape forces it)" : ""
+        return prefix + text + footnote
+    }
+
+    /// How the probabilities were made, in words.
+    static func kindText(_ kind: ProbabilityKind) -> String {
+        switch kind {
+        case .softmax: "softmax of the logits"
+        case .none: "the model's softmax output"
+        case .sigmoid: "sigmoid: independent per class"
+        }
+    }
+
+    /// `X  99.2%`, or why there is no prediction.
+    static func verdict(_ prediction: Prediction) -> String {
+        let best = prediction.best
+        guard best.probability.isFinite else { return "no prediction: the outputs are NaN or infinite" }
+        return "\(best.label)  \(percent(best.probability))"
+    }
+
+    /// The top-k bar chart with its title.
+    static func drawTopK(_ prediction: Prediction, top: Int, title: String? = nil, on canvas: Canvas, x: Double, y: Double, width: Double) {
+        let count = min(top, prediction.probabilities.count)
+        let heading = title ?? (prediction.kind == .sigmoid ? "Top \(count): sigmoid outputs (independent, need not sum to 1)"
+                                                            : "Top \(count): \(kindText(prediction.kind))")
+        canvas.text(heading, x: x, y: y + 12, size: 13, bold: true)
+        let rows = prediction.top(top).map { score in
+            BarChart.Row(label: score.label, fraction: Double(score.probability),
+                         caption: percent(score.probability) + (score.logit.map { "  (logit \(formatNumber($0)))" } ?? ""))
+        }
+        BarChart(rows: rows).draw(on: canvas, x: x, y: y + 24, labelWidth: 60, barWidth: max(60, width - 220), highlightFirst: true)
+    }
+
+    static func rangeText(_ range: ClosedRange<Float>) -> String {
+        "\(formatNumber(range.lowerBound))..\(formatNumber(range.upperBound))"
+    }
+
+    static func percent(_ probability: Float) -> String {
+        let value = Double(probability) * 100
+        return value >= 99.95 && value < 100 ? String(format: "%.4f%%", value) : String(format: "%.1f%%", value)
+    }
+}
