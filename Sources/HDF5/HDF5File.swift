@@ -30,10 +30,15 @@ public final class HDF5File {
             try HDF5Status.check(H5Pset_file_image(access, UnsafeMutableRawPointer(mutating: buffer.baseAddress), buffer.count),
                                  "cannot hand the file image to HDF5")
         }
-        return try HDF5Status.check(H5Fopen("memory-image", ll_h5f_acc_rdonly(), access), "not a readable HDF5 file")
+        // HDF5 shares an open file between opens of the same name, so each image gets its own.
+        imageCount += 1
+        return try HDF5Status.check(H5Fopen("layerlens-image-\(imageCount)", ll_h5f_acc_rdonly(), access), "not a readable HDF5 file")
     }
 
     deinit { HDF5Status.serialized { _ = H5Fclose(id) } }
+
+    /// How many in-memory images have been opened; only touched under the HDF5 lock.
+    nonisolated(unsafe) private static var imageCount = 0
 
     /// The root group, `/`.
     public func root() throws -> HDF5Group {

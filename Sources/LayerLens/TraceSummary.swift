@@ -3,14 +3,28 @@ public struct TraceSummary: Codable, Sendable {
     public struct Best: Codable, Sendable {
         public let index: Int
         public let label: String
-        public let probability: Double
+        /// Null when the outputs are NaN.
+        public let probability: Double?
+
+        public init(_ score: ClassScore) {
+            index = score.index
+            label = score.label
+            probability = finite(score.probability)
+        }
     }
 
     public struct Score: Codable, Sendable {
         public let index: Int
         public let label: String
         public let logit: Double?
-        public let probability: Double
+        public let probability: Double?
+
+        public init(_ score: ClassScore) {
+            index = score.index
+            label = score.label
+            logit = score.logit.flatMap(finite)
+            probability = finite(score.probability)
+        }
     }
 
     public let model: String
@@ -28,9 +42,8 @@ public struct TraceSummary: Codable, Sendable {
         self.input = inputPath
         preprocess = input.steps.map(\.text)
         layers = trace.layers.map { LayerRecord($0) }
-        let best = prediction.best
-        self.prediction = Best(index: best.index, label: best.label, probability: Double(best.probability))
-        self.top = prediction.top(top).map { Score(index: $0.index, label: $0.label, logit: $0.logit.flatMap(finite), probability: Double($0.probability)) }
+        self.prediction = Best(prediction.best)
+        self.top = prediction.top(top).map(Score.init)
         self.report = report
     }
 }

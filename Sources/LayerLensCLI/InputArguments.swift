@@ -1,33 +1,51 @@
 import ArgumentParser
 import LayerLens
 
-/// How an input is read and preprocessed.
-struct InputArguments: ParsableArguments {
-    @Option(help: ArgumentHelp("Comma-separated preprocessing steps, run in order: gray, resize=WxH[:bilinear|area|nearest], invert, scale=F, standardize=MEAN:STD, contrast=S:B, blur=SIGMA, threshold=T, fit[=BOX], flatten. Without it, only what the model's input shape forces is done.", valueName: "steps"))
-    var preprocess: String?
-
-    @Option(help: ArgumentHelp("For a CSV data set: the data row to use (0-based); its label is shown as the true class.", valueName: "n"))
-    var row: Int?
-
+/// How images are decoded.
+struct DecodeArguments: ParsableArguments {
     @Flag(help: "Ignore the EXIF orientation of JPEGs (by default it is applied, as OpenCV's imread does).")
     var noExif = false
 
     @Option(help: ArgumentHelp("Refuse images with more pixels than this, before decoding them.", valueName: "n"))
     var maxPixels: Int = ImageDecoder.defaultPixelLimit
 
-    /// The parsed steps; usage errors name the bad step.
-    func steps() throws -> [PreprocessStep]? {
-        try preprocess.map { try PreprocessStep.parse($0) }
-    }
-
     func validate() throws {
-        do { _ = try steps() } catch let error as PipelineError { throw ValidationError(error.description) }
-        if let row, row < 0 { throw ValidationError("--row must be 0 or more") }
         if maxPixels < 1 { throw ValidationError("--max-pixels must be at least 1") }
     }
 
+    /// Input options with these decoding settings.
+    func options(steps: [PreprocessStep]?, row: Int?) -> InputOptions {
+        InputOptions(steps: steps, row: row, applyExif: !noExif, pixelLimit: maxPixels)
+    }
+}
+
+/// The help text of every `--preprocess` option.
+let preprocessHelp = "Comma-separated preprocessing steps, run in order: gray, resize=WxH[:bilinear|area|nearest], invert, scale=F, standardize=MEAN:STD, contrast=S:B, blur=SIGMA, threshold=T, fit[=BOX], flatten. Without it, only what the model's input shape forces is done."
+
+/// Parses a `--preprocess` value; a bad step is a usage error naming it.
+func parseSteps(_ text: String?) throws -> [PreprocessStep]? {
+    do { return try text.map { try PreprocessStep.parse($0) } } catch let error as PipelineError {
+        throw ValidationError(error.description)
+    }
+}
+
+/// How an input is read and preprocessed.
+struct InputArguments: ParsableArguments {
+    @Option(help: ArgumentHelp(preprocessHelp, valueName: "steps"))
+    var preprocess: String?
+
+    @Option(help: ArgumentHelp("For a CSV data set: the data row to use (0-based); its label is shown as the true class.", valueName: "n"))
+    var row: Int?
+
+    @OptionGroup var decode: DecodeArguments
+
+    func validate() throws {
+        _ = try parseSteps(preprocess)
+        if let row, row < 0 { throw ValidationError("--row must be 0 or more") }
+    }
+
     func options() throws -> InputOptions {
-        InputOptions(steps: try steps(), row: row, applyExif: !noExif, pixelLimit: maxPixels)
+        decode.options(steps: try parseSteps(preprocess), row: row)
     }
 }
 

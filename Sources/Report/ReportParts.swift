@@ -36,7 +36,7 @@ enum ReportParts {
                           channels: shown.channels, low: shown.range.lowerBound, high: shown.range.upperBound, scale: scale)
         let statistics = ValueStatistics(of: raster.values)
         let shape = raster.shape.map(String.init).joined(separator: "×")
-        canvas.text("\(shape) · nominal range \(rangeText(raster.range))", x: x, y: top + box + 18, size: 12)
+        canvas.text("\(shape) · range \(rangeText(raster.range))", x: x, y: top + box + 18, size: 12)
         let nonFinite = statistics.nonFiniteCount > 0 ? " · \(statistics.nonFiniteCount) NaN/inf (magenta)" : ""
         canvas.text("min \(formatNumber(statistics.min)) · max \(formatNumber(statistics.max)) · mean \(formatNumber(Float(statistics.mean)))" + nonFinite,
                     x: x, y: top + box + 34, size: 12, color: statistics.nonFiniteCount > 0 ? RGB(0.75, 0.1, 0.1) : .gray(0.35))

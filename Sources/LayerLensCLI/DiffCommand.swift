@@ -1,0 +1,132 @@
+import ArgumentParser
+import Foundation
+import LayerLens
+
+/// `layerlens diff MODEL A B`: what changes inside the model between two inputs.
+struct DiffCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "diff",
+        abstract: "Compare every layer's output for two inputs: metrics per layer and a PNG report.",
+        discussion: """
+        A and B are anything trace takes. One pipeline for both (--preprocess) or one each (--preprocess-a, \
+        --preprocess-b), e.g. the same image with and without a contrast step.
+        """
+    )
+
+    @OptionGroup var modelArguments: ModelArguments
+
+    @Argument(help: "Input A: an image, a CSV data set (with --row-a) or a .npy array.")
+    var a: String
+
+    @Argument(help: "Input B: an image, a CSV data set (with --row-b) or a .npy array.")
+    var b: String
+
+    @Option(help: ArgumentHelp(preprocessHelp + " Applies to both inputs.", valueName: "steps"))
+    var preprocess: String?
+
+    @Option(help: ArgumentHelp("Preprocessing for A alone (instead of --preprocess).", valueName: "steps"))
+    var preprocessA: String?
+
+    @Option(help: ArgumentHelp("Preprocessing for B alone (instead of --preprocess).", valueName: "steps"))
+    var preprocessB: String?
+
+    @Option(help: ArgumentHelp("The CSV data row of A (0-based).", valueName: "n"))
+    var rowA: Int?
+
+    @Option(help: ArgumentHelp("The CSV data row of B (0-based).", valueName: "n"))
+    var rowB: Int?
+
+    @OptionGroup var decode: DecodeArguments
+
+    @Option(help: ArgumentHelp("Class labels: a-z, A-Z, 0-9, a comma-separated list, or a file with one label per line.", valueName: "labels"))
+    var labels: String?
+
+    @Option(help: "How many top classes to show for each input.")
+    var top: Int = 3
+
+    @Option(help: "How many most-changed units to list per layer.")
+    var topUnits: Int = 5
+
+    @Option(help: ArgumentHelp("Draw every map cell this many pixels wide (default: each map about 150 pixels).", valueName: "px"))
+    var cellPx: Int?
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Where to write the PNG report (default: Reports/diff_<A>_<B>.png).", valueName: "file"))
+    var output: String?
+
+    @Flag(help: "Print JSON: {model, a: {input, preprocess, prediction, top}, b: {…}, layers: [{index, name, class, l2, relative_l2, cosine, pearson, max_abs_delta, switched_on, switched_off, top_changes}]}.")
+    var json = false
+
+    @Flag(help: "Do not draw the PNG report.")
+    var noReport = false
+
+    func validate() throws {
+        if preprocess != nil, preprocessA != nil || preprocessB != nil {
+            throw ValidationError("give --preprocess for both inputs, or --preprocess-a / --preprocess-b, not both")
+        }
+        for steps in [preprocess, preprocessA, preprocessB] { _ = try parseSteps(steps) }
+        if top < 1 || topUnits < 0 { throw ValidationError("--top must be at least 1 and --top-units at least 0") }
+        if let cellPx, !(1...100).contains(cellPx) { throw ValidationError("--cell-px must be from 1 to 100") }
+        if noReport, output != nil { throw ValidationError("--no-report and --output contradict each other") }
+    }
+
+    func run() throws {
+        let model = try stage { try loadModel(at: modelArguments.model) }
+        let options = (a: decode.options(steps: try parseSteps(preprocessA ?? preprocess), row: rowA),
+                       b: decode.options(steps: try parseSteps(preprocessB ?? preprocess), row: rowB))
+        let loaded = try stage { try loadInputPair(a, b, for: model, options: options) }
+        (loaded.a.notes + loaded.b.notes).filter { $0.hasPrefix("warning") || $0.contains("reshaped") }.forEach { printError($0) }
+        let traces = try stage { (a: try Tracer.trace(model, input: loaded.a.tensor), b: try Tracer.trace(model, input: loaded.b.tensor)) }
+        let labelNames = try stage { try labels.map { try LabelParser.parse($0, count: model.outputShape.reduce(1, *)) } }
+        let predictions = (a: Prediction(trace: traces.a, model: model, labels: labelNames),
+                           b: Prediction(trace: traces.b, model: model, labels: labelNames))
+        let diff = ActivationDiff(model: model, a: traces.a, b: traces.b, topCount: topUnits)
+        var reportPath: String?
+        if !noReport {
+            let stem = { (path: String) in URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent }
+            let path = output ?? "Reports/diff_\(stem(a))_\(stem(b)).png"
+            let sides = (a: DiffSide(path: a, raw: loaded.a.raw, processed: loaded.a.processed, steps: loaded.a.steps,
+                                     isDefaultPipeline: loaded.a.isDefaultPipeline, prediction: predictions.a),
+                         b: DiffSide(path: b, raw: loaded.b.raw, processed: loaded.b.processed, steps: loaded.b.steps,
+                                     isDefaultPipeline: loaded.b.isDefaultPipeline, prediction: predictions.b))
+            let png = try stage {
+                try DiffReport.render(modelPath: modelArguments.model, model: model, a: sides.a, b: sides.b, diff: diff, top: top, cellPixels: cellPx)
+            }
+            try stage {
+                try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path, withIntermediateDirectories: true)
+                try writeAtomically(png, to: path)
+            }
+            reportPath = path
+        }
+        if json {
+            printData(try stage {
+                try prettyJSON(DiffSummary(modelPath: modelArguments.model, inputs: (a, b), loaded: loaded, predictions: predictions, diff: diff, top: top))
+            })
+            return
+        }
+        print(DiffTable(diff: diff).text)
+        print("A → \(predictions.a.best.label) \(String(format: "%.1f%%", Double(predictions.a.best.probability) * 100))   " +
+              "B → \(predictions.b.best.label) \(String(format: "%.1f%%", Double(predictions.b.best.probability) * 100))")
+        if let reportPath { print("wrote \(reportPath)") }
+    }
+}
+
+/// The per-layer metrics table `diff` prints.
+struct DiffTable {
+    let diff: ActivationDiff
+
+    var text: String {
+        let header = ["#", "Layer", "L2", "Relative", "Cosine", "Pearson", "Max |Δ|", "On", "Off"]
+        let rows = diff.layers.map { layer -> [String] in
+            [String(layer.index), layer.name, number(layer.l2), layer.relativeL2.map(number) ?? "undefined",
+             number(layer.cosine), layer.pearson.map(number) ?? "undefined", number(layer.maxAbsDelta),
+             layer.switchedOn.map(String.init) ?? "-", layer.switchedOff.map(String.init) ?? "-"]
+        }
+        let notes = [
+            "relative = ‖B−A‖/‖A‖ (undefined when A is all zeros); cosine is 1 for two zero vectors, 0 for one;",
+            "Pearson is undefined when either output is constant; On/Off count ReLU units switching between ≤ 0 and > 0.",
+        ]
+        return (alignedTable(header: header, rows: rows, rightAligned: Set(2...8)) + notes).joined(separator: "\n")
+    }
+
+    private func number(_ value: Double) -> String { String(format: "%.4g", value) }
+}

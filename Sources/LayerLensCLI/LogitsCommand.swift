@@ -1,0 +1,110 @@
+import ArgumentParser
+import Foundation
+import LayerLens
+
+/// `layerlens logits MODEL INPUT…`: the final layer explained for many inputs.
+struct LogitsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "logits",
+        abstract: "Explain the final layer for many inputs: top-k with logits and probabilities, entropy, margin.",
+        discussion: """
+        INPUTs are files, folders (their PNG, JPEG and .npy files) or quoted glob patterns. Images are decoded on \
+        all cores and run as one batch. An unreadable input is reported and skipped; the exit status is then 1.
+        """
+    )
+
+    @OptionGroup var modelArguments: ModelArguments
+
+    @Argument(help: "Input files, folders or quoted glob patterns.")
+    var inputs: [String]
+
+    @OptionGroup var inputArguments: InputArguments
+
+    @Option(help: ArgumentHelp("Class labels: a-z, A-Z, 0-9, a comma-separated list, or a file with one label per line.", valueName: "labels"))
+    var labels: String?
+
+    @Option(help: "How many top classes to show per input.")
+    var top: Int = 3
+
+    @Flag(help: "Print JSON: {inputs: [{input, logits, probabilities, activation_applied, top, entropy, normalized_entropy, margin}]}.")
+    var json = false
+
+    @Flag(help: "Print CSV, one row per input.")
+    var csv = false
+
+    func validate() throws {
+        if json && csv { throw ValidationError("--json and --csv exclude each other") }
+        if top < 1 { throw ValidationError("--top must be at least 1") }
+        if inputArguments.row != nil { throw ValidationError("--row is for one CSV row with trace; logits takes images and .npy files") }
+    }
+
+    func run() throws {
+        let model = try stage { try loadModel(at: modelArguments.model) }
+        let files = try stage { try InputCollection.expand(inputs) }
+        let labelNames = try stage { try labels.map { try LabelParser.parse($0, count: model.outputShape.reduce(1, *)) } }
+        let run = try stage { try LogitsRun(model: model, inputs: files, options: inputArguments.options(), labels: labelNames) }
+        if json {
+            printData(try stage { try prettyJSON(LogitsSummary(run, top: top)) })
+        } else if csv {
+            print(LogitsTable(run: run, top: top).csv)
+        } else if !run.entries.isEmpty {
+            print(LogitsTable(run: run, top: top).text)
+        }
+        run.failures.forEach { printError("error: \($0)") }
+        if !run.failures.isEmpty {
+            printError("error: \(run.failures.count) of \(files.count) inputs could not be read")
+            throw ExitCode.failure
+        }
+    }
+}
+
+/// The table and CSV forms of a logits run.
+struct LogitsTable {
+    let run: LogitsRun
+    let top: Int
+
+    private var kind: ProbabilityKind? { run.entries.first?.statistics.prediction.kind }
+
+    var text: String {
+        let header = ["Input"] + (1...top).map { "Top \($0)" } + ["Entropy (nats)", "Normalised", "Margin", "Max logit"]
+        let rows = run.entries.map { entry -> [String] in
+            let statistics = entry.statistics
+            let scores = statistics.prediction.top(top)
+            return [entry.input] + (0..<top).map { index in
+                index < scores.count ? "\(scores[index].label) \(percent(scores[index].probability))" : ""
+            } + [number(statistics.entropy), number(statistics.normalizedEntropy), number(statistics.margin), statistics.maxLogit.map(number) ?? "n/a"]
+        }
+        let note = switch kind {
+        case .softmax?: "probabilities: softmax of the logits"
+        case .none?: "probabilities: the model's softmax output; logits: the last Dense layer's pre-activation"
+        case .sigmoid?: "probabilities: sigmoid outputs, independent per class; entropy: sum of binary entropies"
+        case nil: ""
+        }
+        return (alignedTable(header: header, rows: rows, rightAligned: Set(top + 1...top + 4)) + [note]).joined(separator: "\n")
+    }
+
+    var csv: String {
+        let header = ["input"] + (1...top).flatMap { ["top\($0)_label", "top\($0)_probability", "top\($0)_logit"] }
+            + ["entropy", "normalized_entropy", "margin", "max_logit", "activation_applied"]
+        let rows = run.entries.map { entry -> [String] in
+            let statistics = entry.statistics
+            let scores = statistics.prediction.top(top)
+            return [entry.input] + (0..<top).flatMap { index -> [String] in
+                guard index < scores.count else { return ["", "", ""] }
+                return [scores[index].label, String(scores[index].probability), scores[index].logit.map { String($0) } ?? ""]
+            } + [String(statistics.entropy), String(statistics.normalizedEntropy), String(statistics.margin),
+                 statistics.maxLogit.map { String($0) } ?? "", statistics.prediction.kind.rawValue]
+        }
+        return ([header] + rows).map { $0.map(csvField).joined(separator: ",") }.joined(separator: "\n")
+    }
+
+    private func csvField(_ field: String) -> String {
+        field.contains(where: { ",\"\n".contains($0) }) ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
+    }
+
+    private func number(_ value: Double) -> String { value.isFinite ? String(format: "%.4g", value) : "NaN (non-finite outputs)" }
+
+    private func percent(_ probability: Float) -> String {
+        probability.isFinite ? String(format: "%.1f%%", Double(probability) * 100) : "NaN"
+    }
+}
