@@ -28,7 +28,7 @@ func forward(model path: String, inputs: String, repeats: Int) throws {
 func report(model path: String, image: String, pipeline: String) throws {
     var stages: [String: [Double]] = [:]
     for _ in 0..<15 {
-        var model: Model?, input: LoadedInput?, trace: Trace?, png: Data?
+        var model: Model?, input: PreparedInput?, trace: Trace?, png: Data?
         stages["load model", default: []].append(try seconds { model = try loadModel(at: path) })
         stages["decode + preprocess", default: []].append(try seconds {
             input = try loadInput(image, for: model!, options: InputOptions(steps: try PreprocessStep.parse(pipeline)))
@@ -36,8 +36,7 @@ func report(model path: String, image: String, pipeline: String) throws {
         stages["trace", default: []].append(try seconds { trace = try Tracer.trace(model!, input: input!.tensor) })
         stages["draw + encode PNG", default: []].append(try seconds {
             let prediction = Prediction(trace: trace!, model: model!)
-            let content = TraceReportContent(modelPath: path, model: model!, inputPath: image, raw: input!.raw, processed: input!.processed,
-                                             steps: input!.steps, isDefaultPipeline: false, notes: input!.notes, groundTruth: nil)
+            let content = TraceReportContent(modelPath: path, model: model!, input: input!, groundTruth: nil)
             png = try TraceReport.render(content, trace: trace!, prediction: prediction, options: TraceReportOptions())
         })
         stages["write file", default: []].append(try seconds { try writeAtomically(png!, to: NSTemporaryDirectory() + "/layerlens-bench.png") })

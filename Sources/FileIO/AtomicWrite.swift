@@ -10,6 +10,17 @@ public func writeAtomically(_ data: Data, to path: String) throws {
     }
 }
 
+/// Writes `data` atomically to `path`, first creating the folder it goes in.
+public func writeCreatingFolder(_ data: Data, to path: String) throws {
+    let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+    do {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    } catch {
+        throw FileError(path, "cannot be written (its folder cannot be made: \(reason(of: error)))")
+    }
+    try writeAtomically(data, to: path)
+}
+
 /// Writes a set of files into `folder` all or nothing: they are first written
 /// into a hidden staging folder beside it, then moved in; on any failure the
 /// staging folder is removed and `folder` keeps what it had.

@@ -49,9 +49,9 @@ public struct DiffSummary: Encodable, Sendable {
     public let b: Side
     public let layers: [Layer]
 
-    public init(modelPath: String, inputs: (a: String, b: String), loaded: (a: LoadedInput, b: LoadedInput),
+    public init(modelPath: String, inputs: (a: String, b: String), loaded: (a: PreparedInput, b: PreparedInput),
                 predictions: (a: Prediction, b: Prediction), diff: ActivationDiff, top: Int) {
-        func side(_ path: String, _ input: LoadedInput, _ prediction: Prediction) -> Side {
+        func side(_ path: String, _ input: PreparedInput, _ prediction: Prediction) -> Side {
             let best = prediction.best
             return Side(input: path, preprocess: input.steps.map(\.text),
                         prediction: .init(best),

@@ -1,26 +1,5 @@
 import Foundation
 
-/// An input made ready for a model, with how it was made: the decoded image,
-/// the pipeline as run, decoding notes and, for a CSV row, the true label.
-public struct LoadedInput: Sendable {
-    /// The batch that enters the model, `[1] + model.inputShape` (or more rows for a batched `.npy`).
-    public let tensor: Tensor
-    /// The decoded image or CSV row before preprocessing; nil for `.npy`.
-    public let raw: Raster?
-    /// The image after the pipeline (before flatten); nil for `.npy`.
-    public let processed: Raster?
-    /// The pipeline as run; empty for `.npy`.
-    public let steps: [StepRecord]
-    public let isDefaultPipeline: Bool
-    /// What decoding and fitting did that the user should know.
-    public let notes: [String]
-    /// The CSV row's label column.
-    public let groundTruth: Int?
-    /// The input's shape before it was fitted to the model: the `.npy` array's,
-    /// or the preprocessed image's `(H, W)` / `(H, W, C)`.
-    public let preparedShape: [Int]
-}
-
 /// How to read an input.
 public struct InputOptions: Sendable {
     /// `--preprocess` steps; nil means only what the model's input shape forces.
@@ -43,14 +22,14 @@ public struct InputOptions: Sendable {
 /// JPEG image and a Kaggle-style CSV row go through the preprocessing pipeline;
 /// an `.npy` array is taken as already preprocessed. Errors are `FileError`
 /// (the file) or `PipelineError` (the options).
-public func loadInput(_ path: String, for model: Model, options: InputOptions = InputOptions()) throws -> LoadedInput {
+public func loadInput(_ path: String, for model: Model, options: InputOptions = InputOptions()) throws -> PreparedInput {
     let kind = try FileKind.of(path)
     if kind == .npy {
         guard options.steps == nil else { throw PipelineError("\(path) is an .npy array, taken as already preprocessed; --preprocess does not apply to it") }
         guard options.row == nil else { throw PipelineError("--row applies to CSV files, not to the .npy array \(path)") }
         let input = try ModelInput.load(npy: path, for: model)
-        return LoadedInput(tensor: input.tensor, raw: nil, processed: nil, steps: [], isDefaultPipeline: false,
-                           notes: input.notices, groundTruth: nil, preparedShape: input.originalShape)
+        return PreparedInput(path: path, tensor: input.tensor, raw: nil, processed: nil, steps: [], isDefaultPipeline: false,
+                             notes: input.notices, groundTruth: nil, preparedShape: input.originalShape)
     }
     let raw: Raster, notes: [String], truth: Int?
     switch kind {
@@ -66,14 +45,14 @@ public func loadInput(_ path: String, for model: Model, options: InputOptions = 
         (raw, notes, truth) = (sample.raster, ["CSV row \(options.row ?? 0): label \(sample.label), \(sample.raster.height)×\(sample.raster.width) pixels"], sample.label)
     }
     let result = try Preprocessor.run(options.steps, on: raw, modelInputShape: model.inputShape)
-    return LoadedInput(tensor: result.tensor, raw: raw, processed: result.processed, steps: result.steps,
-                       isDefaultPipeline: result.isDefaultPipeline, notes: notes, groundTruth: truth,
-                       preparedShape: result.processed.shape)
+    return PreparedInput(path: path, tensor: result.tensor, raw: raw, processed: result.processed, steps: result.steps,
+                         isDefaultPipeline: result.isDefaultPipeline, notes: notes, groundTruth: truth,
+                         preparedShape: result.processed.shape)
 }
 
 /// Loads the two inputs of a diff, each with its own options, and checks that
 /// they have the same shape after preprocessing: a diff compares like with like.
-public func loadInputPair(_ a: String, _ b: String, for model: Model, options: (a: InputOptions, b: InputOptions)) throws -> (a: LoadedInput, b: LoadedInput) {
+public func loadInputPair(_ a: String, _ b: String, for model: Model, options: (a: InputOptions, b: InputOptions)) throws -> (a: PreparedInput, b: PreparedInput) {
     let first = try loadInput(a, for: model, options: options.a)
     let second = try loadInput(b, for: model, options: options.b)
     guard first.preparedShape == second.preparedShape else {

@@ -18,7 +18,7 @@ public struct LogitsRun: Sendable {
     /// pass, and computes each input's logit statistics. A bad input is recorded
     /// in `failures` and the rest go on.
     public init(model: Model, inputs: [String], options: InputOptions, labels: [String]?) throws {
-        let loaded = ConcurrentSlots<Result<LoadedInput, Error>>(count: inputs.count)
+        let loaded = ConcurrentSlots<Result<PreparedInput, Error>>(count: inputs.count)
         DispatchQueue.concurrentPerform(iterations: inputs.count) { index in
             do {
                 loaded.store(.success(try loadInput(inputs[index], for: model, options: options)), at: index)

@@ -37,7 +37,7 @@ public struct TraceSummary: Codable, Sendable {
     /// The PNG report written, if any.
     public let report: String?
 
-    public init(modelPath: String, inputPath: String, input: LoadedInput, trace: Trace, prediction: Prediction, top: Int, report: String?) {
+    public init(modelPath: String, inputPath: String, input: PreparedInput, trace: Trace, prediction: Prediction, top: Int, report: String?) {
         model = modelPath
         self.input = inputPath
         preprocess = input.steps.map(\.text)

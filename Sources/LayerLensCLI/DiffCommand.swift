@@ -38,11 +38,7 @@ struct DiffCommand: ParsableCommand {
 
     @OptionGroup var decode: DecodeArguments
 
-    @Option(help: ArgumentHelp("Class labels: a-z, A-Z, 0-9, a comma-separated list, or a file with one label per line.", valueName: "labels"))
-    var labels: String?
-
-    @Option(help: "How many top classes to show for each input.")
-    var top: Int = 3
+    @OptionGroup var labelArguments: LabelArguments
 
     @Option(help: "How many most-changed units to list per layer.")
     var topUnits: Int = 5
@@ -64,7 +60,7 @@ struct DiffCommand: ParsableCommand {
             throw ValidationError("give --preprocess for both inputs, or --preprocess-a / --preprocess-b, not both")
         }
         for steps in [preprocess, preprocessA, preprocessB] { _ = try parseSteps(steps) }
-        if top < 1 || topUnits < 0 { throw ValidationError("--top must be at least 1 and --top-units at least 0") }
+        if topUnits < 0 { throw ValidationError("--top-units must be 0 or more") }
         if let cellPx, !(1...100).contains(cellPx) { throw ValidationError("--cell-px must be from 1 to 100") }
         if noReport, output != nil { throw ValidationError("--no-report and --output contradict each other") }
     }
@@ -76,7 +72,7 @@ struct DiffCommand: ParsableCommand {
         let loaded = try stage { try loadInputPair(a, b, for: model, options: options) }
         (loaded.a.notes + loaded.b.notes).filter { $0.hasPrefix("warning") || $0.contains("reshaped") }.forEach { printError($0) }
         let traces = try stage { (a: try Tracer.trace(model, input: loaded.a.tensor), b: try Tracer.trace(model, input: loaded.b.tensor)) }
-        let labelNames = try stage { try labels.map { try LabelParser.parse($0, count: model.outputShape.reduce(1, *)) } }
+        let labelNames = try stage { try labelArguments.names(for: model) }
         let predictions = (a: Prediction(trace: traces.a, model: model, labels: labelNames),
                            b: Prediction(trace: traces.b, model: model, labels: labelNames))
         let diff = ActivationDiff(model: model, a: traces.a, b: traces.b, topCount: topUnits)
@@ -84,22 +80,16 @@ struct DiffCommand: ParsableCommand {
         if !noReport {
             let stem = { (path: String) in URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent }
             let path = output ?? "Reports/diff_\(stem(a))_\(stem(b)).png"
-            let sides = (a: DiffSide(path: a, raw: loaded.a.raw, processed: loaded.a.processed, steps: loaded.a.steps,
-                                     isDefaultPipeline: loaded.a.isDefaultPipeline, prediction: predictions.a),
-                         b: DiffSide(path: b, raw: loaded.b.raw, processed: loaded.b.processed, steps: loaded.b.steps,
-                                     isDefaultPipeline: loaded.b.isDefaultPipeline, prediction: predictions.b))
+            let sides = (a: DiffSide(input: loaded.a, prediction: predictions.a), b: DiffSide(input: loaded.b, prediction: predictions.b))
             let png = try stage {
-                try DiffReport.render(modelPath: modelArguments.model, model: model, a: sides.a, b: sides.b, diff: diff, top: top, cellPixels: cellPx)
+                try DiffReport.render(modelPath: modelArguments.model, model: model, a: sides.a, b: sides.b, diff: diff, top: labelArguments.top, cellPixels: cellPx)
             }
-            try stage {
-                try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path, withIntermediateDirectories: true)
-                try writeAtomically(png, to: path)
-            }
+            try stage { try writeCreatingFolder(png, to: path) }
             reportPath = path
         }
         if json {
             printData(try stage {
-                try prettyJSON(DiffSummary(modelPath: modelArguments.model, inputs: (a, b), loaded: loaded, predictions: predictions, diff: diff, top: top))
+                try prettyJSON(DiffSummary(modelPath: modelArguments.model, inputs: (a, b), loaded: loaded, predictions: predictions, diff: diff, top: labelArguments.top))
             })
             return
         }

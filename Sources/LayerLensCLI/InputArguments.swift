@@ -49,13 +49,27 @@ struct InputArguments: ParsableArguments {
     }
 }
 
-/// How the report is drawn.
-struct ReportArguments: ParsableArguments {
+/// Class labels and how many top classes to show.
+struct LabelArguments: ParsableArguments {
     @Option(help: ArgumentHelp("Class labels: a-z, A-Z, 0-9, a comma-separated list, or a file with one label per line.", valueName: "labels"))
     var labels: String?
 
     @Option(help: "How many top classes to show.")
     var top: Int = 3
+
+    func validate() throws {
+        if top < 1 { throw ValidationError("--top must be at least 1") }
+    }
+
+    /// The labels for `model`'s outputs, or nil for class indices.
+    func names(for model: Model) throws -> [String]? {
+        try labels.map { try LabelParser.parse($0, count: model.outputShape.reduce(1, *)) }
+    }
+}
+
+/// How the report is drawn.
+struct ReportArguments: ParsableArguments {
+    @OptionGroup var labelArguments: LabelArguments
 
     @Option(help: ArgumentHelp("Colour scale of the maps: layer (each its own min..max), global (one for all), symmetric (±max|value|).", valueName: "mode"))
     var scale: ColorScaleMode = .layer
@@ -64,11 +78,10 @@ struct ReportArguments: ParsableArguments {
     var cellPx: Int?
 
     func validate() throws {
-        if top < 1 { throw ValidationError("--top must be at least 1") }
         if let cellPx, !(1...100).contains(cellPx) { throw ValidationError("--cell-px must be from 1 to 100") }
     }
 
-    var reportOptions: TraceReportOptions { TraceReportOptions(scale: scale, cellPixels: cellPx, top: top) }
+    var reportOptions: TraceReportOptions { TraceReportOptions(scale: scale, cellPixels: cellPx, top: labelArguments.top) }
 }
 
 extension ColorScaleMode: ExpressibleByArgument {}

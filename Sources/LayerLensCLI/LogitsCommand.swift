@@ -20,11 +20,7 @@ struct LogitsCommand: ParsableCommand {
 
     @OptionGroup var inputArguments: InputArguments
 
-    @Option(help: ArgumentHelp("Class labels: a-z, A-Z, 0-9, a comma-separated list, or a file with one label per line.", valueName: "labels"))
-    var labels: String?
-
-    @Option(help: "How many top classes to show per input.")
-    var top: Int = 3
+    @OptionGroup var labelArguments: LabelArguments
 
     @Flag(help: "Print JSON: {inputs: [{input, logits, probabilities, activation_applied, top, entropy, normalized_entropy, margin}]}.")
     var json = false
@@ -34,21 +30,20 @@ struct LogitsCommand: ParsableCommand {
 
     func validate() throws {
         if json && csv { throw ValidationError("--json and --csv exclude each other") }
-        if top < 1 { throw ValidationError("--top must be at least 1") }
         if inputArguments.row != nil { throw ValidationError("--row is for one CSV row with trace; logits takes images and .npy files") }
     }
 
     func run() throws {
         let model = try stage { try loadModel(at: modelArguments.model) }
         let files = try stage { try InputCollection.expand(inputs) }
-        let labelNames = try stage { try labels.map { try LabelParser.parse($0, count: model.outputShape.reduce(1, *)) } }
+        let labelNames = try stage { try labelArguments.names(for: model) }
         let run = try stage { try LogitsRun(model: model, inputs: files, options: inputArguments.options(), labels: labelNames) }
         if json {
-            printData(try stage { try prettyJSON(LogitsSummary(run, top: top)) })
+            printData(try stage { try prettyJSON(LogitsSummary(run, top: labelArguments.top)) })
         } else if csv {
-            print(LogitsTable(run: run, top: top).csv)
+            print(LogitsTable(run: run, top: labelArguments.top).csv)
         } else if !run.entries.isEmpty {
-            print(LogitsTable(run: run, top: top).text)
+            print(LogitsTable(run: run, top: labelArguments.top).text)
         }
         run.failures.forEach { printError("error: \($0)") }
         if !run.failures.isEmpty {

@@ -42,13 +42,10 @@ struct TraceCommand: ParsableCommand {
         let loaded = try stage { try loadInput(input, for: model, options: inputArguments.options()) }
         loaded.notes.filter { $0.hasPrefix("warning") || $0.contains("reshaped") }.forEach { printError($0) }
         let trace = try stage { try Tracer.trace(model, input: loaded.tensor) }
-        let width = model.outputShape.reduce(1, *)
-        let labels = try stage { try reportArguments.labels.map { try LabelParser.parse($0, count: width) } }
+        let labels = try stage { try reportArguments.labelArguments.names(for: model) }
         let prediction = Prediction(trace: trace, model: model, labels: labels)
-        let content = TraceReportContent(
-            modelPath: modelArguments.model, model: model, inputPath: input, raw: loaded.raw, processed: loaded.processed,
-            steps: loaded.steps, isDefaultPipeline: loaded.isDefaultPipeline, notes: loaded.notes.filter { !$0.hasPrefix("warning") },
-            groundTruth: loaded.groundTruth.map { $0 < prediction.labels.count ? prediction.labels[$0] : String($0) })
+        let content = TraceReportContent(modelPath: modelArguments.model, model: model, input: loaded,
+                                         groundTruth: loaded.groundTruth.map { $0 < prediction.labels.count ? prediction.labels[$0] : String($0) })
         let reportPath = noReport ? nil : output ?? "Reports/\(URL(fileURLWithPath: input).deletingPathExtension().lastPathComponent).png"
         let png = try reportPath.map { _ in
             try stage { try TraceReport.render(content, trace: trace, prediction: prediction, options: reportArguments.reportOptions) }
@@ -60,15 +57,11 @@ struct TraceCommand: ParsableCommand {
             }
         }
         if let reportPath, let png {
-            try stage {
-                try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: reportPath).deletingLastPathComponent().path,
-                                                        withIntermediateDirectories: true)
-                try writeAtomically(png, to: reportPath)
-            }
+            try stage { try writeCreatingFolder(png, to: reportPath) }
         }
         if json {
             let summary = TraceSummary(modelPath: modelArguments.model, inputPath: input, input: loaded, trace: trace,
-                                       prediction: prediction, top: reportArguments.top, report: reportPath)
+                                       prediction: prediction, top: reportArguments.labelArguments.top, report: reportPath)
             printData(try stage { try prettyJSON(summary) })
         } else {
             print(predictionLine(prediction))
@@ -80,7 +73,7 @@ struct TraceCommand: ParsableCommand {
     /// `X 99.2%  K 0.5%  W 0.1%`, or why there is no prediction.
     func predictionLine(_ prediction: Prediction) -> String {
         guard prediction.best.probability.isFinite else { return "no prediction: the outputs are NaN or infinite" }
-        return prediction.top(reportArguments.top).map { "\($0.label) \(String(format: "%.1f%%", Double($0.probability) * 100))" }
+        return prediction.top(reportArguments.labelArguments.top).map { "\($0.label) \(String(format: "%.1f%%", Double($0.probability) * 100))" }
             .joined(separator: "  ")
     }
 }

@@ -5,21 +5,13 @@ import ModelGraph
 import Render
 import Trace
 
-/// One side of a diff report: an input and what was done to it.
+/// One side of a diff report: an input as prepared, and what the model made of it.
 public struct DiffSide {
-    public var path: String
-    public var raw: Raster?
-    public var processed: Raster?
-    public var steps: [StepRecord]
-    public var isDefaultPipeline: Bool
+    public var input: PreparedInput
     public var prediction: Prediction
 
-    public init(path: String, raw: Raster?, processed: Raster?, steps: [StepRecord], isDefaultPipeline: Bool, prediction: Prediction) {
-        self.path = path
-        self.raw = raw
-        self.processed = processed
-        self.steps = steps
-        self.isDefaultPipeline = isDefaultPipeline
+    public init(input: PreparedInput, prediction: Prediction) {
+        self.input = input
         self.prediction = prediction
     }
 }
@@ -38,26 +30,20 @@ public enum DiffReport {
         let rows = diff.layers.indices.map { LayerRow(index: $0, diff: diff, cellPixels: cellPixels) }
         let measure = try Canvas(width: 1, height: 1)
         let rowWidth = rows.map { $0.width(on: measure) }.max() ?? 0
-        let panels = [a.raw, a.processed ?? imageOf(diff.a), b.raw, b.processed ?? imageOf(diff.b)].compactMap { $0 }.count
+        let panels = [a.input.raw, a.input.processed ?? imageOf(diff.a), b.input.raw, b.input.processed ?? imageOf(diff.b)].compactMap { $0 }.count
         let width = max(rowWidth, Double(panels) * panelStep + 20, 3 * 330 + 2 * gap,
                         header.map { measure.textWidth($0.text, size: $0.size, bold: $0.bold) }.max() ?? 0)
         let changes = min(8, a.prediction.probabilities.count)
         let chartHeight = 40 + Double(max(min(top, a.prediction.probabilities.count), changes)) * BarChart.rowHeight + 20
-        let headerHeight = header.reduce(0) { $0 + $1.size * 1.55 } + 10
+        let headerHeight = ReportParts.height(of: header) + 10
         let layersTop = margin + headerHeight + ReportParts.inputPanelHeight(box: box) + 16 + chartHeight + 36
         let height = layersTop + rows.reduce(0) { $0 + $1.height + 26 } + 20
         let canvas = try Canvas(width: Int(width + 2 * margin), height: Int(height))
 
-        var y = margin
-        for line in header {
-            y += line.size * 1.2
-            canvas.text(line.text, x: margin, y: y, size: line.size, color: line.color, bold: line.bold)
-            y += line.size * 0.35
-        }
-        y += 10
+        var y = ReportParts.draw(header, on: canvas, x: margin, y: margin) + 10
         var x = margin
-        for (title, raster) in [("A raw", a.raw), ("A model input", a.processed ?? imageOf(diff.a)),
-                                ("B raw", b.raw), ("B model input", b.processed ?? imageOf(diff.b))] {
+        for (title, raster) in [("A raw", a.input.raw), ("A model input", a.input.processed ?? imageOf(diff.a)),
+                                ("B raw", b.input.raw), ("B model input", b.input.processed ?? imageOf(diff.b))] {
             guard let raster else { continue }
             ReportParts.drawImagePanel(title, raster, box: box, on: canvas, x: x, y: y)
             x += panelStep
@@ -80,10 +66,10 @@ public enum DiffReport {
     static func headerLines(modelPath: String, model: Model, a: DiffSide, b: DiffSide) -> [ReportParts.Line] {
         let name = { (path: String) in URL(fileURLWithPath: path).lastPathComponent }
         return [
-            .init(text: "LayerLens diff: \(name(a.path)) (A) vs \(name(b.path)) (B)", size: 20, bold: true),
+            .init(text: "LayerLens diff: \(name(a.input.path)) (A) vs \(name(b.input.path)) (B)", size: 20, bold: true),
             .init(text: "Model \(modelPath)  (Keras \(model.source.kerasVersion), input \(kerasShapeDescription(model.inputShape)))", size: 13),
-            .init(text: "A \(a.path) · pipeline: " + ReportParts.pipelineText(a.steps, isDefault: a.isDefaultPipeline), size: 13),
-            .init(text: "B \(b.path) · pipeline: " + ReportParts.pipelineText(b.steps, isDefault: b.isDefaultPipeline), size: 13),
+            .init(text: "A \(a.input.path) · pipeline: " + ReportParts.pipelineText(a.input.steps, isDefault: a.input.isDefaultPipeline), size: 13),
+            .init(text: "B \(b.input.path) · pipeline: " + ReportParts.pipelineText(b.input.steps, isDefault: b.input.isDefaultPipeline), size: 13),
             .init(text: "A → \(ReportParts.verdict(a.prediction))     B → \(ReportParts.verdict(b.prediction))     (\(ReportParts.kindText(a.prediction.kind)))",
                   size: 17, bold: true),
         ] + (rangeWarning(a: a, b: b).map { [.init(text: $0, size: 13, bold: true, color: RGB(0.75, 0.1, 0.1))] } ?? [])
@@ -92,7 +78,7 @@ public enum DiffReport {
     /// Said when A and B enter the model on different value ranges: the diff then
     /// mixes a range change with whatever else differs.
     public static func rangeWarning(a: DiffSide, b: DiffSide) -> String? {
-        guard let first = a.processed?.range, let second = b.processed?.range, first != second else { return nil }
+        guard let first = a.input.processed?.range, let second = b.input.processed?.range, first != second else { return nil }
         return "A enters the model on \(ReportParts.rangeText(first)), B on \(ReportParts.rangeText(second)): this diff mixes a value-range change with the other steps"
     }
 

@@ -17,6 +17,20 @@ enum ReportParts {
         var color = RGB.gray(0.1)
     }
 
+    /// The height `lines` take when drawn by `draw(_:on:x:y:)`.
+    static func height(of lines: [Line]) -> Double { lines.reduce(0) { $0 + $1.size * 1.55 } }
+
+    /// Draws header lines from (x, y) down; returns the y below them.
+    static func draw(_ lines: [Line], on canvas: Canvas, x: Double, y: Double) -> Double {
+        var y = y
+        for line in lines {
+            y += line.size * 1.2
+            canvas.text(line.text, x: x, y: y, size: line.size, color: line.color, bold: line.bold)
+            y += line.size * 0.35
+        }
+        return y
+    }
+
     /// The height an input panel of a `box`-pixel image takes.
     static func inputPanelHeight(box: Double) -> Double { 18 + box + 62 + histogramHeight + 20 }
 

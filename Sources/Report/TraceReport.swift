@@ -18,29 +18,15 @@ public enum ColorScaleMode: String, Sendable, CaseIterable {
 public struct TraceReportContent {
     public var modelPath: String
     public var model: Model
-    public var inputPath: String
-    /// The decoded image, when the input was an image or a CSV row.
-    public var raw: Raster?
-    /// The image as it entered the model (before flatten), when there was a pipeline.
-    public var processed: Raster?
-    /// The pipeline as run; empty for an `.npy` input.
-    public var steps: [StepRecord]
-    public var isDefaultPipeline: Bool
-    /// What decoding did (EXIF rotation, alpha over white).
-    public var notes: [String]
-    /// The true label, for a CSV row.
+    /// The input as it was read and preprocessed.
+    public var input: PreparedInput
+    /// The true label's name, for a CSV row.
     public var groundTruth: String?
 
-    public init(modelPath: String, model: Model, inputPath: String, raw: Raster?, processed: Raster?, steps: [StepRecord],
-                isDefaultPipeline: Bool, notes: [String], groundTruth: String?) {
+    public init(modelPath: String, model: Model, input: PreparedInput, groundTruth: String?) {
         self.modelPath = modelPath
         self.model = model
-        self.inputPath = inputPath
-        self.raw = raw
-        self.processed = processed
-        self.steps = steps
-        self.isDefaultPipeline = isDefaultPipeline
-        self.notes = notes
+        self.input = input
         self.groundTruth = groundTruth
     }
 }
@@ -86,20 +72,14 @@ public enum TraceReport {
             rowWidth += width + blockGap
         }
         let rowHeights = rows.map { row in row.map { maps[$0].height }.max() ?? 0 }
-        let headerHeight = header.reduce(0) { $0 + $1.size * 1.55 } + 10
+        let headerHeight = ReportParts.height(of: header) + 10
         let inputPanelHeight = ReportParts.inputPanelHeight(box: imageBox) + 14
         let chartHeight = 40 + Double(min(options.top, prediction.probabilities.count)) * BarChart.rowHeight + 40
         let mapsTop = margin + headerHeight + max(inputPanelHeight, chartHeight) + 30
         let height = mapsTop + 28 + rowHeights.reduce(0) { $0 + $1 + 26 } + 30
         let canvas = try Canvas(width: Int(contentWidth + 2 * margin), height: Int(height))
 
-        var y = margin
-        for line in header {
-            y += line.size * 1.2
-            canvas.text(line.text, x: margin, y: y, size: line.size, color: line.color, bold: line.bold)
-            y += line.size * 0.35
-        }
-        y += 14
+        var y = ReportParts.draw(header, on: canvas, x: margin, y: margin) + 14
         drawInputs(content, trace: trace, on: canvas, x: margin, y: y)
         ReportParts.drawTopK(prediction, top: options.top, on: canvas, x: margin + inputPanelWidth + 40, y: y, width: chartWidth)
 
@@ -123,12 +103,12 @@ public enum TraceReport {
     static func headerLines(_ content: TraceReportContent, prediction: Prediction) -> [ReportParts.Line] {
         let source = content.model.source
         var lines = [
-            ReportParts.Line(text: "LayerLens trace: \(URL(fileURLWithPath: content.inputPath).lastPathComponent)", size: 20, bold: true),
+            ReportParts.Line(text: "LayerLens trace: \(URL(fileURLWithPath: content.input.path).lastPathComponent)", size: 20, bold: true),
             ReportParts.Line(text: "Model \(content.modelPath)  (Keras \(source.kerasVersion), .\(source.format.rawValue), input \(kerasShapeDescription(content.model.inputShape)), \(groupedDigits(content.model.parameterCount)) parameters)", size: 13),
-            ReportParts.Line(text: "Input \(content.inputPath)", size: 13),
+            ReportParts.Line(text: "Input \(content.input.path)", size: 13),
         ]
-        lines.append(ReportParts.Line(text: "Pipeline: " + ReportParts.pipelineText(content.steps, isDefault: content.isDefaultPipeline), size: 13))
-        for note in content.notes { lines.append(ReportParts.Line(text: "Decoding: " + note, size: 13)) }
+        lines.append(ReportParts.Line(text: "Pipeline: " + ReportParts.pipelineText(content.input.steps, isDefault: content.input.isDefaultPipeline), size: 13))
+        for note in content.input.notes where !note.hasPrefix("warning") { lines.append(ReportParts.Line(text: "Decoding: " + note, size: 13)) }
         let best = prediction.best
         guard best.probability.isFinite else {
             lines.append(ReportParts.Line(text: "No prediction: the outputs are NaN or infinite (magenta cells below); look for NaN or infinite input values",
@@ -145,10 +125,10 @@ public enum TraceReport {
 
     static func drawInputs(_ content: TraceReportContent, trace: Trace, on canvas: Canvas, x: Double, y: Double) {
         let modelInput = trace.input.batch(0..<1)
-        let processed = content.processed ?? ReportParts.imageOfModelInput(modelInput, shape: content.model.inputShape)
+        let processed = content.input.processed ?? ReportParts.imageOfModelInput(modelInput, shape: content.model.inputShape)
         var panels: [(title: String, raster: Raster)] = []
-        if let raw = content.raw { panels.append(("Raw input (decoded)", raw)) }
-        if let processed { panels.append((content.raw == nil ? "Model input" : "Model input (after preprocessing)", processed)) }
+        if let raw = content.input.raw { panels.append(("Raw input (decoded)", raw)) }
+        if let processed { panels.append((content.input.raw == nil ? "Model input" : "Model input (after preprocessing)", processed)) }
         for (index, panel) in panels.enumerated() {
             ReportParts.drawImagePanel(panel.title, panel.raster, box: imageBox, on: canvas, x: x + Double(index) * (imageBox + 48), y: y)
         }
@@ -160,7 +140,7 @@ public enum TraceReport {
     /// The warning printed under the input panels when preprocessing changed the
     /// value range: the seed case's bug (0..1 fed to a model trained on 0..255).
     public static func rangeWarning(_ content: TraceReportContent) -> String? {
-        guard let raw = content.raw, let processed = content.processed, raw.range != processed.range else { return nil }
+        guard let raw = content.input.raw, let processed = content.input.processed, raw.range != processed.range else { return nil }
         return "Value range changed: raw \(ReportParts.rangeText(raw.range)) → model input \(ReportParts.rangeText(processed.range)). Is that the range the model was trained on?"
     }
 

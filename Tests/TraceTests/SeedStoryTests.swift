@@ -10,7 +10,7 @@ import TestSupport
     let model = try! loadModel(at: Fixtures.path("models/seed_tf2.h5"))
     let letters = try! LabelParser.parse("A-Z", count: 26)
 
-    func run(_ image: String, _ pipeline: String) throws -> (LoadedInput, Prediction) {
+    func run(_ image: String, _ pipeline: String) throws -> (PreparedInput, Prediction) {
         let input = try loadInput(Fixtures.path("images/" + image), for: model, options: InputOptions(steps: try PreprocessStep.parse(pipeline)))
         let trace = try Tracer.trace(model, input: input.tensor)
         return (input, Prediction(trace: trace, model: model, labels: letters))
@@ -25,8 +25,7 @@ import TestSupport
             #expect(entropy > 0.95, "\(image): normalised entropy \(entropy)")
             guesses.append(prediction.best.label)
             #expect(input.processed?.range == 0...1)
-            let content = TraceReportContent(modelPath: "m", model: model, inputPath: image, raw: input.raw, processed: input.processed,
-                                             steps: input.steps, isDefaultPipeline: false, notes: [], groundTruth: nil)
+            let content = TraceReportContent(modelPath: "m", model: model, input: input, groundTruth: nil)
             #expect(TraceReport.rangeWarning(content)?.contains("raw 0..255 → model input 0..1") == true)
         }
         #expect(guesses[0] == guesses[1])
