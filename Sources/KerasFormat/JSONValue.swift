@@ -108,6 +108,20 @@ struct ConfigObject {
         return value.array != nil ? try ints(key) : [try int(key)]
     }
 
+    /// A whole number or a list of two (Keras's `kernel_size`, `strides`, …) as a pair.
+    func pair(_ key: String, default fallback: (Int, Int)? = nil) throws -> (Int, Int) {
+        guard self[key] != nil else {
+            if let fallback { return fallback }
+            throw error("'\(key)' is missing")
+        }
+        let values = try intOrInts(key) ?? []
+        switch values.count {
+        case 1 where values[0] > 0: return (values[0], values[0])
+        case 2 where values.allSatisfy({ $0 > 0 }): return (values[0], values[1])
+        default: throw error("'\(key)' must be a positive number or a pair of them")
+        }
+    }
+
     func object(_ key: String) -> ConfigObject? {
         self[key]?.object.map { ConfigObject($0, context: context) }
     }

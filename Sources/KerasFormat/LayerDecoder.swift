@@ -13,7 +13,9 @@ struct LayerDecoder {
     /// Every class this decoder builds.
     static let supportedClasses: [String] = [
         "Dense", "Activation", "ReLU", "LeakyReLU", "ELU", "Softmax", "ThresholdedReLU", "PReLU",
-        "Flatten", "Reshape", "Rescaling",
+        "Flatten", "Reshape", "Rescaling", "Conv2D", "DepthwiseConv2D", "SeparableConv2D", "MaxPooling2D",
+        "AveragePooling2D", "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D",
+        "BatchNormalization", "LayerNormalization", "ZeroPadding2D", "UpSampling2D",
     ] + inferenceIdentities.sorted()
 
     /// Refuses, before any weight is read, a class LayerLens cannot run.
@@ -72,10 +74,132 @@ struct LayerDecoder {
         case "Rescaling":
             try expectNoWeights(entry, weights)
             return Rescaling(name: name, scale: try config.floats("scale", default: [1]), offset: try config.floats("offset", default: [0]))
+        case "Conv2D":
+            return try decodeConv2D(entry, weights: weights, inputShape: inputShape)
+        case "DepthwiseConv2D", "SeparableConv2D":
+            return try decodeDepthwise(entry, weights: weights, inputShape: inputShape)
+        case "MaxPooling2D", "AveragePooling2D":
+            try expectNoWeights(entry, weights)
+            let size = try config.pair("pool_size", default: (2, 2))
+            return Pooling2D(name: name, kind: entry.className == "MaxPooling2D" ? .max : .average, poolSize: size,
+                             strides: try config.pair("strides", default: size), padding: try padding(config))
+        case "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D":
+            try expectNoWeights(entry, weights)
+            return GlobalPooling(name: name, className: entry.className, kind: entry.className.contains("Max") ? .max : .average,
+                                 keepDimensions: try config.bool("keepdims", default: false))
+        case "BatchNormalization":
+            return try decodeBatchNormalization(entry, weights: weights, inputShape: inputShape)
+        case "LayerNormalization":
+            try expectLastAxis(entry, inputShape: inputShape)
+            if try config.bool("rms_scaling", default: false) { throw config.error("rms_scaling=True is not supported") }
+            let (center, scale) = (try config.bool("center", default: true), try config.bool("scale", default: true))
+            guard let channels = inputShape.last else { throw config.error("cannot normalise a scalar") }
+            try expectShapes(entry, weights, Array(repeating: [channels], count: (center ? 1 : 0) + (scale ? 1 : 0)),
+                             names: (scale ? ["gamma"] : []) + (center ? ["beta"] : []))
+            return LayerNormalization(name: name, epsilon: try config.float("epsilon", default: 1e-3),
+                                      gamma: scale ? weights[0] : nil, beta: center ? weights[scale ? 1 : 0] : nil)
+        case "ZeroPadding2D":
+            try expectNoWeights(entry, weights)
+            let amounts = try zeroPadding(config)
+            return ZeroPadding2D(name: name, top: amounts[0], bottom: amounts[1], left: amounts[2], right: amounts[3])
+        case "UpSampling2D":
+            try expectNoWeights(entry, weights)
+            let interpolation = config["interpolation"]?.string ?? "nearest"
+            guard interpolation == "nearest" else {
+                throw config.error("interpolation '\(interpolation)' is not supported; LayerLens upsamples with 'nearest'")
+            }
+            return UpSampling2D(name: name, factors: try config.pair("size", default: (2, 2)))
         default:
             try expectNoWeights(entry, weights)
             return InferenceIdentity(name: name, className: entry.className)
         }
+    }
+
+    private func padding(_ config: ConfigObject) throws -> Padding {
+        let text = config["padding"]?.string ?? "valid"
+        guard let padding = Padding(rawValue: text) else {
+            throw config.error("padding '\(text)' is not supported (valid and same are)")
+        }
+        return padding
+    }
+
+    private func decodeConv2D(_ entry: LayerEntry, weights: [Tensor], inputShape: [Int]) throws -> Conv2D {
+        let config = entry.config
+        let filters = try config.int("filters")
+        let size = try config.pair("kernel_size")
+        let groups = config["groups"] == nil ? 1 : try config.int("groups")
+        let useBias = try config.bool("use_bias", default: true)
+        guard inputShape.count == 3, groups > 0, inputShape[2] % groups == 0, filters % groups == 0 else {
+            throw config.error("needs an [H, W, C] input whose channels and filters divide into \(groups) groups; got \(shapeDescription(inputShape))")
+        }
+        try expectShapes(entry, weights, [[size.0, size.1, inputShape[2] / groups, filters]] + (useBias ? [[filters]] : []),
+                         names: ["kernel", "bias"])
+        return Conv2D(name: entry.name, filters: filters, strides: try config.pair("strides", default: (1, 1)),
+                      dilation: try config.pair("dilation_rate", default: (1, 1)), padding: try padding(config), groups: groups,
+                      activation: try ActivationDecoder.decode(config["activation"], kerasMajorVersion: kerasMajorVersion, in: config),
+                      kernel: weights[0], bias: useBias ? weights[1] : nil)
+    }
+
+    /// DepthwiseConv2D, and SeparableConv2D as a depthwise then a 1×1 pointwise stage.
+    private func decodeDepthwise(_ entry: LayerEntry, weights: [Tensor], inputShape: [Int]) throws -> any Layer {
+        let config = entry.config
+        let size = try config.pair("kernel_size")
+        let multiplier = config["depth_multiplier"] == nil ? 1 : try config.int("depth_multiplier")
+        let useBias = try config.bool("use_bias", default: true)
+        guard inputShape.count == 3 else { throw config.error("needs an [H, W, C] input, got \(shapeDescription(inputShape))") }
+        let channels = inputShape[2]
+        let activation = try ActivationDecoder.decode(config["activation"], kerasMajorVersion: kerasMajorVersion, in: config)
+        let strides = try config.pair("strides", default: (1, 1)), dilation = try config.pair("dilation_rate", default: (1, 1))
+        if entry.className == "DepthwiseConv2D" {
+            try expectShapes(entry, weights, [[size.0, size.1, channels, multiplier]] + (useBias ? [[channels * multiplier]] : []),
+                             names: ["depthwise_kernel", "bias"])
+            return DepthwiseConv2D(name: entry.name, strides: strides, dilation: dilation, padding: try padding(config),
+                                   activation: activation, kernel: weights[0], bias: useBias ? weights[1] : nil)
+        }
+        let filters = try config.int("filters")
+        try expectShapes(entry, weights, [[size.0, size.1, channels, multiplier], [1, 1, channels * multiplier, filters]] + (useBias ? [[filters]] : []),
+                         names: ["depthwise_kernel", "pointwise_kernel", "bias"])
+        let depthwise = DepthwiseConv2D(name: entry.name + "/depthwise", strides: strides, dilation: dilation, padding: try padding(config),
+                                        activation: .linear, kernel: weights[0], bias: nil)
+        let pointwise = Conv2D(name: entry.name + "/pointwise", filters: filters, strides: (1, 1), dilation: (1, 1), padding: .valid,
+                               groups: 1, activation: activation, kernel: weights[1], bias: useBias ? weights[2] : nil)
+        return SeparableConv2D(name: entry.name, depthwise: depthwise, pointwise: pointwise)
+    }
+
+    private func decodeBatchNormalization(_ entry: LayerEntry, weights: [Tensor], inputShape: [Int]) throws -> BatchNormalization {
+        let config = entry.config
+        try expectLastAxis(entry, inputShape: inputShape)
+        for option in ["renorm", "synchronized"] where try config.bool(option, default: false) {
+            throw config.error("\(option)=True is not supported")
+        }
+        let (center, scale) = (try config.bool("center", default: true), try config.bool("scale", default: true))
+        guard let channels = inputShape.last else { throw config.error("cannot normalise a scalar") }
+        let names = (scale ? ["gamma"] : []) + (center ? ["beta"] : []) + ["moving_mean", "moving_variance"]
+        try expectShapes(entry, weights, Array(repeating: [channels], count: names.count), names: names)
+        return BatchNormalization(name: entry.name, epsilon: try config.float("epsilon", default: 1e-3),
+                                  gamma: scale ? weights[0] : nil, beta: center ? weights[scale ? 1 : 0] : nil,
+                                  movingMean: weights[names.count - 2], movingVariance: weights[names.count - 1])
+    }
+
+    /// Normalisation layers are supported over the last (channels) axis only.
+    private func expectLastAxis(_ entry: LayerEntry, inputShape: [Int]) throws {
+        let axes = try entry.config.intOrInts("axis") ?? [-1]
+        guard axes.count == 1, axes[0] == -1 || axes[0] == inputShape.count else {
+            throw entry.config.error("normalising over axis \(axes) is not supported; LayerLens normalises the last (channels) axis")
+        }
+    }
+
+    /// ZeroPadding2D's `padding`: n, (rows, columns) or ((top, bottom), (left, right)).
+    private func zeroPadding(_ config: ConfigObject) throws -> [Int] {
+        guard let value = config["padding"] else { return [1, 1, 1, 1] }
+        if let number = value.number { return Array(repeating: Int(number), count: 4) }
+        let list = value.array ?? []
+        if list.count == 2, let rows = list[0].number, let columns = list[1].number {
+            return [Int(rows), Int(rows), Int(columns), Int(columns)]
+        }
+        let nested = list.compactMap { $0.array?.compactMap(\.number) }
+        guard nested.count == 2, nested.allSatisfy({ $0.count == 2 }) else { throw config.error("'padding' is not a padding specification") }
+        return nested.flatMap { $0.map { Int($0) } }
     }
 
     private func decodeDense(_ entry: LayerEntry, weights: [Tensor], inputShape: [Int]) throws -> Dense {

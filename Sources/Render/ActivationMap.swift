@@ -87,7 +87,8 @@ public struct ActivationMap {
         [scale.high, (scale.low + scale.high) / 2, scale.low].map(formatNumber)
     }
 
-    private func drawColorBar(on canvas: Canvas, x: Double, y: Double, height: Double) {
+    /// The colour bar with the scale's low, middle and high values.
+    func drawColorBar(on canvas: Canvas, x: Double, y: Double, height: Double) {
         let steps = max(Int(height), 1)
         for step in 0..<steps {
             let t = 1 - (Double(step) + 0.5) / Double(steps)

@@ -108,7 +108,7 @@ public enum DiffReport {
 
     /// One layer: A, B and B − A maps, and the metrics.
     struct LayerRow {
-        let maps: [ActivationMap]
+        let maps: [any LayerPicture]
         let titles: [String]
         let metrics: [String]
 
@@ -121,12 +121,11 @@ public enum DiffReport {
             let shared = ColorScale(low: both.min, high: both.max)
             let delta = zip(a, b).map { $1 - $0 }
             let extent = Float(difference.maxAbsDelta)
-            let layout = GridLayout(sampleShape: outputA.sampleShape)
-            let cell = cellPixels.map(Double.init) ?? max(3, min(30, (DiffReport.mapTarget / Double(max(layout.rows, layout.columns))).rounded(.down)))
-            maps = [ActivationMap(layout: layout, values: a, scale: shared, cell: cell),
-                    ActivationMap(layout: layout, values: b, scale: shared, cell: cell),
-                    ActivationMap(layout: layout, values: delta, scale: ColorScale(low: -max(extent, 1e-30), high: max(extent, 1e-30)),
-                                  colormap: .redBlue, cell: cell)]
+            let deltaScale = ColorScale(low: -max(extent, 1e-30), high: max(extent, 1e-30))
+            maps = [(a, shared, Colormap.viridis), (b, shared, .viridis), (delta, deltaScale, .redBlue)].map { values, scale, colormap in
+                layerPicture(values: values, sampleShape: outputA.sampleShape, scale: scale, colormap: colormap,
+                             mapTarget: DiffReport.mapTarget, cellPixels: cellPixels)
+            }
             titles = ["A", "B", "B − A"]
             let kind = [difference.className, difference.activation].compactMap { $0 }.joined(separator: " · ")
             func value(_ number: Double?, _ undefined: String) -> String { number.map { String(format: "%.4g", $0) } ?? undefined }
@@ -143,7 +142,7 @@ public enum DiffReport {
             metrics = lines
         }
 
-        var height: Double { max(18 + (maps.first?.gridHeight ?? 0), Double(metrics.count) * 16 + 4) }
+        var height: Double { max(18 + (maps.first?.height ?? 0), Double(metrics.count) * 16 + 4) }
 
         func width(on canvas: Canvas) -> Double {
             maps.reduce(0) { $0 + $1.width(on: canvas) + DiffReport.gap } + DiffReport.metricsWidth

@@ -38,11 +38,14 @@ public struct TraceReportOptions: Sendable {
     public var cellPixels: Int?
     /// How many classes the bar chart shows.
     public var top: Int
+    /// At most this many channels of a convolutional layer are drawn.
+    public var maxChannels: Int
 
-    public init(scale: ColorScaleMode = .layer, cellPixels: Int? = nil, top: Int = 5) {
+    public init(scale: ColorScaleMode = .layer, cellPixels: Int? = nil, top: Int = 5, maxChannels: Int = 64) {
         self.scale = scale
         self.cellPixels = cellPixels
         self.top = top
+        self.maxChannels = maxChannels
     }
 }
 
@@ -146,12 +149,12 @@ public enum TraceReport {
 
     // MARK: - Maps
 
-    /// A layer's map with its three title lines.
+    /// A layer's picture with its three title lines.
     struct MapBlock {
         let titles: [String]
-        let map: ActivationMap
+        let map: any LayerPicture
 
-        var height: Double { 3 * 15 + 6 + map.gridHeight }
+        var height: Double { 3 * 15 + 6 + map.height }
 
         func width(on canvas: Canvas) -> Double {
             max(map.width(on: canvas), titles.enumerated().map { canvas.textWidth($1, size: $0 == 0 ? 12 : 11, bold: $0 == 0) }.max() ?? 0)
@@ -180,16 +183,14 @@ public enum TraceReport {
             case .global: ColorScale(low: all.min, high: all.max)
             case .symmetric: ColorScale(low: -max(abs(statistics.min), abs(statistics.max)), high: max(abs(statistics.min), abs(statistics.max)))
             }
-            let layout = GridLayout(sampleShape: layer.output.sampleShape)
-            let side = Double(max(layout.rows, layout.columns))
-            let cell = options.cellPixels.map(Double.init) ?? max(3, min(40, (mapTarget / side).rounded(.down)))
             let isOutput = index == trace.layers.count - 1
-            let map = ActivationMap(layout: layout, values: values, scale: scale, cell: cell,
-                                    cellLabels: isOutput && cell >= 14 ? prediction.labels : nil,
-                                    outlined: isOutput ? prediction.best.index : nil)
+            let map = layerPicture(values: values, sampleShape: layer.output.sampleShape, scale: scale, mapTarget: mapTarget,
+                                   cellPixels: options.cellPixels, cellLabels: isOutput ? prediction.labels : nil,
+                                   outlined: isOutput ? prediction.best.index : nil, maxChannels: options.maxChannels)
+            let layout = GridLayout(sampleShape: layer.output.sampleShape)
             let shape = layer.output.sampleShape.map(String.init).joined(separator: "×")
             let kind = [layer.className, layer.activation].compactMap { $0 }.joined(separator: " · ")
-            let padding = layout.padding > 0 ? ", \(layout.rows)×\(layout.columns) with \(layout.padding) padding" : ""
+            let padding = layer.output.sampleShape.count != 3 && layout.padding > 0 ? ", \(layout.rows)×\(layout.columns) with \(layout.padding) padding" : ""
             let nonFinite = statistics.nonFiniteCount > 0 ? " · \(statistics.nonFiniteCount) NaN/inf (magenta)" : ""
             return MapBlock(titles: ["#\(layer.index) \(layer.name)", "\(kind) · \(shape) units\(padding)",
                                      "min \(formatNumber(statistics.min)) · max \(formatNumber(statistics.max))\(nonFinite)"], map: map)

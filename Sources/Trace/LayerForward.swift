@@ -73,3 +73,76 @@ extension Rescaling: ForwardLayer {
         return output
     }
 }
+
+extension Conv2D: ForwardLayer {
+    func forward(_ input: Tensor) -> Tensor {
+        let (rows, columns) = axes(for: input.sampleShape)
+        return apply(activation ?? .linear, to: convolve2D(input, kernel: kernel, bias: bias, rows: rows, columns: columns, groups: groups))
+    }
+}
+
+extension DepthwiseConv2D: ForwardLayer {
+    func forward(_ input: Tensor) -> Tensor {
+        let (rows, columns) = axes(for: input.sampleShape)
+        return apply(activation ?? .linear, to: depthwiseConvolve2D(input, kernel: kernel, bias: bias, rows: rows, columns: columns))
+    }
+}
+
+extension SeparableConv2D: ForwardLayer {
+    func forward(_ input: Tensor) -> Tensor { pointwise.forward(depthwise.forward(input)) }
+}
+
+extension Pooling2D: ForwardLayer {
+    func forward(_ input: Tensor) -> Tensor {
+        let (rows, columns) = axes(for: input.sampleShape)
+        return pool2D(input, kind: kind, rows: rows, columns: columns)
+    }
+}
+
+extension GlobalPooling: ForwardLayer {
+    func forward(_ input: Tensor) -> Tensor {
+        globalPool(input, kind: kind, outputShape: (try? outputShape(for: input.sampleShape)) ?? [input.shape.last!])
+    }
+}
+
+extension BatchNormalization: ForwardLayer {
+    func forward(_ input: Tensor) -> Tensor { batchNormalize(input, layer: self) }
+}
+
+extension LayerNormalization: ForwardLayer {
+    func forward(_ input: Tensor) -> Tensor { layerNormalize(input, layer: self) }
+}
+
+extension ZeroPadding2D: ForwardLayer {
+    func forward(_ input: Tensor) -> Tensor {
+        let (batch, height, width, channels) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
+        let outHeight = height + top + bottom, outWidth = width + left + right
+        var output = [Float](repeating: 0, count: batch * outHeight * outWidth * channels)
+        for n in 0..<batch {
+            for y in 0..<height {
+                let source = ((n * height + y) * width) * channels
+                let target = ((n * outHeight + y + top) * outWidth + left) * channels
+                output.replaceSubrange(target..<(target + width * channels), with: input.scalars[source..<(source + width * channels)])
+            }
+        }
+        return Tensor(shape: [batch, outHeight, outWidth, channels], scalars: output)
+    }
+}
+
+extension UpSampling2D: ForwardLayer {
+    func forward(_ input: Tensor) -> Tensor {
+        let (batch, height, width, channels) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
+        let outHeight = height * factors.0, outWidth = width * factors.1
+        var output = [Float](repeating: 0, count: batch * outHeight * outWidth * channels)
+        for n in 0..<batch {
+            for y in 0..<outHeight {
+                for x in 0..<outWidth {
+                    let source = ((n * height + y / factors.0) * width + x / factors.1) * channels
+                    let target = ((n * outHeight + y) * outWidth + x) * channels
+                    for c in 0..<channels { output[target + c] = input.scalars[source + c] }
+                }
+            }
+        }
+        return Tensor(shape: [batch, outHeight, outWidth, channels], scalars: output)
+    }
+}

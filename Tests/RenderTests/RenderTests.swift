@@ -85,4 +85,25 @@ import TestSupport
         #expect(Array(png.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
         #expect(throws: RenderError.self) { try Canvas(width: 100_000, height: 10) }
     }
+
+    /// Channel tiles share one scale: a channel that is hot everywhere is yellow in
+    /// every cell, the others purple; only the most active channels are kept.
+    @Test func channelTilesShareTheLayerScale() throws {
+        let shape = [3, 4, 5]  // H, W, C
+        var values = [Float](repeating: 0, count: 60)
+        for position in 0..<12 { values[position * 5 + 2] = 10 }  // channel 2 hot
+        for position in 0..<12 { values[position * 5 + 4] = 5 }  // channel 4 half
+        let tiles = ChannelTiles(values: values, shape: shape, scale: ColorScale(low: 0, high: 10), cell: 10, maxChannels: 3)
+        #expect(tiles.shown == [0, 2, 4] || tiles.shown == [1, 2, 4] || tiles.shown == [2, 3, 4])
+        #expect(tiles.hidden == 2)
+        let canvas = try Canvas(width: 400, height: 200)
+        tiles.draw(on: canvas, x: 0, y: 0)
+        // Tiles sit in a 2-column grid: channel 2 is the second tile, channel 4 the third.
+        let hot = canvas.pixel(x: Int(4 * 10 + ChannelTiles.gap) + 15, y: Int(ChannelTiles.labelHeight) + 15)
+        let viridisTop = Colormap.viridis.color(1)
+        #expect(abs(hot.red - viridisTop.red) < 0.01 && abs(hot.green - viridisTop.green) < 0.01)
+        let half = canvas.pixel(x: 15, y: Int(ChannelTiles.labelHeight + 3 * 10 + ChannelTiles.gap + ChannelTiles.labelHeight) + 15)
+        let viridisMiddle = Colormap.viridis.color(0.5)
+        #expect(abs(half.green - viridisMiddle.green) < 0.01 && abs(half.blue - viridisMiddle.blue) < 0.01)
+    }
 }

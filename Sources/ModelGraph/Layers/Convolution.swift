@@ -1,0 +1,159 @@
+/// How a window-based layer pads its input (Keras's `padding`).
+public enum Padding: String, Sendable {
+    /// No padding: windows stay inside the input.
+    case valid
+    /// Zero padding so that the output has ⌈input / stride⌉ positions; the extra
+    /// goes after the input when the total is odd (TensorFlow's rule).
+    case same
+}
+
+/// The extent and placement of one spatial axis of a window operation.
+public struct WindowAxis: Sendable, Equatable {
+    public let input: Int
+    public let window: Int
+    public let stride: Int
+    public let dilation: Int
+    public let padding: Padding
+
+    public init(input: Int, window: Int, stride: Int, dilation: Int = 1, padding: Padding) {
+        self.input = input
+        self.window = window
+        self.stride = stride
+        self.dilation = dilation
+        self.padding = padding
+    }
+
+    /// The window's reach including dilation: `(window − 1) · dilation + 1`.
+    public var effectiveWindow: Int { (window - 1) * dilation + 1 }
+
+    /// The number of output positions.
+    public var output: Int {
+        switch padding {
+        case .valid: input >= effectiveWindow ? (input - effectiveWindow) / stride + 1 : 0
+        case .same: (input + stride - 1) / stride
+        }
+    }
+
+    /// Zero rows/columns added before the input.
+    public var padBefore: Int {
+        guard padding == .same else { return 0 }
+        return max((output - 1) * stride + effectiveWindow - input, 0) / 2
+    }
+}
+
+/// A 2-D convolution over `[H, W, C]` samples (Keras's Conv2D; channels last),
+/// with strides, dilation, `same`/`valid` padding and grouped channels.
+public struct Conv2D: Layer {
+    public let name: String
+    public var className: String { "Conv2D" }
+    public let filters: Int
+    public let strides: (Int, Int)
+    public let dilation: (Int, Int)
+    public let padding: Padding
+    public let groups: Int
+    public let activation: Activation?
+    /// Shape `[KH, KW, C / groups, filters]`.
+    public let kernel: Tensor
+    /// Shape `[filters]`, or nil without bias.
+    public let bias: Tensor?
+
+    public init(name: String, filters: Int, strides: (Int, Int), dilation: (Int, Int), padding: Padding, groups: Int,
+                activation: Activation, kernel: Tensor, bias: Tensor?) {
+        self.name = name
+        self.filters = filters
+        self.strides = strides
+        self.dilation = dilation
+        self.padding = padding
+        self.groups = groups
+        self.activation = activation
+        self.kernel = kernel
+        self.bias = bias
+    }
+
+    public var parameterCount: Int { kernel.count + (bias?.count ?? 0) }
+
+    /// The window geometry of both spatial axes for an input of `[H, W, C]`.
+    public func axes(for input: [Int]) -> (WindowAxis, WindowAxis) {
+        (WindowAxis(input: input[0], window: kernel.shape[0], stride: strides.0, dilation: dilation.0, padding: padding),
+         WindowAxis(input: input[1], window: kernel.shape[1], stride: strides.1, dilation: dilation.1, padding: padding))
+    }
+
+    public func outputShape(for input: [Int]) throws -> [Int] {
+        guard input.count == 3, input[2] == kernel.shape[2] * groups else {
+            throw LayerError(self, "expects an [H, W, \(kernel.shape[2] * groups)] input, got \(shapeDescription(input))")
+        }
+        let (rows, columns) = axes(for: input)
+        guard rows.output > 0, columns.output > 0 else {
+            throw LayerError(self, "a \(kernel.shape[0])×\(kernel.shape[1]) window does not fit an input of \(shapeDescription(input)) with 'valid' padding")
+        }
+        return [rows.output, columns.output, filters]
+    }
+}
+
+/// A depthwise 2-D convolution (Keras's DepthwiseConv2D): each input channel is
+/// convolved with its own `depthMultiplier` filters; channel c, filter m gives
+/// output channel `c · depthMultiplier + m`.
+public struct DepthwiseConv2D: Layer {
+    public let name: String
+    public var className: String { "DepthwiseConv2D" }
+    public let strides: (Int, Int)
+    public let dilation: (Int, Int)
+    public let padding: Padding
+    public let activation: Activation?
+    /// Shape `[KH, KW, C, depthMultiplier]`.
+    public let kernel: Tensor
+    /// Shape `[C · depthMultiplier]`, or nil.
+    public let bias: Tensor?
+
+    public init(name: String, strides: (Int, Int), dilation: (Int, Int), padding: Padding, activation: Activation,
+                kernel: Tensor, bias: Tensor?) {
+        self.name = name
+        self.strides = strides
+        self.dilation = dilation
+        self.padding = padding
+        self.activation = activation
+        self.kernel = kernel
+        self.bias = bias
+    }
+
+    public var parameterCount: Int { kernel.count + (bias?.count ?? 0) }
+
+    public func axes(for input: [Int]) -> (WindowAxis, WindowAxis) {
+        (WindowAxis(input: input[0], window: kernel.shape[0], stride: strides.0, dilation: dilation.0, padding: padding),
+         WindowAxis(input: input[1], window: kernel.shape[1], stride: strides.1, dilation: dilation.1, padding: padding))
+    }
+
+    public func outputShape(for input: [Int]) throws -> [Int] {
+        guard input.count == 3, input[2] == kernel.shape[2] else {
+            throw LayerError(self, "expects an [H, W, \(kernel.shape[2])] input, got \(shapeDescription(input))")
+        }
+        let (rows, columns) = axes(for: input)
+        guard rows.output > 0, columns.output > 0 else {
+            throw LayerError(self, "the window does not fit an input of \(shapeDescription(input)) with 'valid' padding")
+        }
+        return [rows.output, columns.output, kernel.shape[2] * kernel.shape[3]]
+    }
+}
+
+/// A depthwise convolution followed by a 1×1 pointwise one (Keras's SeparableConv2D).
+public struct SeparableConv2D: Layer {
+    public let name: String
+    public var className: String { "SeparableConv2D" }
+    /// The depthwise stage, without bias or activation.
+    public let depthwise: DepthwiseConv2D
+    /// The pointwise stage: a 1×1 Conv2D with the layer's bias and activation.
+    public let pointwise: Conv2D
+
+    public init(name: String, depthwise: DepthwiseConv2D, pointwise: Conv2D) {
+        self.name = name
+        self.depthwise = depthwise
+        self.pointwise = pointwise
+    }
+
+    public var activation: Activation? { pointwise.activation }
+    public var parameterCount: Int { depthwise.parameterCount + pointwise.parameterCount }
+
+    public func outputShape(for input: [Int]) throws -> [Int] {
+        try pointwise.outputShape(for: try depthwise.outputShape(for: input))
+    }
+}

@@ -1,0 +1,61 @@
+/// Max or average pooling over `[H, W, C]` samples (Keras's MaxPooling2D and
+/// AveragePooling2D); with `same` padding the average counts only real input
+/// positions, as TensorFlow does.
+public struct Pooling2D: Layer {
+    /// What a window reduces to.
+    public enum Kind: String, Sendable {
+        case max, average
+    }
+
+    public let name: String
+    public let kind: Kind
+    public let poolSize: (Int, Int)
+    public let strides: (Int, Int)
+    public let padding: Padding
+
+    public init(name: String, kind: Kind, poolSize: (Int, Int), strides: (Int, Int), padding: Padding) {
+        self.name = name
+        self.kind = kind
+        self.poolSize = poolSize
+        self.strides = strides
+        self.padding = padding
+    }
+
+    public var className: String { kind == .max ? "MaxPooling2D" : "AveragePooling2D" }
+
+    public func axes(for input: [Int]) -> (WindowAxis, WindowAxis) {
+        (WindowAxis(input: input[0], window: poolSize.0, stride: strides.0, padding: padding),
+         WindowAxis(input: input[1], window: poolSize.1, stride: strides.1, padding: padding))
+    }
+
+    public func outputShape(for input: [Int]) throws -> [Int] {
+        guard input.count == 3 else { throw LayerError(self, "expects an [H, W, C] input, got \(shapeDescription(input))") }
+        let (rows, columns) = axes(for: input)
+        guard rows.output > 0, columns.output > 0 else {
+            throw LayerError(self, "a \(poolSize.0)×\(poolSize.1) pool does not fit an input of \(shapeDescription(input))")
+        }
+        return [rows.output, columns.output, input[2]]
+    }
+}
+
+/// The mean or max of each channel over all positions (Keras's
+/// GlobalAveragePooling1D/2D and GlobalMaxPooling1D/2D), optionally keeping the
+/// reduced axes with extent 1.
+public struct GlobalPooling: Layer {
+    public let name: String
+    public let className: String
+    public let kind: Pooling2D.Kind
+    public let keepDimensions: Bool
+
+    public init(name: String, className: String, kind: Pooling2D.Kind, keepDimensions: Bool) {
+        self.name = name
+        self.className = className
+        self.kind = kind
+        self.keepDimensions = keepDimensions
+    }
+
+    public func outputShape(for input: [Int]) throws -> [Int] {
+        guard input.count >= 2 else { throw LayerError(self, "expects a [steps…, C] input, got \(shapeDescription(input))") }
+        return keepDimensions ? Array(repeating: 1, count: input.count - 1) + [input.last!] : [input.last!]
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import ModelGraph
+
+/// Something drawn for one layer: an activation map or a grid of channel tiles.
+public protocol LayerPicture {
+    /// The width including the colour bar and its numbers.
+    func width(on canvas: Canvas) -> Double
+    /// The height of the picture.
+    var height: Double { get }
+    /// Draws with the top-left corner at (x, y).
+    func draw(on canvas: Canvas, x: Double, y: Double)
+}
+
+extension ActivationMap: LayerPicture {
+    public var height: Double { gridHeight }
+}
+
+/// A convolutional layer's `[H, W, C]` output as one `H × W` tile per channel,
+/// all on the layer's one colour scale so channels compare, each labelled with
+/// its channel index; wide layers show their most active channels and say how
+/// many are hidden.
+public struct ChannelTiles: LayerPicture {
+    public let height: Double
+    let heightCells: Int, widthCells: Int
+    /// The channels shown, in channel order.
+    public let shown: [Int]
+    public let hidden: Int
+    let values: [Float]
+    let channels: Int
+    let scale: ColorScale
+    let colormap: Colormap
+    let cell: Double
+    let columns: Int
+
+    static let gap = 4.0, labelHeight = 11.0, noteHeight = 14.0
+
+    /// Tiles for one sample's `values` (`H × W × C`, channels last). At most
+    /// `maxChannels` are shown: those with the largest mean |activation|.
+    public init(values: [Float], shape: [Int], scale: ColorScale, colormap: Colormap = .viridis, tileTarget: Double = 56,
+                cell: Double? = nil, maxChannels: Int = 64) {
+        heightCells = shape[0]
+        widthCells = shape[1]
+        channels = shape[2]
+        self.values = values
+        self.scale = scale
+        self.colormap = colormap
+        let positions = heightCells * widthCells
+        let activity = (0..<channels).map { c in (0..<positions).reduce(0.0) { $0 + Double(abs(values[$1 * shape[2] + c])) } }
+        let chosen = channels <= maxChannels ? Array(0..<channels)
+            : Array((0..<channels).sorted { activity[$0] != activity[$1] ? activity[$0] > activity[$1] : $0 < $1 }.prefix(maxChannels)).sorted()
+        shown = chosen
+        hidden = channels - chosen.count
+        var columns = 1
+        while columns * columns < chosen.count { columns += 1 }
+        self.columns = columns
+        // Few channels get bigger tiles, so a block is never smaller than a dense map.
+        let target = max(tileTarget, 150 / Double(columns))
+        self.cell = cell ?? max(1, (target / Double(max(heightCells, widthCells))).rounded(.down))
+        let rows = (chosen.count + columns - 1) / columns
+        height = Double(rows) * (Double(heightCells) * self.cell + Self.gap + Self.labelHeight) + (hidden > 0 ? Self.noteHeight : 0)
+    }
+
+    var tileWidth: Double { Double(widthCells) * cell }
+
+    public func width(on canvas: Canvas) -> Double {
+        let tiles = Double(columns) * (tileWidth + Self.gap)
+        let bar = ActivationMap(layout: GridLayout(sampleShape: [1]), values: [0], scale: scale, colormap: colormap, cell: 0)
+        return tiles + bar.width(on: canvas)
+    }
+
+    public func draw(on canvas: Canvas, x: Double, y: Double) {
+        let tileHeight = Double(heightCells) * cell
+        for (position, channel) in shown.enumerated() {
+            let left = x + Double(position % columns) * (tileWidth + Self.gap)
+            let top = y + Double(position / columns) * (tileHeight + Self.gap + Self.labelHeight)
+            canvas.text("\(channel)", x: left, y: top + 9, size: 9, color: .gray(0.4))
+            canvas.pixels(x: left, y: top + Self.labelHeight, rows: heightCells, columns: widthCells, cell: cell) { row, column in
+                let value = values[(row * widthCells + column) * channels + channel]
+                return value.isFinite ? colormap.color(scale.position(value)) : Palette.nonFinite
+            }
+            canvas.stroke(x: left - 0.5, y: top + Self.labelHeight - 0.5, width: tileWidth + 1, height: tileHeight + 1, .gray(0.7))
+        }
+        if hidden > 0 {
+            canvas.text("\(hidden) less active channels hidden (--max-channels)", x: x, y: y + height - 3, size: 10, color: .gray(0.35))
+        }
+        // The colour bar, as tall as the tiles, beside them.
+        let rows = (shown.count + columns - 1) / columns
+        let barHeight = Double(rows) * (tileHeight + Self.gap + Self.labelHeight) - Self.gap - Self.labelHeight
+        let bar = ActivationMap(layout: GridLayout(sampleShape: [1]), values: [0], scale: scale, colormap: colormap, cell: 0)
+        bar.drawColorBar(on: canvas, x: x + Double(columns) * (tileWidth + Self.gap) + 4, y: y + Self.labelHeight, height: barHeight)
+    }
+}
+
+/// The picture of one layer's sample: channel tiles for `[H, W, C]` outputs,
+/// an activation map otherwise.
+public func layerPicture(values: [Float], sampleShape: [Int], scale: ColorScale, colormap: Colormap = .viridis,
+                         mapTarget: Double, cellPixels: Int?, cellLabels: [String]? = nil, outlined: Int? = nil,
+                         maxChannels: Int = 64) -> any LayerPicture {
+    if sampleShape.count == 3 {
+        return ChannelTiles(values: values, shape: sampleShape, scale: scale, colormap: colormap,
+                            cell: cellPixels.map(Double.init), maxChannels: maxChannels)
+    }
+    let layout = GridLayout(sampleShape: sampleShape)
+    let cell = cellPixels.map(Double.init) ?? max(3, min(40, (mapTarget / Double(max(layout.rows, layout.columns))).rounded(.down)))
+    return ActivationMap(layout: layout, values: values, scale: scale, colormap: colormap, cell: cell,
+                         cellLabels: cell >= 14 ? cellLabels : nil, outlined: outlined)
+}

@@ -1,0 +1,53 @@
+import Foundation
+import ModelGraph
+
+/// The mean or max of each channel over every position of each sample, accumulated in Double.
+func globalPool(_ input: Tensor, kind: Pooling2D.Kind, outputShape: [Int]) -> Tensor {
+    let batch = input.shape[0], channels = input.shape.last!
+    let positions = input.count / max(batch * channels, 1)
+    var output = [Float](repeating: 0, count: batch * channels)
+    for n in 0..<batch {
+        for c in 0..<channels {
+            var sum = 0.0, largest = -Float.infinity
+            for p in 0..<positions {
+                let value = input.scalars[(n * positions + p) * channels + c]
+                sum += Double(value)
+                if value > largest || value.isNaN { largest = value }
+            }
+            output[n * channels + c] = kind == .max ? largest : Float(sum / Double(max(positions, 1)))
+        }
+    }
+    return Tensor(shape: [batch] + outputShape, scalars: output)
+}
+
+/// `γ (x − mean) / √(var + ε) + β` along the last axis with per-channel statistics.
+func batchNormalize(_ input: Tensor, layer: BatchNormalization) -> Tensor {
+    let channels = layer.movingMean.count
+    let scale = (0..<channels).map { c in (layer.gamma?.scalars[c] ?? 1) / (layer.movingVariance.scalars[c] + layer.epsilon).squareRoot() }
+    var output = input
+    for index in output.scalars.indices {
+        let c = index % channels
+        output.scalars[index] = (input.scalars[index] - layer.movingMean.scalars[c]) * scale[c] + (layer.beta?.scalars[c] ?? 0)
+    }
+    return output
+}
+
+/// Normalises every position's last-axis vector by its own mean and variance.
+func layerNormalize(_ input: Tensor, layer: LayerNormalization) -> Tensor {
+    let width = input.shape.last!
+    var output = input
+    for start in stride(from: 0, to: input.count, by: width) {
+        var mean = 0.0
+        for i in 0..<width { mean += Double(input.scalars[start + i]) }
+        mean /= Double(width)
+        var variance = 0.0
+        for i in 0..<width { variance += (Double(input.scalars[start + i]) - mean) * (Double(input.scalars[start + i]) - mean) }
+        variance /= Double(width)
+        let inverse = 1 / (variance + Double(layer.epsilon)).squareRoot()
+        for i in 0..<width {
+            let normalised = Float((Double(input.scalars[start + i]) - mean) * inverse)
+            output.scalars[start + i] = normalised * (layer.gamma?.scalars[i] ?? 1) + (layer.beta?.scalars[i] ?? 0)
+        }
+    }
+    return output
+}
