@@ -372,6 +372,21 @@ def bad_files(seed_tf2_path, x, y):
     rnn.save(os.path.join(BAD, "lstm_k3.keras"))
 
 
+def bad_conv_files():
+    """Convolutional models LayerLens must refuse by name: a channels_first
+    Conv2D, and UpSampling2D with bilinear interpolation (only nearest is run)."""
+    first = os.path.join(BAD, "channels_first_tf2.h5")
+    shutil.copy(os.path.join(MODELS, "cnn_tf2.h5"), first)
+    with h5py.File(first, "r+") as f:
+        config = json.loads(f.attrs["model_config"])
+        for layer in config["config"]["layers"]:
+            if layer["class_name"] == "Conv2D":
+                layer["config"]["data_format"] = "channels_first"
+        f.attrs["model_config"] = json.dumps(config)
+    bilinear = keras.Sequential([keras.Input(shape=(6, 6, 2)), keras.layers.UpSampling2D(2, interpolation="bilinear")])
+    bilinear.save(os.path.join(BAD, "upsampling_bilinear_k3.keras"))
+
+
 def split_attribute_copy(seed_tf2_path):
     """The seed model with `layer_names` and one `weight_names` split into numbered
     chunks, as Keras's h5 writer does with attributes over 64 KiB."""
@@ -532,6 +547,37 @@ def conv_zoo(lib):
     ])
 
 
+def sequence_zoo(lib):
+    """1-D convolutions (strided same, causal dilated grouped), 1-D pooling,
+    Permute, RepeatVector and global max pooling over a [30, 4] sequence."""
+    L = lib.layers
+    return lib.Sequential([
+        lib.Input(shape=(30, 4)),
+        L.Conv1D(6, 3, strides=2, padding="same", activation="relu"),
+        L.Conv1D(6, 3, padding="causal", dilation_rate=2, groups=2),
+        L.MaxPooling1D(2, padding="same"),
+        L.AveragePooling1D(2),
+        L.Permute((2, 1)),
+        L.Flatten(),
+        L.RepeatVector(3),
+        L.Conv1D(5, 2, activation="tanh"),
+        L.GlobalMaxPooling1D(),
+        L.Dense(8),
+    ])
+
+
+def transpose_zoo(lib):
+    """Transposed convolutions (same and valid, uneven strides and windows) and cropping."""
+    L = lib.layers
+    return lib.Sequential([
+        lib.Input(shape=(9, 7, 3)),
+        L.Conv2DTranspose(4, 3, strides=2, padding="same", activation="relu"),
+        L.Conv2DTranspose(5, (2, 3), strides=(1, 2), padding="valid"),
+        L.Cropping2D(((1, 2), (0, 3))),
+        L.Conv2D(3, 1),
+    ])
+
+
 def randomise_normalisation(model, rng):
     """Gives every BatchNormalization layer non-trivial moving statistics (and γ, β),
     so that the parity test exercises them rather than the identity."""
@@ -565,6 +611,17 @@ def conv_models(manifest, x_train, y_train, x_held, y_held, inputs, input_names,
         model.save(os.path.join(ROOT, path))
         acc = float((model.predict(images_held, verbose=0).argmax(axis=1) == y_held).mean())
         manifest["models"][name] = write_goldens(name, lib, model, image_inputs, input_names, version, path, acc)
+    sequences = rng.normal(0, 1, (12, 30, 4)).astype(np.float32)
+    small_images = rng.uniform(0, 1, (12, 9, 7, 3)).astype(np.float32)
+    names12 = [f"random_{i}" for i in range(12)]
+    for name, builder, lib, version, path, data in (
+            ("sequence_zoo_tf2", sequence_zoo, tf_keras, tf_keras.__version__, "models/sequence_zoo_tf2.h5", sequences),
+            ("sequence_zoo_k3", sequence_zoo, keras, keras.__version__, "models/sequence_zoo_k3.keras", sequences),
+            ("transpose_zoo_tf2", transpose_zoo, tf_keras, tf_keras.__version__, "models/transpose_zoo_tf2.h5", small_images),
+            ("transpose_zoo_k3", transpose_zoo, keras, keras.__version__, "models/transpose_zoo_k3.keras", small_images)):
+        model = builder(lib)
+        model.save(os.path.join(ROOT, path))
+        manifest["models"][name] = write_goldens(name, lib, model, data, names12, version, path, None)
     zoo_inputs, zoo_names = conv_inputs(rng)
     for name, lib, version, path in (("conv_zoo_tf2", tf_keras, tf_keras.__version__, "models/conv_zoo_tf2.h5"),
                                      ("conv_zoo_k3", keras, keras.__version__, "models/conv_zoo_k3.keras")):
@@ -776,6 +833,7 @@ def main():
 
     print("convolutional models ...", flush=True)
     conv_models(manifest, xf_train, y_train, xf_held, y_held, inputs, input_names, np.random.default_rng(SEED + 2))
+    bad_conv_files()
 
     split = split_attribute_copy(seed2_path)
     manifest["models"]["seed_tf2_split_attributes"] = dict(manifest["models"]["seed_tf2"],

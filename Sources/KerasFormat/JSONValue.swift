@@ -122,6 +122,17 @@ struct ConfigObject {
         }
     }
 
+    /// A positive whole number given alone or as a one-element list (Conv1D's `kernel_size: [3]`).
+    func int1(_ key: String, default fallback: Int?) throws -> Int {
+        guard self[key] != nil else {
+            if let fallback { return fallback }
+            throw error("'\(key)' is missing")
+        }
+        let values = try intOrInts(key) ?? []
+        guard values.count == 1, values[0] > 0 else { throw error("'\(key)' must be one positive number") }
+        return values[0]
+    }
+
     func object(_ key: String) -> ConfigObject? {
         self[key]?.object.map { ConfigObject($0, context: context) }
     }

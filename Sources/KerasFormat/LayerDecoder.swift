@@ -15,7 +15,8 @@ struct LayerDecoder {
         "Dense", "Activation", "ReLU", "LeakyReLU", "ELU", "Softmax", "ThresholdedReLU", "PReLU",
         "Flatten", "Reshape", "Rescaling", "Conv2D", "DepthwiseConv2D", "SeparableConv2D", "MaxPooling2D",
         "AveragePooling2D", "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D",
-        "BatchNormalization", "LayerNormalization", "ZeroPadding2D", "UpSampling2D",
+        "BatchNormalization", "LayerNormalization", "ZeroPadding2D", "UpSampling2D", "Conv1D", "Conv2DTranspose",
+        "MaxPooling1D", "AveragePooling1D", "Permute", "RepeatVector", "Cropping2D",
     ] + inferenceIdentities.sorted()
 
     /// Refuses, before any weight is read, a class LayerLens cannot run.
@@ -100,7 +101,7 @@ struct LayerDecoder {
                                       gamma: scale ? weights[0] : nil, beta: center ? weights[scale ? 1 : 0] : nil)
         case "ZeroPadding2D":
             try expectNoWeights(entry, weights)
-            let amounts = try zeroPadding(config)
+            let amounts = try paddingAmounts(config, key: "padding", default: 1)
             return ZeroPadding2D(name: name, top: amounts[0], bottom: amounts[1], left: amounts[2], right: amounts[3])
         case "UpSampling2D":
             try expectNoWeights(entry, weights)
@@ -109,24 +110,67 @@ struct LayerDecoder {
                 throw config.error("interpolation '\(interpolation)' is not supported; LayerLens upsamples with 'nearest'")
             }
             return UpSampling2D(name: name, factors: try config.pair("size", default: (2, 2)))
+        case "Conv1D":
+            guard inputShape.count == 2 else { throw config.error("needs a [steps, C] input, got \(shapeDescription(inputShape))") }
+            var heightOne = weights  // the kernel [K, C, F] as [1, K, C, F]
+            if let kernel = weights.first { heightOne[0] = kernel.reshaped([1] + kernel.shape) }
+            let conv = try decodeConv2D(entry, weights: heightOne, inputShape: [1] + inputShape, oneDimensional: true)
+            return Conv1D(name: name, conv: conv)
+        case "Conv2DTranspose":
+            return try decodeTransposed(entry, weights: weights, inputShape: inputShape)
+        case "MaxPooling1D", "AveragePooling1D":
+            try expectNoWeights(entry, weights)
+            let size = try config.int1("pool_size", default: 2)
+            let pool = Pooling2D(name: name, kind: entry.className == "MaxPooling1D" ? .max : .average, poolSize: (1, size),
+                                 strides: (1, try config.int1("strides", default: size)), padding: try padding(config))
+            return Pooling1D(name: name, pool: pool)
+        case "Permute":
+            try expectNoWeights(entry, weights)
+            guard let dims = try config.ints("dims") else { throw config.error("'dims' is missing") }
+            return Permute(name: name, dims: dims)
+        case "RepeatVector":
+            try expectNoWeights(entry, weights)
+            return RepeatVector(name: name, count: try config.int("n"))
+        case "Cropping2D":
+            try expectNoWeights(entry, weights)
+            let amounts = try paddingAmounts(config, key: "cropping", default: 0)
+            return Cropping2D(name: name, top: amounts[0], bottom: amounts[1], left: amounts[2], right: amounts[3])
         default:
             try expectNoWeights(entry, weights)
             return InferenceIdentity(name: name, className: entry.className)
         }
     }
 
-    private func padding(_ config: ConfigObject) throws -> Padding {
+    private func decodeTransposed(_ entry: LayerEntry, weights: [Tensor], inputShape: [Int]) throws -> Conv2DTranspose {
+        let config = entry.config
+        if config["output_padding"] != nil { throw config.error("output_padding is not supported") }
+        guard try config.pair("dilation_rate", default: (1, 1)) == (1, 1) else { throw config.error("a dilated Conv2DTranspose is not supported") }
+        let filters = try config.int("filters"), size = try config.pair("kernel_size")
+        let useBias = try config.bool("use_bias", default: true)
+        guard inputShape.count == 3 else { throw config.error("needs an [H, W, C] input, got \(shapeDescription(inputShape))") }
+        let padding = try padding(config)
+        try expectShapes(entry, weights, [[size.0, size.1, filters, inputShape[2]]] + (useBias ? [[filters]] : []), names: ["kernel", "bias"])
+        return Conv2DTranspose(name: entry.name, strides: try config.pair("strides", default: (1, 1)), padding: padding,
+                               activation: try ActivationDecoder.decode(config["activation"], kerasMajorVersion: kerasMajorVersion, in: config),
+                               kernel: weights[0], bias: useBias ? weights[1] : nil)
+    }
+
+    /// The `padding` option; `causal` only where `allowCausal` (Conv1D).
+    private func padding(_ config: ConfigObject, allowCausal: Bool = false) throws -> Padding {
         let text = config["padding"]?.string ?? "valid"
-        guard let padding = Padding(rawValue: text) else {
-            throw config.error("padding '\(text)' is not supported (valid and same are)")
+        guard let padding = Padding(rawValue: text), padding != .causal || allowCausal else {
+            throw config.error("padding '\(text)' is not supported here (valid and same are\(allowCausal ? ", and causal" : ""))")
         }
         return padding
     }
 
-    private func decodeConv2D(_ entry: LayerEntry, weights: [Tensor], inputShape: [Int]) throws -> Conv2D {
+    private func decodeConv2D(_ entry: LayerEntry, weights: [Tensor], inputShape: [Int], oneDimensional: Bool = false) throws -> Conv2D {
         let config = entry.config
         let filters = try config.int("filters")
-        let size = try config.pair("kernel_size")
+        let size = oneDimensional ? (1, try config.int1("kernel_size", default: nil)) : try config.pair("kernel_size")
+        let strides = oneDimensional ? (1, try config.int1("strides", default: 1)) : try config.pair("strides", default: (1, 1))
+        let dilation = oneDimensional ? (1, try config.int1("dilation_rate", default: 1)) : try config.pair("dilation_rate", default: (1, 1))
+        let padding = try padding(config, allowCausal: oneDimensional)
         let groups = config["groups"] == nil ? 1 : try config.int("groups")
         let useBias = try config.bool("use_bias", default: true)
         guard inputShape.count == 3, groups > 0, inputShape[2] % groups == 0, filters % groups == 0 else {
@@ -134,8 +178,7 @@ struct LayerDecoder {
         }
         try expectShapes(entry, weights, [[size.0, size.1, inputShape[2] / groups, filters]] + (useBias ? [[filters]] : []),
                          names: ["kernel", "bias"])
-        return Conv2D(name: entry.name, filters: filters, strides: try config.pair("strides", default: (1, 1)),
-                      dilation: try config.pair("dilation_rate", default: (1, 1)), padding: try padding(config), groups: groups,
+        return Conv2D(name: entry.name, filters: filters, strides: strides, dilation: dilation, padding: padding, groups: groups,
                       activation: try ActivationDecoder.decode(config["activation"], kerasMajorVersion: kerasMajorVersion, in: config),
                       kernel: weights[0], bias: useBias ? weights[1] : nil)
     }
@@ -189,16 +232,17 @@ struct LayerDecoder {
         }
     }
 
-    /// ZeroPadding2D's `padding`: n, (rows, columns) or ((top, bottom), (left, right)).
-    private func zeroPadding(_ config: ConfigObject) throws -> [Int] {
-        guard let value = config["padding"] else { return [1, 1, 1, 1] }
+    /// ZeroPadding2D's `padding` and Cropping2D's `cropping`: n, (rows, columns)
+    /// or ((top, bottom), (left, right)).
+    private func paddingAmounts(_ config: ConfigObject, key: String, default fallback: Int) throws -> [Int] {
+        guard let value = config[key] else { return Array(repeating: fallback, count: 4) }
         if let number = value.number { return Array(repeating: Int(number), count: 4) }
         let list = value.array ?? []
         if list.count == 2, let rows = list[0].number, let columns = list[1].number {
             return [Int(rows), Int(rows), Int(columns), Int(columns)]
         }
         let nested = list.compactMap { $0.array?.compactMap(\.number) }
-        guard nested.count == 2, nested.allSatisfy({ $0.count == 2 }) else { throw config.error("'padding' is not a padding specification") }
+        guard nested.count == 2, nested.allSatisfy({ $0.count == 2 }) else { throw config.error("'\(key)' is not a padding specification") }
         return nested.flatMap { $0.map { Int($0) } }
     }
 

@@ -146,3 +146,109 @@ extension UpSampling2D: ForwardLayer {
         return Tensor(shape: [batch, outHeight, outWidth, channels], scalars: output)
     }
 }
+
+extension Conv1D: ForwardLayer {
+    func forward(_ input: Tensor) -> Tensor {
+        let output = conv.forward(input.reshaped([input.batchSize, 1] + input.sampleShape))
+        return output.reshaped([output.batchSize] + Array(output.sampleShape.dropFirst()))
+    }
+}
+
+extension Pooling1D: ForwardLayer {
+    func forward(_ input: Tensor) -> Tensor {
+        let output = pool.forward(input.reshaped([input.batchSize, 1] + input.sampleShape))
+        return output.reshaped([output.batchSize] + Array(output.sampleShape.dropFirst()))
+    }
+}
+
+extension Conv2DTranspose: ForwardLayer {
+    func forward(_ input: Tensor) -> Tensor {
+        let (batch, height, width, channels) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
+        let (kh, kw, filters) = (kernel.shape[0], kernel.shape[1], kernel.shape[2])
+        let rows = geometry(input: height, window: kh, stride: strides.0)
+        let columns = geometry(input: width, window: kw, stride: strides.1)
+        var output = [Float](repeating: 0, count: batch * rows.length * columns.length * filters)
+        for n in 0..<batch {
+            for iy in 0..<height {
+                for ix in 0..<width {
+                    let source = ((n * height + iy) * width + ix) * channels
+                    for ky in 0..<kh {
+                        let y = iy * strides.0 + ky - rows.cropBefore
+                        guard y >= 0, y < rows.length else { continue }
+                        for kx in 0..<kw {
+                            let x = ix * strides.1 + kx - columns.cropBefore
+                            guard x >= 0, x < columns.length else { continue }
+                            let target = ((n * rows.length + y) * columns.length + x) * filters
+                            let weights = (ky * kw + kx) * filters * channels
+                            for f in 0..<filters {
+                                var sum: Float = 0
+                                for c in 0..<channels { sum += input.scalars[source + c] * kernel.scalars[weights + f * channels + c] }
+                                output[target + f] += sum
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if let bias {
+            for index in output.indices { output[index] += bias.scalars[index % filters] }
+        }
+        return apply(activation ?? .linear, to: Tensor(shape: [batch, rows.length, columns.length, filters], scalars: output))
+    }
+}
+
+extension Permute: ForwardLayer {
+    func forward(_ input: Tensor) -> Tensor {
+        let shape = input.sampleShape
+        let outputShape = dims.map { shape[$0 - 1] }
+        var strides = [Int](repeating: 1, count: shape.count)
+        for axis in stride(from: shape.count - 2, through: 0, by: -1) { strides[axis] = strides[axis + 1] * shape[axis + 1] }
+        let sampleCount = shape.reduce(1, *)
+        var output = [Float](repeating: 0, count: input.count)
+        var index = [Int](repeating: 0, count: shape.count)
+        for n in 0..<input.batchSize {
+            for position in 0..<sampleCount {
+                // `index` walks the output in C order; the source offset follows the permutation.
+                let source = zip(dims, index).reduce(0) { $0 + strides[$1.0 - 1] * $1.1 }
+                output[n * sampleCount + position] = input.scalars[n * sampleCount + source]
+                var axis = shape.count - 1
+                while axis >= 0 {
+                    index[axis] += 1
+                    if index[axis] < outputShape[axis] { break }
+                    index[axis] = 0
+                    axis -= 1
+                }
+            }
+        }
+        return Tensor(shape: [input.batchSize] + outputShape, scalars: output)
+    }
+}
+
+extension RepeatVector: ForwardLayer {
+    func forward(_ input: Tensor) -> Tensor {
+        let width = input.sampleShape[0]
+        var output: [Float] = []
+        output.reserveCapacity(input.count * count)
+        for n in 0..<input.batchSize {
+            let row = input.scalars[(n * width)..<((n + 1) * width)]
+            for _ in 0..<count { output += row }
+        }
+        return Tensor(shape: [input.batchSize, count, width], scalars: output)
+    }
+}
+
+extension Cropping2D: ForwardLayer {
+    func forward(_ input: Tensor) -> Tensor {
+        let (batch, height, width, channels) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
+        let outHeight = height - top - bottom, outWidth = width - left - right
+        var output: [Float] = []
+        output.reserveCapacity(batch * outHeight * outWidth * channels)
+        for n in 0..<batch {
+            for y in top..<(height - bottom) {
+                let start = ((n * height + y) * width + left) * channels
+                output += input.scalars[start..<(start + outWidth * channels)]
+            }
+        }
+        return Tensor(shape: [batch, outHeight, outWidth, channels], scalars: output)
+    }
+}

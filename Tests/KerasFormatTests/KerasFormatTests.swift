@@ -8,7 +8,8 @@ import TestSupport
 @Suite struct KerasFormatTests {
     static let modelNames = ["seed_tf2", "seed_k3", "seed_k3_h5", "activations_tf2", "activations_k3",
                              "activations_k3_h5", "seed_tf2_split_attributes", "softmax_tf2", "sigmoid_k3",
-                      "cnn_tf2", "cnn_k3", "conv_zoo_tf2", "conv_zoo_k3"]
+                      "cnn_tf2", "cnn_k3", "conv_zoo_tf2", "conv_zoo_k3",
+                      "sequence_zoo_tf2", "sequence_zoo_k3", "transpose_zoo_tf2", "transpose_zoo_k3"]
 
     @Test(arguments: modelNames)
     func readsLayersAsKerasListsThem(name: String) throws {
@@ -52,6 +53,8 @@ import TestSupport
         ("bad/shape_mismatch.h5", "weight 'kernel' has shape (784, 200) in the file, but the config implies (784, 199)"),
         ("bad/lambda_tf2.h5", "Lambda layers hold Python code"),
         ("bad/lstm_k3.keras", "layer 'lstm' (LSTM): unsupported layer class; supported: Dense"),
+        ("bad/channels_first_tf2.h5", "layer 'conv2d' (Conv2D): data_format 'channels_first' is not supported"),
+        ("bad/upsampling_bilinear_k3.keras", "interpolation 'bilinear' is not supported"),
         ("letters/letters_sample.csv", "neither an HDF5 file"),
         ("does/not/exist.h5", "no such file"),
     ])

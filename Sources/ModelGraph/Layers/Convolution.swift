@@ -5,6 +5,8 @@ public enum Padding: String, Sendable {
     /// Zero padding so that the output has ⌈input / stride⌉ positions; the extra
     /// goes after the input when the total is odd (TensorFlow's rule).
     case same
+    /// Zero padding before the input only, so no output sees later steps (Conv1D).
+    case causal
 }
 
 /// The extent and placement of one spatial axis of a window operation.
@@ -31,13 +33,17 @@ public struct WindowAxis: Sendable, Equatable {
         switch padding {
         case .valid: input >= effectiveWindow ? (input - effectiveWindow) / stride + 1 : 0
         case .same: (input + stride - 1) / stride
+        case .causal: input > 0 ? (input - 1) / stride + 1 : 0
         }
     }
 
     /// Zero rows/columns added before the input.
     public var padBefore: Int {
-        guard padding == .same else { return 0 }
-        return max((output - 1) * stride + effectiveWindow - input, 0) / 2
+        switch padding {
+        case .valid: 0
+        case .same: max((output - 1) * stride + effectiveWindow - input, 0) / 2
+        case .causal: effectiveWindow - 1
+        }
     }
 }
 
@@ -155,5 +161,65 @@ public struct SeparableConv2D: Layer {
 
     public func outputShape(for input: [Int]) throws -> [Int] {
         try pointwise.outputShape(for: try depthwise.outputShape(for: input))
+    }
+}
+
+/// A 1-D convolution over `[steps, C]` samples (Keras's Conv1D), run as a Conv2D
+/// of height 1; `causal` padding pads the start only.
+public struct Conv1D: Layer {
+    public let name: String
+    public var className: String { "Conv1D" }
+    /// The equivalent 2-D convolution, kernel `[1, K, C / groups, filters]`.
+    public let conv: Conv2D
+
+    public init(name: String, conv: Conv2D) {
+        self.name = name
+        self.conv = conv
+    }
+
+    public var activation: Activation? { conv.activation }
+    public var parameterCount: Int { conv.parameterCount }
+
+    public func outputShape(for input: [Int]) throws -> [Int] {
+        guard input.count == 2 else { throw LayerError(self, "expects a [steps, C] input, got \(shapeDescription(input))") }
+        return Array(try conv.outputShape(for: [1] + input).dropFirst())
+    }
+}
+
+/// A transposed 2-D convolution (Keras's Conv2DTranspose): every input position
+/// scatters its kernel-weighted values into a stride-spaced output, cropped by
+/// TensorFlow's padding rule.
+public struct Conv2DTranspose: Layer {
+    public let name: String
+    public var className: String { "Conv2DTranspose" }
+    public let strides: (Int, Int)
+    public let padding: Padding
+    public let activation: Activation?
+    /// Shape `[KH, KW, filters, C]` (Keras's layout: output channels before input ones).
+    public let kernel: Tensor
+    public let bias: Tensor?
+
+    public init(name: String, strides: (Int, Int), padding: Padding, activation: Activation, kernel: Tensor, bias: Tensor?) {
+        self.name = name
+        self.strides = strides
+        self.padding = padding
+        self.activation = activation
+        self.kernel = kernel
+        self.bias = bias
+    }
+
+    public var parameterCount: Int { kernel.count + (bias?.count ?? 0) }
+
+    /// Output length and the padding cropped from its start, along one axis.
+    public func geometry(input: Int, window: Int, stride: Int) -> (length: Int, cropBefore: Int) {
+        padding == .same ? (input * stride, max(window - stride, 0) / 2) : (input * stride + max(window - stride, 0), 0)
+    }
+
+    public func outputShape(for input: [Int]) throws -> [Int] {
+        guard input.count == 3, input[2] == kernel.shape[3] else {
+            throw LayerError(self, "expects an [H, W, \(kernel.shape[3])] input, got \(shapeDescription(input))")
+        }
+        return [geometry(input: input[0], window: kernel.shape[0], stride: strides.0).length,
+                geometry(input: input[1], window: kernel.shape[1], stride: strides.1).length, kernel.shape[2]]
     }
 }

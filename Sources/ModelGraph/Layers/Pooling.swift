@@ -59,3 +59,22 @@ public struct GlobalPooling: Layer {
         return keepDimensions ? Array(repeating: 1, count: input.count - 1) + [input.last!] : [input.last!]
     }
 }
+
+/// Max or average pooling over `[steps, C]` samples (Keras's MaxPooling1D and
+/// AveragePooling1D), run as 2-D pooling of height 1.
+public struct Pooling1D: Layer {
+    public let name: String
+    public let pool: Pooling2D
+
+    public init(name: String, pool: Pooling2D) {
+        self.name = name
+        self.pool = pool
+    }
+
+    public var className: String { pool.kind == .max ? "MaxPooling1D" : "AveragePooling1D" }
+
+    public func outputShape(for input: [Int]) throws -> [Int] {
+        guard input.count == 2 else { throw LayerError(self, "expects a [steps, C] input, got \(shapeDescription(input))") }
+        return Array(try pool.outputShape(for: [1] + input).dropFirst())
+    }
+}

@@ -78,3 +78,62 @@ public struct Rescaling: Layer {
         return input
     }
 }
+
+/// Reorders the axes of each sample (Keras's Permute; `dims` are 1-based).
+public struct Permute: Layer {
+    public let name: String
+    public var className: String { "Permute" }
+    /// For each output axis, the input axis it takes (1-based, as Keras writes it).
+    public let dims: [Int]
+
+    public init(name: String, dims: [Int]) {
+        self.name = name
+        self.dims = dims
+    }
+
+    public func outputShape(for input: [Int]) throws -> [Int] {
+        guard dims.sorted() == Array(1...max(input.count, 1)), dims.count == input.count else {
+            throw LayerError(self, "dims \(dims) are not a permutation of the \(input.count) sample axes")
+        }
+        return dims.map { input[$0 - 1] }
+    }
+}
+
+/// Repeats a vector sample n times: `[F]` → `[n, F]` (Keras's RepeatVector).
+public struct RepeatVector: Layer {
+    public let name: String
+    public var className: String { "RepeatVector" }
+    public let count: Int
+
+    public init(name: String, count: Int) {
+        self.name = name
+        self.count = count
+    }
+
+    public func outputShape(for input: [Int]) throws -> [Int] {
+        guard input.count == 1 else { throw LayerError(self, "expects a vector input, got \(shapeDescription(input))") }
+        return [count, input[0]]
+    }
+}
+
+/// Cuts rows and columns off `[H, W, C]` samples (Keras's Cropping2D).
+public struct Cropping2D: Layer {
+    public let name: String
+    public var className: String { "Cropping2D" }
+    public let top: Int, bottom: Int, left: Int, right: Int
+
+    public init(name: String, top: Int, bottom: Int, left: Int, right: Int) {
+        self.name = name
+        self.top = top
+        self.bottom = bottom
+        self.left = left
+        self.right = right
+    }
+
+    public func outputShape(for input: [Int]) throws -> [Int] {
+        guard input.count == 3, input[0] > top + bottom, input[1] > left + right else {
+            throw LayerError(self, "cannot crop (\(top), \(bottom)), (\(left), \(right)) from \(shapeDescription(input))")
+        }
+        return [input[0] - top - bottom, input[1] - left - right, input[2]]
+    }
+}
