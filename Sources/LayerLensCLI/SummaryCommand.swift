@@ -31,14 +31,14 @@ struct SummaryTable {
     init(_ summary: ModelSummary) { self.summary = summary }
 
     var text: String {
-        let header = ["Layer", "Class", "Output shape", "Params", "Activation"]
+        let header = ["Layer", "Class", "Output shape", "Params", "Activation"] + (summary.isGraph ? ["Connected to"] : [])
         let rows = summary.rows.map { row in
             [row.name, row.className, kerasShapeDescription(row.outputShape),
-             groupedDigits(row.parameterCount), row.activation ?? ""]
+             groupedDigits(row.parameterCount), row.activation ?? ""] + (summary.isGraph ? [row.connectedTo.joined(separator: ", ")] : [])
         }
         let source = summary.source
         var lines = ["Model: \"\(summary.modelName)\"  (\(source.path), Keras \(source.kerasVersion), .\(source.format.rawValue))",
-                     "Input: \(kerasShapeDescription(summary.inputShape))"]
+                     "Input: " + summary.inputs.map { "\($0.name) \(kerasShapeDescription($0.shape))" }.joined(separator: ", ")]
         lines += alignedTable(header: header, rows: rows, rightAligned: [3])
         lines.append("Total params: \(groupedDigits(summary.totalParameters))")
         return lines.joined(separator: "\n")

@@ -9,23 +9,32 @@ public struct ModelSummary: Sendable {
         public let parameterCount: Int
         /// The activation's Keras name, or nil for a layer without one.
         public let activation: String?
+        /// The inputs and nodes this call takes, by name.
+        public let connectedTo: [String]
     }
 
     public let modelName: String
     public let source: ModelSource
-    public let inputShape: [Int]
+    public let inputs: [ModelInputSpec]
     public let rows: [Row]
     public let totalParameters: Int
+    /// Whether the model is a graph rather than a chain, so `connectedTo` is worth showing.
+    public let isGraph: Bool
 
     /// The summary of `model`.
     public init(_ model: Model) {
         modelName = model.name
         source = model.source
-        inputShape = model.inputShape
-        rows = zip(model.layers, model.outputShapes).map { layer, shape in
-            Row(name: layer.name, className: layer.className, outputShape: shape,
-                parameterCount: layer.parameterCount, activation: layer.activation?.name)
+        inputs = model.inputs
+        var counted = Set<String>()
+        rows = model.nodes.map { node in
+            // A shared layer's weights are counted at its first call.
+            let first = counted.insert(node.layer.name).inserted
+            return Row(name: node.name, className: node.layer.className, outputShape: node.outputShape,
+                       parameterCount: first ? node.layer.parameterCount : 0, activation: node.layer.activation?.name,
+                       connectedTo: node.inputs.map(model.name(of:)))
         }
         totalParameters = model.parameterCount
+        isGraph = model.isGraph
     }
 }

@@ -7,6 +7,11 @@ protocol ForwardLayer: Layer {
     func forward(_ input: Tensor) -> Tensor
 }
 
+/// A layer that combines several inputs: its forward pass at inference.
+protocol MergeForwardLayer: Layer {
+    func forward(_ inputs: [Tensor]) -> Tensor
+}
+
 extension Dense: ForwardLayer {
     func forward(_ input: Tensor) -> Tensor {
         let rows = input.count / inputUnits

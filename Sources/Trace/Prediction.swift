@@ -72,15 +72,16 @@ public struct Prediction: Sendable {
     /// The most probable class.
     public var best: ClassScore { top(1)[0] }
 
-    /// Finds the activation the model ends in and, for softmax/sigmoid ends, the
-    /// logits beneath it: the previous layer's output for a separate activation
-    /// layer, or the Dense pre-activation recomputed from the traced input to it.
+    /// Finds the activation the model's first output ends in and, for
+    /// softmax/sigmoid ends, the logits beneath it: the input of a separate
+    /// activation layer, or the Dense pre-activation recomputed from the traced
+    /// input to it.
     static func finalActivationAndLogits(trace: Trace, model: Model, sample: Int) -> (ActivationKind, [Float]?) {
-        guard let last = model.layers.last else { return (.other, nil) }
+        guard case let .node(index)? = model.outputs.first else { return (.other, nil) }
+        let node = model.nodes[index], last = node.layer
         let kind = ActivationKind(last.activation)
-        guard kind != .other else { return (kind, nil) }
-        let layerInput = trace.layers.count >= 2 ? trace.layers[trace.layers.count - 2].output : trace.input
-        let row = layerInput.batch(sample..<(sample + 1))
+        guard kind != .other, node.inputs.count == 1 else { return (kind, nil) }
+        let row = trace.value(node.inputs[0]).batch(sample..<(sample + 1))
         if let dense = last as? Dense {
             let pre = denseForward(input: row.scalars, rows: row.count / dense.inputUnits, kernel: dense.kernel.scalars,
                                    inputUnits: dense.inputUnits, units: dense.units, bias: dense.bias?.scalars)

@@ -16,13 +16,26 @@ public struct TracedLayer: Sendable {
 
 /// Every layer's output for one input batch: what the model computes, layer by layer.
 public struct Trace: Sendable {
-    /// Exactly what entered the model, batch first.
-    public let input: Tensor
-    /// The layers in model order.
+    /// Exactly what entered the model, one batch per model input.
+    public let inputs: [Tensor]
+    /// One entry per node, in execution order.
     public let layers: [TracedLayer]
+    /// The model's outputs, in order.
+    public let outputs: [Tensor]
 
-    /// The last layer's output.
-    public var output: Tensor { layers.last?.output ?? input }
+    /// The first input.
+    public var input: Tensor { inputs[0] }
+
+    /// The first output.
+    public var output: Tensor { outputs.first ?? input }
+
+    /// The value of `source` in this trace.
+    public func value(_ source: ValueSource) -> Tensor {
+        switch source {
+        case let .input(index): inputs[index]
+        case let .node(index): layers[index].output
+        }
+    }
 }
 
 /// An input the model cannot take.
@@ -35,49 +48,78 @@ public enum Tracer {
     /// Batches at least this large are split across the cores.
     static let parallelThreshold = 64
 
-    /// Runs `model` on `input` (batch first; its sample shape must be the
-    /// model's input shape) and returns every layer's output.
-    ///
-    /// Large batches run as one chunk per core, each with one OpenBLAS thread.
+    /// Runs a single-input `model` on `input` (batch first; its sample shape must
+    /// be the model's input shape) and returns every node's output.
     public static func trace(_ model: Model, input: Tensor) throws -> Trace {
-        guard input.sampleShape == model.inputShape else {
-            throw TraceError(description: "the input has sample shape \(shapeDescription(input.sampleShape)); the model expects \(shapeDescription(model.inputShape))")
+        try trace(model, inputs: [input])
+    }
+
+    /// Runs `model` on one batch per model input (all with the same batch size).
+    /// Large batches run as one chunk per core, each with one OpenBLAS thread.
+    public static func trace(_ model: Model, inputs: [Tensor]) throws -> Trace {
+        guard inputs.count == model.inputs.count else {
+            throw TraceError(description: "the model has \(model.inputs.count) inputs (\(model.inputs.map(\.name).joined(separator: ", "))); \(inputs.count) given")
         }
-        let layers = try model.layers.map { layer in
-            guard let forward = layer as? any ForwardLayer else {
-                throw TraceError(description: "layer '\(layer.name)' (\(layer.className)) cannot be run")
+        for (input, spec) in zip(inputs, model.inputs) where input.sampleShape != spec.shape {
+            throw TraceError(description: "the input has sample shape \(shapeDescription(input.sampleShape)); the model expects \(shapeDescription(spec.shape))")
+        }
+        let batch = inputs[0].batchSize
+        guard inputs.allSatisfy({ $0.batchSize == batch }) else {
+            throw TraceError(description: "the model's inputs have different batch sizes")
+        }
+        let steps = try model.nodes.map { node -> Step in
+            if let merge = node.layer as? any MergeForwardLayer { return .merge(merge, node.inputs) }
+            guard let forward = node.layer as? any ForwardLayer else {
+                throw TraceError(description: "layer '\(node.layer.name)' (\(node.layer.className)) cannot be run")
             }
-            return forward
+            return .single(forward, node.inputs[0])
         }
         let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
-        let chunkCount = input.batchSize >= parallelThreshold ? min(cores, input.batchSize) : 1
+        let chunkCount = batch >= parallelThreshold ? min(cores, batch) : 1
         setBLASThreads(1)
         let outputs: [[Tensor]]
         if chunkCount == 1 {
-            outputs = [run(layers, on: input)]
+            outputs = [run(steps, on: inputs)]
         } else {
-            let chunkSize = (input.batchSize + chunkCount - 1) / chunkCount
+            let chunkSize = (batch + chunkCount - 1) / chunkCount
             let results = ConcurrentSlots<[Tensor]>(count: chunkCount)
             DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
                 let start = chunk * chunkSize
-                let end = min(start + chunkSize, input.batchSize)
-                results.store(start < end ? run(layers, on: input.batch(start..<end)) : [], at: chunk)
+                let end = min(start + chunkSize, batch)
+                results.store(start < end ? run(steps, on: inputs.map { $0.batch(start..<end) }) : [], at: chunk)
             }
             outputs = results.values.compactMap { $0 }.filter { !$0.isEmpty }
         }
-        let traced = layers.indices.map { index in
-            TracedLayer(index: index, name: layers[index].name, className: layers[index].className,
-                        activation: layers[index].activation?.name,
-                        output: outputs.count == 1 ? outputs[0][index] : Tensor.concatenatingBatches(outputs.map { $0[index] }))
+        let traced = model.nodes.indices.map { index in
+            let node = model.nodes[index]
+            return TracedLayer(index: index, name: node.name, className: node.layer.className, activation: node.layer.activation?.name,
+                               output: outputs.count == 1 ? outputs[0][index] : Tensor.concatenatingBatches(outputs.map { $0[index] }))
         }
-        return Trace(input: input, layers: traced)
+        let partial = Trace(inputs: inputs, layers: traced, outputs: [])
+        return Trace(inputs: inputs, layers: traced, outputs: model.outputs.map(partial.value))
     }
 
-    private static func run(_ layers: [any ForwardLayer], on input: Tensor) -> [Tensor] {
-        var current = input
-        return layers.map { layer in
-            current = layer.forward(current)
-            return current
+    /// One node's work: a single-input layer or a merge.
+    enum Step {
+        case single(any ForwardLayer, ValueSource)
+        case merge(any MergeForwardLayer, [ValueSource])
+    }
+
+    private static func run(_ steps: [Step], on inputs: [Tensor]) -> [Tensor] {
+        var values: [Tensor] = []
+        values.reserveCapacity(steps.count)
+        func value(_ source: ValueSource) -> Tensor {
+            switch source {
+            case let .input(index): inputs[index]
+            case let .node(index): values[index]
+            }
         }
+        for step in steps {
+            switch step {
+            case let .single(layer, source): values.append(layer.forward(value(source)))
+            case let .merge(layer, sources): values.append(layer.forward(sources.map(value)))
+            }
+        }
+        return values
     }
 }
