@@ -631,6 +631,156 @@ def conv_models(manifest, x_train, y_train, x_held, y_held, inputs, input_names,
 
 
 # ---------------------------------------------------------------------------
+# Functional graphs: branches, merges, several inputs and outputs, nested
+# models and shared layers
+# ---------------------------------------------------------------------------
+
+def residual_model(lib):
+    """A residual Add, a Concatenate branch and two outputs."""
+    L = lib.layers
+    x = lib.Input(shape=(28, 28, 1), name="image")
+    scaled = L.Rescaling(1.0 / 255, name="scale")(x)
+    a = L.Conv2D(8, 3, padding="same", activation="relu", name="conv_a")(scaled)
+    b = L.Conv2D(8, 3, padding="same", name="conv_b")(a)
+    residual = L.Add(name="residual")([a, b])
+    pooled = L.MaxPooling2D(name="pool")(L.Activation("relu", name="residual_relu")(residual))
+    side = L.Conv2D(4, 1, name="side")(pooled)
+    joined = L.Concatenate(name="joined")([pooled, side])
+    flat = L.Flatten(name="flat")(joined)
+    letters = L.Dense(26, name="letters")(flat)
+    ink = L.Dense(1, activation="sigmoid", name="ink")(L.GlobalAveragePooling2D(name="gap")(joined))
+    return lib.Model(x, [letters, ink], name="residual_model")
+
+
+def siamese_model(lib):
+    """Two inputs through one nested Sequential encoder and one shared Dense layer,
+    then Subtract, Multiply, Dot and Concatenate; two outputs."""
+    L = lib.layers
+    encoder = lib.Sequential([lib.Input(shape=(8,)), L.Dense(6, activation="relu"), L.Dense(4, activation="tanh")], name="encoder")
+    shared = L.Dense(3, name="shared")
+    left, right = lib.Input(shape=(8,), name="left"), lib.Input(shape=(8,), name="right")
+    a, b = shared(encoder(left)), shared(encoder(right))
+    difference = L.Subtract(name="difference")([a, b])
+    product = L.Multiply(name="product")([a, b])
+    similarity = L.Dot(axes=1, normalize=True, name="similarity")([a, b])
+    features = L.Concatenate(name="features")([difference, product, L.Average(name="mean")([a, b]),
+                                                L.Maximum(name="largest")([a, b]), L.Minimum(name="smallest")([a, b])])
+    score = L.Dense(2, activation="softmax", name="score")(features)
+    return lib.Model([left, right], [score, similarity], name="siamese")
+
+
+def graph_node_outputs(lib, model, inputs):
+    """Every layer call's output, computed by Keras layer by layer, in the order and
+    under the names LayerLens gives the calls: config order, a model used as a
+    layer expanded in place under `name/`, later calls of a layer as `name#2`, …"""
+    records = []
+
+    def expand(submodel, values, prefix):
+        config = submodel.get_config()
+        if isinstance(submodel, lib.Sequential):
+            value = values[0]
+            for layer in submodel.layers:
+                if isinstance(layer, lib.Model):
+                    value = expand(layer, [value], prefix + layer.name + "/")[0]
+                else:
+                    value = np.asarray(layer(value))
+                    records.append((prefix + layer.name, value))
+            return [value]
+        names = lambda refs: [refs] if isinstance(refs[0], str) else refs
+        produced = {ref[0]: {0: [v]} for ref, v in zip(names(config["input_layers"]), values)}
+        nested_offset = lambda name: 1 if lib is tf_keras and isinstance(submodel.get_layer(name), lib.Model) else 0
+
+        def refs_of(call):
+            if isinstance(call, dict):
+                found = []
+                def collect(item):
+                    if isinstance(item, dict) and item.get("class_name") == "__keras_tensor__":
+                        found.append(item["config"]["keras_history"])
+                    elif isinstance(item, (list, tuple)):
+                        for element in item:
+                            collect(element)
+                collect(call["args"])
+                return found
+            return [entry[:3] for entry in call]
+
+        pending = [(entry, k) for entry in config["layers"] if entry["class_name"] != "InputLayer"
+                   for k in range(len(entry["inbound_nodes"]))]
+        while pending:
+            remaining = []
+            for entry, k in pending:
+                refs = refs_of(entry["inbound_nodes"][k])
+                try:
+                    args = [produced[r[0]][r[1] - (nested_offset(r[0]) if r[0] in [e["name"] for e in config["layers"]] else 0)][r[2]] for r in refs]
+                except KeyError:
+                    remaining.append((entry, k))
+                    continue
+                assert args, f"no inputs for {entry['name']}: {entry['inbound_nodes'][k]}"
+                layer = submodel.get_layer(entry["name"])
+                name = prefix + entry["name"] + ("" if k == 0 else f"#{k + 1}")
+                if isinstance(layer, lib.Model):
+                    outs = expand(layer, args, name + "/")
+                else:
+                    out = np.asarray(layer(args if len(args) > 1 else args[0]))
+                    records.append((name, out))
+                    outs = [out]
+                produced.setdefault(entry["name"], {})[k] = outs
+            assert len(remaining) < len(pending), "unresolvable graph"
+            pending = remaining
+        return [produced[r[0]][r[1] - nested_offset(r[0]) if r[0] in [e["name"] for e in config["layers"]] else r[1]][r[2]]
+                for r in names(config["output_layers"])]
+
+    expand(model, [np.asarray(x) for x in inputs], "")
+    return records
+
+
+def write_graph_goldens(name, lib, model, inputs, input_names, version, path):
+    """Goldens of a functional model: every call's output (`<k>_<name>`), each
+    input (`input_<i>`) and Keras's own predict of the outputs (`output_<i>`)."""
+    arrays = {f"input_{i}": x for i, x in enumerate(inputs)}
+    layers = []
+    for k, (node, value) in enumerate(graph_node_outputs(lib, model, inputs)):
+        key = f"{k}_{node.replace('/', '.')}"
+        arrays[key] = np.asarray(value, np.float32)
+        layers.append({"index": k, "name": node, "key": key, "shape": list(arrays[key].shape),
+                       "class": "", "activation": ""})
+    predicted = model.predict(inputs if len(inputs) > 1 else inputs[0], verbose=0)
+    for i, output in enumerate(predicted if isinstance(predicted, list) else [predicted]):
+        arrays[f"output_{i}"] = np.asarray(output, np.float32)
+    np.savez(os.path.join(GOLDENS, f"{name}.npz"), **arrays)
+    return {"model": path, "golden": f"goldens/{name}.npz", "keras_version": version, "inputs": input_names,
+            "accuracy_held_out": None, "total_params": int(model.count_params()), "layers": layers, "graph": True}
+
+
+def bad_graph_files():
+    """Functional configs LayerLens must refuse: a cycle (conv_a takes conv_b's
+    output, which takes conv_a's) and a dangling input (conv_b takes a layer
+    that does not exist)."""
+    for name, rewire in (("graph_cycle_tf2.h5", ("conv_a", "conv_b")), ("graph_dangling_tf2.h5", ("conv_b", "nowhere"))):
+        path = os.path.join(BAD, name)
+        shutil.copy(os.path.join(MODELS, "residual_tf2.h5"), path)
+        with h5py.File(path, "r+") as f:
+            config = json.loads(f.attrs["model_config"])
+            for layer in config["config"]["layers"]:
+                if layer["name"] == rewire[0]:
+                    layer["inbound_nodes"] = [[[rewire[1], 0, 0, {}]]]
+            f.attrs["model_config"] = json.dumps(config)
+
+
+def graph_models(manifest, image_inputs, rng):
+    pairs = [rng.normal(0, 1, (10, 8)).astype(np.float32) for _ in range(2)]
+    for name, builder, lib, version, path, inputs in (
+            ("residual_tf2", residual_model, tf_keras, tf_keras.__version__, "models/residual_tf2.h5", [image_inputs]),
+            ("residual_k3", residual_model, keras, keras.__version__, "models/residual_k3.keras", [image_inputs]),
+            ("siamese_tf2", siamese_model, tf_keras, tf_keras.__version__, "models/siamese_tf2.h5", pairs),
+            ("siamese_k3", siamese_model, keras, keras.__version__, "models/siamese_k3.keras", pairs),
+            ("siamese_k3_h5", siamese_model, keras, keras.__version__, "models/siamese_k3.h5", pairs)):
+        model = builder(lib)
+        model.save(os.path.join(ROOT, path))
+        manifest["models"][name] = write_graph_goldens(name, lib, model, inputs, [f"sample_{i}" for i in range(len(inputs[0]))], version, path)
+    bad_graph_files()
+
+
+# ---------------------------------------------------------------------------
 # User-style images and goldens of each preprocessing step (OpenCV, TensorFlow)
 # ---------------------------------------------------------------------------
 
@@ -834,6 +984,8 @@ def main():
     print("convolutional models ...", flush=True)
     conv_models(manifest, xf_train, y_train, xf_held, y_held, inputs, input_names, np.random.default_rng(SEED + 2))
     bad_conv_files()
+    print("functional graphs ...", flush=True)
+    graph_models(manifest, inputs.reshape(-1, 28, 28, 1), np.random.default_rng(SEED + 3))
 
     split = split_attribute_copy(seed2_path)
     manifest["models"]["seed_tf2_split_attributes"] = dict(manifest["models"]["seed_tf2"],

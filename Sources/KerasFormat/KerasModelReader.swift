@@ -37,7 +37,8 @@ public enum KerasModelReader {
         }
         let version = root.hasAttribute("keras_version") ? try root.stringAttribute("keras_version") : "2"
         let backend = root.hasAttribute("backend") ? try root.stringAttribute("backend") : nil
-        let config = try SequentialConfig(json: Data(try root.stringAttribute("model_config").utf8))
+        let major = ModelSource(path: path, format: .hdf5, kerasVersion: version, backend: nil).kerasMajorVersion
+        let config = try GraphConfig(json: Data(try root.stringAttribute("model_config").utf8), kerasMajorVersion: major)
         guard root.contains("model_weights") else {
             throw FileError(path, "holds a model config but no 'model_weights' group")
         }
@@ -60,27 +61,30 @@ public enum KerasModelReader {
            let recorded = metadata["keras_version"]?.string {
             version = recorded
         }
-        let config = try SequentialConfig(json: try zip.contents(of: "config.json", limit: 256 << 20))
+        let major = ModelSource(path: path, format: .kerasArchive, kerasVersion: version, backend: nil).kerasMajorVersion
+        let config = try GraphConfig(json: try zip.contents(of: "config.json", limit: 256 << 20), kerasMajorVersion: major)
         let weightsFile: HDF5File
         do { weightsFile = try HDF5File(image: try zip.contents(of: "model.weights.h5")) } catch let error as HDF5Error {
             throw FileError(path, "'model.weights.h5' inside is not a readable HDF5 file (\(error))")
         }
-        let weights = ArchiveWeightSource(root: try weightsFile.root(), layers: config.layers)
+        let weights = ArchiveWeightSource(root: try weightsFile.root())
         let source = ModelSource(path: path, format: .kerasArchive, kerasVersion: version, backend: nil)
         return try build(config, source: source, weights: weights.weights(for:))
     }
 
-    /// Decodes every layer in order, feeding each the previous output shape.
-    static func build(_ config: SequentialConfig, source: ModelSource, weights: (LayerEntry) throws -> [Tensor]) throws -> Model {
-        for entry in config.layers { try LayerDecoder.checkSupported(entry) }
-        let decoder = LayerDecoder(kerasMajorVersion: source.kerasMajorVersion)
-        var shape = config.inputShape
-        var layers: [any Layer] = []
-        for entry in config.layers {
-            let layer = try decoder.decode(entry, weights: try weights(entry), inputShape: shape)
-            shape = try layer.outputShape(for: shape)
-            layers.append(layer)
+    /// Checks every layer (nested ones too) before reading any weight, then
+    /// builds the graph of calls.
+    static func build(_ config: GraphConfig, source: ModelSource, weights: @escaping ([LayerEntry]) throws -> [Tensor]) throws -> Model {
+        func check(_ graph: GraphConfig) throws {
+            for entry in graph.layers {
+                if let nested = entry.nested { try check(nested) } else { try LayerDecoder.checkSupported(entry) }
+            }
         }
-        return try Model(name: config.name, source: source, inputShape: config.inputShape, layers: layers)
+        try check(config)
+        var builder = GraphBuilder(decoder: LayerDecoder(kerasMajorVersion: source.kerasMajorVersion), weights: weights)
+        let inputs = config.inputs.enumerated().map { (source: ValueSource.input($0.offset), shape: $0.element.shape) }
+        let outputs = try builder.expand(config, inputs: inputs, prefix: "", path: [])
+        return try Model(name: config.name, source: source, inputs: config.inputs.map { ModelInputSpec(name: $0.name, shape: $0.shape) },
+                         calls: builder.calls, outputs: outputs.map(\.source))
     }
 }

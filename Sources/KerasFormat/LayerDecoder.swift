@@ -16,8 +16,8 @@ struct LayerDecoder {
         "Flatten", "Reshape", "Rescaling", "Conv2D", "DepthwiseConv2D", "SeparableConv2D", "MaxPooling2D",
         "AveragePooling2D", "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D",
         "BatchNormalization", "LayerNormalization", "ZeroPadding2D", "UpSampling2D", "Conv1D", "Conv2DTranspose",
-        "MaxPooling1D", "AveragePooling1D", "Permute", "RepeatVector", "Cropping2D",
-    ] + inferenceIdentities.sorted()
+        "MaxPooling1D", "AveragePooling1D", "Permute", "RepeatVector", "Cropping2D", "Concatenate", "Dot",
+    ] + ElementwiseMerge.Operation.allCases.map(\.rawValue) + inferenceIdentities.sorted()
 
     /// Refuses, before any weight is read, a class LayerLens cannot run.
     static func checkSupported(_ entry: LayerEntry) throws {
@@ -110,6 +110,19 @@ struct LayerDecoder {
                 throw config.error("interpolation '\(interpolation)' is not supported; LayerLens upsamples with 'nearest'")
             }
             return UpSampling2D(name: name, factors: try config.pair("size", default: (2, 2)))
+        case "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum":
+            try expectNoWeights(entry, weights)
+            return ElementwiseMerge(name: name, operation: ElementwiseMerge.Operation(rawValue: entry.className)!)
+        case "Concatenate":
+            try expectNoWeights(entry, weights)
+            return Concatenate(name: name, axis: config["axis"] == nil ? -1 : try config.int("axis"))
+        case "Dot":
+            try expectNoWeights(entry, weights)
+            let axes = try config.intOrInts("axes") ?? [-1]
+            guard axes.allSatisfy({ $0 == -1 || $0 == 1 }) else {
+                throw config.error("Dot over axes \(axes) is not supported; LayerLens takes the dot product of two vectors")
+            }
+            return Dot(name: name, normalize: try config.bool("normalize", default: false))
         case "Conv1D":
             guard inputShape.count == 2 else { throw config.error("needs a [steps, C] input, got \(shapeDescription(inputShape))") }
             var heightOne = weights  // the kernel [K, C, F] as [1, K, C, F]

@@ -7,12 +7,17 @@ import ModelGraph
 struct H5WeightSource {
     let group: HDF5Group
 
-    func weights(for entry: LayerEntry) throws -> [Tensor] {
-        guard group.contains(entry.name) else { return [] }
-        let layerGroup = try group.group(entry.name)
-        return try splitAttribute("weight_names", of: layerGroup).map { path in
-            try readTensor(try layerGroup.dataset(path))
+    /// The arrays of the layer at the end of `path`. A model used as a layer
+    /// keeps all its layers' arrays in one group under its own name; an inner
+    /// layer's are those whose path names that layer.
+    func weights(for path: [LayerEntry]) throws -> [Tensor] {
+        guard let top = path.first, group.contains(top.name) else { return [] }
+        let layerGroup = try group.group(top.name)
+        var names = try splitAttribute("weight_names", of: layerGroup)
+        if path.count > 1, let inner = path.last?.name {
+            names = names.filter { $0.split(separator: "/").contains { $0 == inner } }
         }
+        return try names.map { try readTensor(try layerGroup.dataset($0)) }
     }
 }
 
@@ -29,33 +34,18 @@ func splitAttribute(_ name: String, of object: HDF5Object) throws -> [String] {
     return values
 }
 
-/// Weights of a `.keras` archive's `model.weights.h5`: layer k's arrays live at
-/// `layers/<key>/vars/<n>`, where `<key>` is the layer's class name in
-/// snake_case, made unique in layer order (`dense`, `dense_1`, …) — not the
-/// layer's own name — and `<n>` counts 0, 1, … (sorted numerically, not as text).
+/// Weights of a `.keras` archive's `model.weights.h5`: a layer's arrays live at
+/// `layers/<key>/vars/<n>` — for a layer inside a nested model,
+/// `layers/<model key>/layers/<key>/vars/<n>` — where each key is the class name
+/// in snake_case, made unique in its container (`dense`, `dense_1`, …), not the
+/// layer's own name, and `<n>` counts 0, 1, … (sorted numerically, not as text).
 struct ArchiveWeightSource {
     let root: HDF5Group
-    /// The storage key of each layer, by index.
-    let keys: [String]
 
-    init(root: HDF5Group, layers: [LayerEntry]) {
-        self.root = root
-        var used: [String: Int] = [:]
-        keys = layers.map { entry in
-            let base = snakeCase(entry.className)
-            if let count = used[base] {
-                used[base] = count + 1
-                return "\(base)_\(count + 1)"
-            }
-            used[base] = 0
-            return base
-        }
-    }
-
-    func weights(for entry: LayerEntry) throws -> [Tensor] {
-        let path = "layers/\(keys[entry.index])/vars"
-        guard root.contains(path) else { return [] }
-        let vars = try root.group(path)
+    func weights(for path: [LayerEntry]) throws -> [Tensor] {
+        let location = "layers/" + path.map(\.storageKey).joined(separator: "/layers/") + "/vars"
+        guard root.contains(location) else { return [] }
+        let vars = try root.group(location)
         let names = try vars.memberNames().compactMap { name in Int(name).map { (index: $0, name: name) } }
         return try names.sorted { $0.index < $1.index }.map { try readTensor(try vars.dataset($0.name)) }
     }

@@ -257,3 +257,68 @@ extension Cropping2D: ForwardLayer {
         return Tensor(shape: [batch, outHeight, outWidth, channels], scalars: output)
     }
 }
+
+extension ElementwiseMerge: MergeForwardLayer {
+    func forward(_ inputs: [Tensor]) -> Tensor {
+        var output = inputs[0]
+        for other in inputs.dropFirst() {
+            for index in output.scalars.indices {
+                let (a, b) = (output.scalars[index], other.scalars[index])
+                output.scalars[index] = switch operation {
+                case .add, .average: a + b
+                case .subtract: a - b
+                case .multiply: a * b
+                case .maximum: a.isNaN || b.isNaN ? .nan : max(a, b)
+                case .minimum: a.isNaN || b.isNaN ? .nan : min(a, b)
+                }
+            }
+        }
+        if operation == .average {
+            let count = Float(inputs.count)
+            for index in output.scalars.indices { output.scalars[index] /= count }
+        }
+        return output
+    }
+}
+
+extension Concatenate: MergeForwardLayer {
+    func forward(_ inputs: [Tensor]) -> Tensor {
+        let sampleShape = inputs[0].sampleShape
+        let joined = sampleAxis(rank: sampleShape.count)
+        // Each sample is `outer` blocks; each input adds its own slab to every block.
+        let outer = sampleShape[..<joined].reduce(1, *)
+        let slabs = inputs.map { $0.sampleShape[joined...].reduce(1, *) }
+        let sampleSize = slabs.reduce(0, +) * outer
+        var output: [Float] = []
+        output.reserveCapacity(inputs[0].batchSize * sampleSize)
+        for n in 0..<inputs[0].batchSize {
+            for block in 0..<outer {
+                for (input, slab) in zip(inputs, slabs) {
+                    let start = (n * outer + block) * slab
+                    output += input.scalars[start..<(start + slab)]
+                }
+            }
+        }
+        var shape = inputs[0].shape
+        shape[joined + 1] = inputs.reduce(0) { $0 + $1.shape[joined + 1] }
+        return Tensor(shape: shape, scalars: output)
+    }
+}
+
+extension Dot: MergeForwardLayer {
+    func forward(_ inputs: [Tensor]) -> Tensor {
+        let width = inputs[0].sampleShape[0]
+        let values = (0..<inputs[0].batchSize).map { n -> Float in
+            let a = inputs[0].scalars[(n * width)..<((n + 1) * width)], b = inputs[1].scalars[(n * width)..<((n + 1) * width)]
+            var dot = 0.0, normA = 0.0, normB = 0.0
+            for (x, y) in zip(a, b) {
+                dot += Double(x) * Double(y)
+                normA += Double(x) * Double(x)
+                normB += Double(y) * Double(y)
+            }
+            // Keras normalises each vector by max(‖v‖, 1e-12) first.
+            return Float(normalize ? dot / (max(normA.squareRoot(), 1e-12) * max(normB.squareRoot(), 1e-12)) : dot)
+        }
+        return Tensor(shape: [inputs[0].batchSize, 1], scalars: values)
+    }
+}

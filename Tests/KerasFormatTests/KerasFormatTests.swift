@@ -10,6 +10,7 @@ import TestSupport
                              "activations_k3_h5", "seed_tf2_split_attributes", "softmax_tf2", "sigmoid_k3",
                       "cnn_tf2", "cnn_k3", "conv_zoo_tf2", "conv_zoo_k3",
                       "sequence_zoo_tf2", "sequence_zoo_k3", "transpose_zoo_tf2", "transpose_zoo_k3"]
+    static let graphNames = ["residual_tf2", "residual_k3", "siamese_tf2", "siamese_k3", "siamese_k3_h5"]
 
     @Test(arguments: modelNames)
     func readsLayersAsKerasListsThem(name: String) throws {
@@ -26,6 +27,30 @@ import TestSupport
             #expect(name == expected.activation || aliases[expected.activation]?.contains(name ?? "") == true,
                     "layer \(layer.name): \(name ?? "none") vs Keras's \(expected.activation)")
         }
+    }
+
+    /// Functional graphs: calls named as LayerLens names them, in the fixture
+    /// script's order; inputs and outputs as Keras lists them.
+    @Test(arguments: graphNames)
+    func readsGraphsWithTheirCalls(name: String) throws {
+        let entry = try #require(try Fixtures.manifest().models[name])
+        let model = try KerasModelReader.read(Fixtures.path(entry.model))
+        #expect(model.nodes.map(\.name) == entry.layers.map(\.name))
+        #expect(model.outputShapes == entry.layers.map { Array($0.shape.dropFirst()) })
+        #expect(model.parameterCount == entry.total_params)
+        #expect(model.isGraph)
+    }
+
+    @Test func nestedModelsAndSharedLayers() throws {
+        let model = try KerasModelReader.read(Fixtures.path("models/siamese_k3.keras"))
+        #expect(model.inputs.map(\.name) == ["left", "right"])
+        #expect(model.outputs.count == 2)
+        let shared = model.nodes.filter { $0.layer.name == "shared" }
+        #expect(shared.map(\.name) == ["shared", "shared#2"])
+        #expect(model.nodes.first { $0.name == "encoder#2/dense" }?.inputs == [.input(1)])
+        let summary = ModelSummary(model)
+        #expect(summary.rows.first { $0.name == "difference" }?.connectedTo == ["shared", "shared#2"])
+        #expect(summary.rows.first { $0.name == "shared#2" }?.parameterCount == 0)  // counted at its first call
     }
 
     @Test func seedModelMatchesTheSeedCase() throws {
@@ -55,6 +80,8 @@ import TestSupport
         ("bad/lstm_k3.keras", "layer 'lstm' (LSTM): unsupported layer class; supported: Dense"),
         ("bad/channels_first_tf2.h5", "layer 'conv2d' (Conv2D): data_format 'channels_first' is not supported"),
         ("bad/upsampling_bilinear_k3.keras", "interpolation 'bilinear' is not supported"),
+        ("bad/graph_cycle_tf2.h5", "layer 'conv_a' (Conv2D): takes 'conv_b', which is never computed: the graph has a cycle"),
+        ("bad/graph_dangling_tf2.h5", "layer 'conv_b' (Conv2D): takes 'nowhere', which is not a layer or input of the model"),
         ("letters/letters_sample.csv", "neither an HDF5 file"),
         ("does/not/exist.h5", "no such file"),
     ])

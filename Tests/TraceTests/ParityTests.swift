@@ -21,6 +21,29 @@ import TestSupport
         }
     }
 
+    /// Functional graphs: every call (nested models expanded, shared layers once
+    /// per call) against Keras's layer-by-layer outputs, and the model outputs
+    /// against Keras's own `predict`.
+    @Test(arguments: ["residual_tf2", "residual_k3", "siamese_tf2", "siamese_k3", "siamese_k3_h5"])
+    func everyCallOfAGraphMatchesKeras(name: String) throws {
+        let entry = try #require(try Fixtures.manifest().models[name])
+        let goldens = try NumPyFile.readArchive(Fixtures.path(entry.golden))
+        let model = try loadModel(at: Fixtures.path(entry.model))
+        let inputs = try model.inputs.indices.map { try #require(goldens["input_\($0)"]).tensor }
+        let trace = try Tracer.trace(model, inputs: inputs)
+        #expect(trace.layers.map(\.name) == entry.layers.map(\.name))
+        for (layer, expected) in zip(trace.layers, entry.layers) {
+            let keras = try #require(goldens[expected.key]).tensor
+            let violation = parityViolation(layer.output, keras, label: "\(name) \(layer.name)")
+            #expect(violation == nil, "\(violation ?? "")")
+        }
+        for (index, output) in trace.outputs.enumerated() {
+            let keras = try #require(goldens["output_\(index)"]).tensor
+            #expect(parityViolation(output, keras, label: "\(name) output \(index)") == nil)
+        }
+        #expect(model.parameterCount == entry.total_params)
+    }
+
     /// A batch large enough to be split across the cores gives Keras's numbers too.
     @Test func parallelBatchesMatchKeras() throws {
         let entry = try #require(try Fixtures.manifest().models["seed_tf2"])
