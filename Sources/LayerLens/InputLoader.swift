@@ -18,16 +18,17 @@ public struct InputOptions: Sendable {
     }
 }
 
-/// Reads an input of any kind LayerLens takes and fits it to `model`: a PNG or
+/// Reads an input of any kind LayerLens takes and fits it to `model`'s input
+/// number `index` (the first by default): a PNG or
 /// JPEG image and a Kaggle-style CSV row go through the preprocessing pipeline;
 /// an `.npy` array is taken as already preprocessed. Errors are `FileError`
 /// (the file) or `PipelineError` (the options).
-public func loadInput(_ path: String, for model: Model, options: InputOptions = InputOptions()) throws -> PreparedInput {
+public func loadInput(_ path: String, for model: Model, input index: Int = 0, options: InputOptions = InputOptions()) throws -> PreparedInput {
     let kind = try FileKind.of(path)
     if kind == .npy {
         guard options.steps == nil else { throw PipelineError("\(path) is an .npy array, taken as already preprocessed; --preprocess does not apply to it") }
         guard options.row == nil else { throw PipelineError("--row applies to CSV files, not to the .npy array \(path)") }
-        let input = try ModelInput.load(npy: path, for: model)
+        let input = try ModelInput.load(npy: path, for: model, input: index)
         return PreparedInput(path: path, tensor: input.tensor, raw: nil, processed: nil, steps: [], isDefaultPipeline: false,
                              notes: input.notices, groundTruth: nil, preparedShape: input.originalShape)
     }
@@ -44,7 +45,7 @@ public func loadInput(_ path: String, for model: Model, options: InputOptions = 
         let sample = try CSVRowReader.read(path, row: options.row ?? 0)
         (raw, notes, truth) = (sample.raster, ["CSV row \(options.row ?? 0): label \(sample.label), \(sample.raster.height)×\(sample.raster.width) pixels"], sample.label)
     }
-    let result = try Preprocessor.run(options.steps, on: raw, modelInputShape: model.inputShape)
+    let result = try Preprocessor.run(options.steps, on: raw, modelInputShape: model.inputs[index].shape)
     return PreparedInput(path: path, tensor: result.tensor, raw: raw, processed: result.processed, steps: result.steps,
                          isDefaultPipeline: result.isDefaultPipeline, notes: notes, groundTruth: truth,
                          preparedShape: result.processed.shape)

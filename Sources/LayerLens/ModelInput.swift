@@ -2,19 +2,19 @@ import Foundation
 
 /// An input batch ready for a model, and what was done to make it fit.
 public struct ModelInput: Sendable {
-    /// The batch, `[batch] + model.inputShape`.
+    /// The batch, `[batch] + ` the model input's sample shape.
     public let tensor: Tensor
     /// Things the user should know: an implicit flatten, NaN or infinite values.
     public let notices: [String]
     /// The array's shape as it was read.
     public let originalShape: [Int]
 
-    /// Fits `array` to `model`'s input: with or without the batch axis; a sample
+    /// Fits `array` to `model`'s input number `input`: with or without the batch axis; a sample
     /// with the right number of values but another shape (a 28×28 image for a
     /// 784-wide input) is reshaped, with a notice. Throws `FileError` naming
     /// `path` when the value count does not fit.
-    public init(_ array: Tensor, for model: Model, from path: String) throws {
-        let sampleShape = model.inputShape
+    public init(_ array: Tensor, for model: Model, input: Int = 0, from path: String) throws {
+        let sampleShape = model.inputs[input].shape
         let sampleCount = sampleShape.reduce(1, *)
         var notices: [String] = []
         let batch: Int
@@ -42,8 +42,8 @@ public struct ModelInput: Sendable {
     }
 
     /// Reads an already-preprocessed input from a `.npy` file and fits it to `model`.
-    public static func load(npy path: String, for model: Model) throws -> ModelInput {
+    public static func load(npy path: String, for model: Model, input: Int = 0) throws -> ModelInput {
         let array = try NumPyFile.read(path)
-        return try ModelInput(array.tensor, for: model, from: path)
+        return try ModelInput(array.tensor, for: model, input: input, from: path)
     }
 }

@@ -15,8 +15,11 @@ struct TraceCommand: ParsableCommand {
 
     @OptionGroup var modelArguments: ModelArguments
 
-    @Argument(help: "The input: a PNG or JPEG image, a CSV data set (with --row), or a .npy array.")
-    var input: String
+    @Argument(help: "The input: a PNG or JPEG image, a CSV data set (with --row), or a .npy array; one per model input, in order.")
+    var inputs: [String]
+
+    /// The first input, which the report and the default report name are about.
+    var input: String { inputs[0] }
 
     @OptionGroup var inputArguments: InputArguments
     @OptionGroup var reportArguments: ReportArguments
@@ -39,13 +42,19 @@ struct TraceCommand: ParsableCommand {
 
     func run() throws {
         let model = try stage { try loadModel(at: modelArguments.model) }
-        let loaded = try stage { try loadInput(input, for: model, options: inputArguments.options()) }
-        loaded.notes.filter { $0.hasPrefix("warning") || $0.contains("reshaped") }.forEach { printError($0) }
-        let trace = try stage { try Tracer.trace(model, input: loaded.tensor) }
+        guard inputs.count == model.inputs.count else {
+            printError("error: \(modelArguments.model): the model has \(model.inputs.count) input(s) (\(model.inputs.map(\.name).joined(separator: ", "))); give one INPUT for each, \(inputs.count) given")
+            throw ExitCode.failure
+        }
+        let all = try stage { try inputs.indices.map { try loadInput(inputs[$0], for: model, input: $0, options: inputArguments.options()) } }
+        let loaded = all[0]
+        all.flatMap(\.notes).filter { $0.hasPrefix("warning") || $0.contains("reshaped") }.forEach { printError($0) }
+        let trace = try stage { try Tracer.trace(model, inputs: all.map(\.tensor)) }
         let labels = try stage { try reportArguments.labelArguments.names(for: model) }
         let prediction = Prediction(trace: trace, model: model, labels: labels)
         let content = TraceReportContent(modelPath: modelArguments.model, model: model, input: loaded,
-                                         groundTruth: loaded.groundTruth.map { $0 < prediction.labels.count ? prediction.labels[$0] : String($0) })
+                                         groundTruth: loaded.groundTruth.map { $0 < prediction.labels.count ? prediction.labels[$0] : String($0) },
+                                         otherInputPaths: Array(inputs.dropFirst()))
         let reportPath = noReport ? nil : output ?? "Reports/\(URL(fileURLWithPath: input).deletingPathExtension().lastPathComponent).png"
         let png = try reportPath.map { _ in
             try stage { try TraceReport.render(content, trace: trace, prediction: prediction, options: reportArguments.reportOptions) }

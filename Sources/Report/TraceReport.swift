@@ -22,12 +22,15 @@ public struct TraceReportContent {
     public var input: PreparedInput
     /// The true label's name, for a CSV row.
     public var groundTruth: String?
+    /// The files of the model's other inputs, for a model of several.
+    public var otherInputPaths: [String]
 
-    public init(modelPath: String, model: Model, input: PreparedInput, groundTruth: String?) {
+    public init(modelPath: String, model: Model, input: PreparedInput, groundTruth: String?, otherInputPaths: [String] = []) {
         self.modelPath = modelPath
         self.model = model
         self.input = input
         self.groundTruth = groundTruth
+        self.otherInputPaths = otherInputPaths
     }
 }
 
@@ -60,7 +63,7 @@ public enum TraceReport {
                               options: TraceReportOptions) throws -> Data {
         let measure = try Canvas(width: 1, height: 1)
         let header = headerLines(content, prediction: prediction)
-        let maps = mapBlocks(trace: trace, prediction: prediction, options: options)
+        let maps = mapBlocks(trace: trace, model: content.model, prediction: prediction, options: options)
         let mapWidths = maps.map { $0.width(on: measure) }
         let inputPanelWidth = 2 * imageBox + 48
         let chartWidth = 420.0
@@ -107,8 +110,11 @@ public enum TraceReport {
         let source = content.model.source
         var lines = [
             ReportParts.Line(text: "LayerLens trace: \(URL(fileURLWithPath: content.input.path).lastPathComponent)", size: 20, bold: true),
-            ReportParts.Line(text: "Model \(content.modelPath)  (Keras \(source.kerasVersion), .\(source.format.rawValue), input \(kerasShapeDescription(content.model.inputShape)), \(groupedDigits(content.model.parameterCount)) parameters)", size: 13),
-            ReportParts.Line(text: "Input \(content.input.path)", size: 13),
+            ReportParts.Line(text: "Model \(content.modelPath)  (Keras \(source.kerasVersion), .\(source.format.rawValue), "
+                + content.model.inputs.map { "input \($0.name) \(kerasShapeDescription($0.shape))" }.joined(separator: ", ")
+                + ", \(groupedDigits(content.model.parameterCount)) parameters)", size: 13),
+            ReportParts.Line(text: "Input " + zip([content.input.path] + content.otherInputPaths, content.model.inputs)
+                .map { content.model.inputs.count > 1 ? "\($0) (\($1.name))" : $0 }.joined(separator: ", "), size: 13),
         ]
         lines.append(ReportParts.Line(text: "Pipeline: " + ReportParts.pipelineText(content.input.steps, isDefault: content.input.isDefaultPipeline), size: 13))
         for note in content.input.notes where !note.hasPrefix("warning") { lines.append(ReportParts.Line(text: "Decoding: " + note, size: 13)) }
@@ -169,7 +175,7 @@ public enum TraceReport {
         }
     }
 
-    static func mapBlocks(trace: Trace, prediction: Prediction, options: TraceReportOptions) -> [MapBlock] {
+    static func mapBlocks(trace: Trace, model: Model, prediction: Prediction, options: TraceReportOptions) -> [MapBlock] {
         let samples = trace.layers.map { layer -> [Float] in
             let width = layer.output.sampleShape.reduce(1, *)
             return Array(layer.output.scalars.prefix(width))
@@ -183,7 +189,7 @@ public enum TraceReport {
             case .global: ColorScale(low: all.min, high: all.max)
             case .symmetric: ColorScale(low: -max(abs(statistics.min), abs(statistics.max)), high: max(abs(statistics.min), abs(statistics.max)))
             }
-            let isOutput = index == trace.layers.count - 1
+            let isOutput = model.outputs.first == .node(index)  // the output the prediction is about
             let map = layerPicture(values: values, sampleShape: layer.output.sampleShape, scale: scale, mapTarget: mapTarget,
                                    cellPixels: options.cellPixels, cellLabels: isOutput ? prediction.labels : nil,
                                    outlined: isOutput ? prediction.best.index : nil, maxChannels: options.maxChannels)
@@ -192,7 +198,9 @@ public enum TraceReport {
             let kind = [layer.className, layer.activation].compactMap { $0 }.joined(separator: " · ")
             let padding = layer.output.sampleShape.count != 3 && layout.padding > 0 ? ", \(layout.rows)×\(layout.columns) with \(layout.padding) padding" : ""
             let nonFinite = statistics.nonFiniteCount > 0 ? " · \(statistics.nonFiniteCount) NaN/inf (magenta)" : ""
-            return MapBlock(titles: ["#\(layer.index) \(layer.name)", "\(kind) · \(shape) units\(padding)",
+            let node = model.nodes[index]
+            let takes = model.isGraph ? " ← " + node.inputs.map(model.name(of:)).joined(separator: ", ") : ""
+            return MapBlock(titles: ["#\(layer.index) \(layer.name)\(takes)", "\(kind) · \(shape) units\(padding)",
                                      "min \(formatNumber(statistics.min)) · max \(formatNumber(statistics.max))\(nonFinite)"], map: map)
         }
     }

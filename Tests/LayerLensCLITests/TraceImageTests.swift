@@ -108,3 +108,27 @@ import TestSupport
                           saying: "row 999999 does not exist", report: folder + "/r.png")
     }
 }
+
+/// Models of several inputs take one INPUT each; graphs are traced call by call.
+@Suite struct GraphTraceTests {
+    @Test func tracesATwoInputModel() throws {
+        let folder = try Fixtures.temporaryFolder()
+        let goldens = try NumPyFile.readArchive(Fixtures.path("goldens/siamese_tf2.npz"))
+        for index in 0..<2 {
+            let rows = try #require(goldens["input_\(index)"]).tensor.batch(0..<1)
+            try NumPyFile.encode(rows).write(to: URL(fileURLWithPath: folder + "/in\(index).npy"))
+        }
+        let model = Fixtures.path("models/siamese_tf2.h5")
+        let result = try layerlens(["trace", model, folder + "/in0.npy", folder + "/in1.npy", "--json", "-o", folder + "/r.png"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let layers = try #require(json["layers"] as? [[String: Any]])
+        #expect(layers.map { $0["name"] as? String }.contains("encoder#2/dense_1"))
+        #expect(FileManager.default.fileExists(atPath: folder + "/r.png"))
+
+        let missing = try layerlens(["trace", model, folder + "/in0.npy", "-o", folder + "/r2.png"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr == "layerlens: error: \(model): the model has 2 input(s) (left, right); give one INPUT for each, 1 given\n")
+        #expect(!FileManager.default.fileExists(atPath: folder + "/r2.png"))
+    }
+}
