@@ -578,6 +578,15 @@ def transpose_zoo(lib):
     ])
 
 
+def normalization_model(lib, rng):
+    """Normalization with statistics given in the config, then one adapted to data
+    (its statistics stored as weights)."""
+    L = lib.layers
+    adapted = L.Normalization(axis=-1)
+    adapted.adapt(rng.uniform(-3, 5, (64, 5, 3)).astype(np.float32))
+    return lib.Sequential([lib.Input(shape=(5, 3)), L.Normalization(mean=[1.0, 2.0, 3.0], variance=[4.0, 1.0, 0.25]), adapted])
+
+
 def randomise_normalisation(model, rng):
     """Gives every BatchNormalization layer non-trivial moving statistics (and γ, β),
     so that the parity test exercises them rather than the identity."""
@@ -622,6 +631,11 @@ def conv_models(manifest, x_train, y_train, x_held, y_held, inputs, input_names,
         model = builder(lib)
         model.save(os.path.join(ROOT, path))
         manifest["models"][name] = write_goldens(name, lib, model, data, names12, version, path, None)
+    for name, lib, version, path in (("normalization_tf2", tf_keras, tf_keras.__version__, "models/normalization_tf2.h5"),
+                                     ("normalization_k3", keras, keras.__version__, "models/normalization_k3.keras")):
+        model = normalization_model(lib, rng)
+        model.save(os.path.join(ROOT, path))
+        manifest["models"][name] = write_goldens(name, lib, model, rng.normal(0, 3, (12, 5, 3)).astype(np.float32), names12, version, path, None)
     zoo_inputs, zoo_names = conv_inputs(rng)
     for name, lib, version, path in (("conv_zoo_tf2", tf_keras, tf_keras.__version__, "models/conv_zoo_tf2.h5"),
                                      ("conv_zoo_k3", keras, keras.__version__, "models/conv_zoo_k3.keras")):

@@ -16,7 +16,7 @@ struct LayerDecoder {
         "Flatten", "Reshape", "Rescaling", "Conv2D", "DepthwiseConv2D", "SeparableConv2D", "MaxPooling2D",
         "AveragePooling2D", "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D",
         "BatchNormalization", "LayerNormalization", "ZeroPadding2D", "UpSampling2D", "Conv1D", "Conv2DTranspose",
-        "MaxPooling1D", "AveragePooling1D", "Permute", "RepeatVector", "Cropping2D", "Concatenate", "Dot",
+        "MaxPooling1D", "AveragePooling1D", "Permute", "RepeatVector", "Cropping2D", "Concatenate", "Dot", "Normalization",
     ] + ElementwiseMerge.Operation.allCases.map(\.rawValue) + inferenceIdentities.sorted()
 
     /// Refuses, before any weight is read, a class LayerLens cannot run.
@@ -110,6 +110,18 @@ struct LayerDecoder {
                 throw config.error("interpolation '\(interpolation)' is not supported; LayerLens upsamples with 'nearest'")
             }
             return UpSampling2D(name: name, factors: try config.pair("size", default: (2, 2)))
+        case "Normalization":
+            try expectLastAxis(entry, inputShape: inputShape)
+            if try config.bool("invert", default: false) { throw config.error("invert=True is not supported") }
+            if config["mean"] != nil, config["variance"] != nil {
+                try expectNoWeights(entry, weights)
+                return Normalization(name: name, mean: try config.floats("mean", default: []), variance: try config.floats("variance", default: []),
+                                     parameterCount: 0)
+            }
+            guard let channels = inputShape.last else { throw config.error("cannot normalise a scalar") }
+            try expectShapes(entry, weights, [[channels], [channels], []], names: ["mean", "variance", "count"])
+            return Normalization(name: name, mean: weights[0].scalars, variance: weights[1].scalars,
+                                 parameterCount: weights.reduce(0) { $0 + $1.count })
         case "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum":
             try expectNoWeights(entry, weights)
             return ElementwiseMerge(name: name, operation: ElementwiseMerge.Operation(rawValue: entry.className)!)

@@ -322,3 +322,14 @@ extension Dot: MergeForwardLayer {
         return Tensor(shape: [inputs[0].batchSize, 1], scalars: values)
     }
 }
+
+extension Normalization: ForwardLayer {
+    func forward(_ input: Tensor) -> Tensor {
+        let deviation = variance.map { max($0.squareRoot(), 1e-7) }
+        var output = input
+        for index in output.scalars.indices {
+            output.scalars[index] = (input.scalars[index] - mean[index % mean.count]) / deviation[index % deviation.count]
+        }
+        return output
+    }
+}

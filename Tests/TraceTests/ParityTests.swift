@@ -76,5 +76,6 @@ enum KerasModelNames {
     static let all = ["seed_tf2", "seed_k3", "seed_k3_h5", "activations_tf2", "activations_k3",
                       "activations_k3_h5", "seed_tf2_split_attributes", "softmax_tf2", "sigmoid_k3",
                       "cnn_tf2", "cnn_k3", "conv_zoo_tf2", "conv_zoo_k3",
-                      "sequence_zoo_tf2", "sequence_zoo_k3", "transpose_zoo_tf2", "transpose_zoo_k3"]
+                      "sequence_zoo_tf2", "sequence_zoo_k3", "transpose_zoo_tf2", "transpose_zoo_k3",
+                      "normalization_tf2", "normalization_k3"]
 }

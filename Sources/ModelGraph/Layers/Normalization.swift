@@ -93,3 +93,29 @@ public struct UpSampling2D: Layer {
         return [input[0] * factors.0, input[1] * factors.1, input[2]]
     }
 }
+
+/// Feature normalisation with stored statistics (Keras's Normalization layer):
+/// `(x − mean) / max(√variance, 1e-7)` along the last axis.
+public struct Normalization: Layer {
+    public let name: String
+    public var className: String { "Normalization" }
+    /// One value, or one per position of the last axis.
+    public let mean: [Float]
+    public let variance: [Float]
+    /// The stored weights Keras counts: mean, variance and count when adapted, none when given in the config.
+    public let parameterCount: Int
+
+    public init(name: String, mean: [Float], variance: [Float], parameterCount: Int) {
+        self.name = name
+        self.mean = mean
+        self.variance = variance
+        self.parameterCount = parameterCount
+    }
+
+    public func outputShape(for input: [Int]) throws -> [Int] {
+        for values in [mean, variance] where values.count != 1 && values.count != input.last {
+            throw LayerError(self, "\(values.count) statistics do not match the last axis of \(shapeDescription(input))")
+        }
+        return input
+    }
+}
