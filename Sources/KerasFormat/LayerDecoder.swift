@@ -102,7 +102,7 @@ struct LayerDecoder {
         case "ZeroPadding2D":
             try expectNoWeights(entry, weights)
             let amounts = try paddingAmounts(config, key: "padding", default: 1)
-            return ZeroPadding2D(name: name, top: amounts[0], bottom: amounts[1], left: amounts[2], right: amounts[3])
+            return ZeroPadding2D(name: name, edges: amounts)
         case "UpSampling2D":
             try expectNoWeights(entry, weights)
             let interpolation = config["interpolation"]?.string ?? "nearest"
@@ -159,7 +159,7 @@ struct LayerDecoder {
         case "Cropping2D":
             try expectNoWeights(entry, weights)
             let amounts = try paddingAmounts(config, key: "cropping", default: 0)
-            return Cropping2D(name: name, top: amounts[0], bottom: amounts[1], left: amounts[2], right: amounts[3])
+            return Cropping2D(name: name, edges: amounts)
         default:
             try expectNoWeights(entry, weights)
             return InferenceIdentity(name: name, className: entry.className)
@@ -259,16 +259,17 @@ struct LayerDecoder {
 
     /// ZeroPadding2D's `padding` and Cropping2D's `cropping`: n, (rows, columns)
     /// or ((top, bottom), (left, right)).
-    private func paddingAmounts(_ config: ConfigObject, key: String, default fallback: Int) throws -> [Int] {
-        guard let value = config[key] else { return Array(repeating: fallback, count: 4) }
-        if let number = value.number { return Array(repeating: Int(number), count: 4) }
+    private func paddingAmounts(_ config: ConfigObject, key: String, default fallback: Int) throws -> Edges2D {
+        func edges(_ values: [Int]) -> Edges2D { Edges2D(top: values[0], bottom: values[1], left: values[2], right: values[3]) }
+        guard let value = config[key] else { return edges(Array(repeating: fallback, count: 4)) }
+        if let number = value.number { return edges(Array(repeating: Int(number), count: 4)) }
         let list = value.array ?? []
         if list.count == 2, let rows = list[0].number, let columns = list[1].number {
-            return [Int(rows), Int(rows), Int(columns), Int(columns)]
+            return edges([Int(rows), Int(rows), Int(columns), Int(columns)])
         }
         let nested = list.compactMap { $0.array?.compactMap(\.number) }
         guard nested.count == 2, nested.allSatisfy({ $0.count == 2 }) else { throw config.error("'\(key)' is not a padding specification") }
-        return nested.flatMap { $0.map { Int($0) } }
+        return edges(nested.flatMap { $0.map { Int($0) } })
     }
 
     private func decodeDense(_ entry: LayerEntry, weights: [Tensor], inputShape: [Int]) throws -> Dense {

@@ -81,14 +81,14 @@ extension Rescaling: ForwardLayer {
 
 extension Conv2D: ForwardLayer {
     func forward(_ input: Tensor) -> Tensor {
-        let (rows, columns) = axes(for: input.sampleShape)
+        let (rows, columns) = window.axes(for: input.sampleShape)
         return apply(activation ?? .linear, to: convolve2D(input, kernel: kernel, bias: bias, rows: rows, columns: columns, groups: groups))
     }
 }
 
 extension DepthwiseConv2D: ForwardLayer {
     func forward(_ input: Tensor) -> Tensor {
-        let (rows, columns) = axes(for: input.sampleShape)
+        let (rows, columns) = window.axes(for: input.sampleShape)
         return apply(activation ?? .linear, to: depthwiseConvolve2D(input, kernel: kernel, bias: bias, rows: rows, columns: columns))
     }
 }
@@ -99,7 +99,7 @@ extension SeparableConv2D: ForwardLayer {
 
 extension Pooling2D: ForwardLayer {
     func forward(_ input: Tensor) -> Tensor {
-        let (rows, columns) = axes(for: input.sampleShape)
+        let (rows, columns) = window.axes(for: input.sampleShape)
         return pool2D(input, kind: kind, rows: rows, columns: columns)
     }
 }
@@ -121,7 +121,8 @@ extension LayerNormalization: ForwardLayer {
 extension ZeroPadding2D: ForwardLayer {
     func forward(_ input: Tensor) -> Tensor {
         let (batch, height, width, channels) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
-        let outHeight = height + top + bottom, outWidth = width + left + right
+        let (top, left) = (edges.top, edges.left)
+        let outHeight = height + top + edges.bottom, outWidth = width + left + edges.right
         var output = [Float](repeating: 0, count: batch * outHeight * outWidth * channels)
         for n in 0..<batch {
             for y in 0..<height {
@@ -245,12 +246,12 @@ extension RepeatVector: ForwardLayer {
 extension Cropping2D: ForwardLayer {
     func forward(_ input: Tensor) -> Tensor {
         let (batch, height, width, channels) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
-        let outHeight = height - top - bottom, outWidth = width - left - right
+        let outHeight = height - edges.top - edges.bottom, outWidth = width - edges.left - edges.right
         var output: [Float] = []
         output.reserveCapacity(batch * outHeight * outWidth * channels)
         for n in 0..<batch {
-            for y in top..<(height - bottom) {
-                let start = ((n * height + y) * width + left) * channels
+            for y in edges.top..<(height - edges.bottom) {
+                let start = ((n * height + y) * width + edges.left) * channels
                 output += input.scalars[start..<(start + outWidth * channels)]
             }
         }

@@ -47,15 +47,44 @@ public struct WindowAxis: Sendable, Equatable {
     }
 }
 
+/// How a 2-D window moves over `[H, W, C]` samples: its size, strides, dilation and padding.
+public struct Window2D: Sendable {
+    public let size: (Int, Int)
+    public let strides: (Int, Int)
+    public let dilation: (Int, Int)
+    public let padding: Padding
+
+    public init(size: (Int, Int), strides: (Int, Int), dilation: (Int, Int) = (1, 1), padding: Padding) {
+        self.size = size
+        self.strides = strides
+        self.dilation = dilation
+        self.padding = padding
+    }
+
+    /// The geometry of both spatial axes for an input of `[H, W, …]`.
+    public func axes(for input: [Int]) -> (rows: WindowAxis, columns: WindowAxis) {
+        (WindowAxis(input: input[0], window: size.0, stride: strides.0, dilation: dilation.0, padding: padding),
+         WindowAxis(input: input[1], window: size.1, stride: strides.1, dilation: dilation.1, padding: padding))
+    }
+
+    /// The output's height and width for an input of `[H, W, …]`; throws when the window does not fit.
+    func outputSize(for input: [Int], of layer: any Layer) throws -> (Int, Int) {
+        let (rows, columns) = axes(for: input)
+        guard rows.output > 0, columns.output > 0 else {
+            throw LayerError(layer, "a \(size.0)×\(size.1) window does not fit an input of \(shapeDescription(input)) with '\(padding.rawValue)' padding")
+        }
+        return (rows.output, columns.output)
+    }
+}
+
 /// A 2-D convolution over `[H, W, C]` samples (Keras's Conv2D; channels last),
 /// with strides, dilation, `same`/`valid` padding and grouped channels.
 public struct Conv2D: Layer {
     public let name: String
     public var className: String { "Conv2D" }
     public let filters: Int
-    public let strides: (Int, Int)
-    public let dilation: (Int, Int)
-    public let padding: Padding
+    /// The window: the kernel's size with the strides, dilation and padding.
+    public let window: Window2D
     public let groups: Int
     public let activation: Activation?
     /// Shape `[KH, KW, C / groups, filters]`.
@@ -67,9 +96,7 @@ public struct Conv2D: Layer {
                 activation: Activation, kernel: Tensor, bias: Tensor?) {
         self.name = name
         self.filters = filters
-        self.strides = strides
-        self.dilation = dilation
-        self.padding = padding
+        window = Window2D(size: (kernel.shape[0], kernel.shape[1]), strides: strides, dilation: dilation, padding: padding)
         self.groups = groups
         self.activation = activation
         self.kernel = kernel
@@ -78,21 +105,12 @@ public struct Conv2D: Layer {
 
     public var parameterCount: Int { kernel.count + (bias?.count ?? 0) }
 
-    /// The window geometry of both spatial axes for an input of `[H, W, C]`.
-    public func axes(for input: [Int]) -> (WindowAxis, WindowAxis) {
-        (WindowAxis(input: input[0], window: kernel.shape[0], stride: strides.0, dilation: dilation.0, padding: padding),
-         WindowAxis(input: input[1], window: kernel.shape[1], stride: strides.1, dilation: dilation.1, padding: padding))
-    }
-
     public func outputShape(for input: [Int]) throws -> [Int] {
         guard input.count == 3, input[2] == kernel.shape[2] * groups else {
             throw LayerError(self, "expects an [H, W, \(kernel.shape[2] * groups)] input, got \(shapeDescription(input))")
         }
-        let (rows, columns) = axes(for: input)
-        guard rows.output > 0, columns.output > 0 else {
-            throw LayerError(self, "a \(kernel.shape[0])×\(kernel.shape[1]) window does not fit an input of \(shapeDescription(input)) with 'valid' padding")
-        }
-        return [rows.output, columns.output, filters]
+        let (height, width) = try window.outputSize(for: input, of: self)
+        return [height, width, filters]
     }
 }
 
@@ -102,9 +120,7 @@ public struct Conv2D: Layer {
 public struct DepthwiseConv2D: Layer {
     public let name: String
     public var className: String { "DepthwiseConv2D" }
-    public let strides: (Int, Int)
-    public let dilation: (Int, Int)
-    public let padding: Padding
+    public let window: Window2D
     public let activation: Activation?
     /// Shape `[KH, KW, C, depthMultiplier]`.
     public let kernel: Tensor
@@ -114,9 +130,7 @@ public struct DepthwiseConv2D: Layer {
     public init(name: String, strides: (Int, Int), dilation: (Int, Int), padding: Padding, activation: Activation,
                 kernel: Tensor, bias: Tensor?) {
         self.name = name
-        self.strides = strides
-        self.dilation = dilation
-        self.padding = padding
+        window = Window2D(size: (kernel.shape[0], kernel.shape[1]), strides: strides, dilation: dilation, padding: padding)
         self.activation = activation
         self.kernel = kernel
         self.bias = bias
@@ -124,20 +138,12 @@ public struct DepthwiseConv2D: Layer {
 
     public var parameterCount: Int { kernel.count + (bias?.count ?? 0) }
 
-    public func axes(for input: [Int]) -> (WindowAxis, WindowAxis) {
-        (WindowAxis(input: input[0], window: kernel.shape[0], stride: strides.0, dilation: dilation.0, padding: padding),
-         WindowAxis(input: input[1], window: kernel.shape[1], stride: strides.1, dilation: dilation.1, padding: padding))
-    }
-
     public func outputShape(for input: [Int]) throws -> [Int] {
         guard input.count == 3, input[2] == kernel.shape[2] else {
             throw LayerError(self, "expects an [H, W, \(kernel.shape[2])] input, got \(shapeDescription(input))")
         }
-        let (rows, columns) = axes(for: input)
-        guard rows.output > 0, columns.output > 0 else {
-            throw LayerError(self, "the window does not fit an input of \(shapeDescription(input)) with 'valid' padding")
-        }
-        return [rows.output, columns.output, kernel.shape[2] * kernel.shape[3]]
+        let (height, width) = try window.outputSize(for: input, of: self)
+        return [height, width, kernel.shape[2] * kernel.shape[3]]
     }
 }
 

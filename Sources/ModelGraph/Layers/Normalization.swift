@@ -56,24 +56,33 @@ public struct LayerNormalization: Layer {
     }
 }
 
-/// Zero padding around `[H, W, C]` samples (Keras's ZeroPadding2D).
-public struct ZeroPadding2D: Layer {
-    public let name: String
-    public var className: String { "ZeroPadding2D" }
-    /// Rows added on top and bottom, columns on the left and right.
+/// Rows and columns added or removed at the four edges of `[H, W, C]` samples.
+public struct Edges2D: Sendable, Equatable {
     public let top: Int, bottom: Int, left: Int, right: Int
 
-    public init(name: String, top: Int, bottom: Int, left: Int, right: Int) {
-        self.name = name
+    public init(top: Int, bottom: Int, left: Int, right: Int) {
         self.top = top
         self.bottom = bottom
         self.left = left
         self.right = right
     }
+}
+
+/// Zero padding around `[H, W, C]` samples (Keras's ZeroPadding2D).
+public struct ZeroPadding2D: Layer {
+    public let name: String
+    public var className: String { "ZeroPadding2D" }
+    /// Rows added on top and bottom, columns on the left and right.
+    public let edges: Edges2D
+
+    public init(name: String, edges: Edges2D) {
+        self.name = name
+        self.edges = edges
+    }
 
     public func outputShape(for input: [Int]) throws -> [Int] {
         guard input.count == 3 else { throw LayerError(self, "expects an [H, W, C] input, got \(shapeDescription(input))") }
-        return [input[0] + top + bottom, input[1] + left + right, input[2]]
+        return [input[0] + edges.top + edges.bottom, input[1] + edges.left + edges.right, input[2]]
     }
 }
 

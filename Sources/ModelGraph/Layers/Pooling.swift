@@ -9,32 +9,21 @@ public struct Pooling2D: Layer {
 
     public let name: String
     public let kind: Kind
-    public let poolSize: (Int, Int)
-    public let strides: (Int, Int)
-    public let padding: Padding
+    /// The pool's size, strides and padding.
+    public let window: Window2D
 
     public init(name: String, kind: Kind, poolSize: (Int, Int), strides: (Int, Int), padding: Padding) {
         self.name = name
         self.kind = kind
-        self.poolSize = poolSize
-        self.strides = strides
-        self.padding = padding
+        window = Window2D(size: poolSize, strides: strides, padding: padding)
     }
 
     public var className: String { kind == .max ? "MaxPooling2D" : "AveragePooling2D" }
 
-    public func axes(for input: [Int]) -> (WindowAxis, WindowAxis) {
-        (WindowAxis(input: input[0], window: poolSize.0, stride: strides.0, padding: padding),
-         WindowAxis(input: input[1], window: poolSize.1, stride: strides.1, padding: padding))
-    }
-
     public func outputShape(for input: [Int]) throws -> [Int] {
         guard input.count == 3 else { throw LayerError(self, "expects an [H, W, C] input, got \(shapeDescription(input))") }
-        let (rows, columns) = axes(for: input)
-        guard rows.output > 0, columns.output > 0 else {
-            throw LayerError(self, "a \(poolSize.0)×\(poolSize.1) pool does not fit an input of \(shapeDescription(input))")
-        }
-        return [rows.output, columns.output, input[2]]
+        let (height, width) = try window.outputSize(for: input, of: self)
+        return [height, width, input[2]]
     }
 }
 

@@ -120,20 +120,18 @@ public struct RepeatVector: Layer {
 public struct Cropping2D: Layer {
     public let name: String
     public var className: String { "Cropping2D" }
-    public let top: Int, bottom: Int, left: Int, right: Int
+    /// Rows cut from the top and bottom, columns from the left and right.
+    public let edges: Edges2D
 
-    public init(name: String, top: Int, bottom: Int, left: Int, right: Int) {
+    public init(name: String, edges: Edges2D) {
         self.name = name
-        self.top = top
-        self.bottom = bottom
-        self.left = left
-        self.right = right
+        self.edges = edges
     }
 
     public func outputShape(for input: [Int]) throws -> [Int] {
-        guard input.count == 3, input[0] > top + bottom, input[1] > left + right else {
-            throw LayerError(self, "cannot crop (\(top), \(bottom)), (\(left), \(right)) from \(shapeDescription(input))")
+        guard input.count == 3, input[0] > edges.top + edges.bottom, input[1] > edges.left + edges.right else {
+            throw LayerError(self, "cannot crop \(edges) from \(shapeDescription(input))")
         }
-        return [input[0] - top - bottom, input[1] - left - right, input[2]]
+        return [input[0] - edges.top - edges.bottom, input[1] - edges.left - edges.right, input[2]]
     }
 }
