@@ -16,6 +16,13 @@ func apply(_ activation: Activation, to tensor: Tensor) -> Tensor {
         return reduceAlong(axes: [axis], of: tensor) { sparsemax(&$0) }
     case let .glu(axis):
         return gatedLinearUnit(tensor, axis: axis)
+    case .relu(nil, 0, 0):
+        // The common case, without a closure call per element; NaN stays NaN.
+        var result = tensor
+        result.scalars.withUnsafeMutableBufferPointer { values in
+            for index in values.indices where !(values[index] > 0 || values[index].isNaN) { values[index] = 0 }
+        }
+        return result
     default:
         var result = tensor
         let function = elementwise(activation)

@@ -1,58 +1,63 @@
 import COpenBLAS
 import ModelGraph
 
-/// A 2-D convolution of a batch `[N, H, W, C]` as im2col + one OpenBLAS sgemm per
-/// channel group: each output position's receptive field (zero outside the
-/// input) becomes a row of `KH·KW·C/groups` values, multiplied by the kernel
-/// reshaped to `[KH·KW·C/groups, filters/groups]`.
-func convolve2D(_ input: Tensor, kernel: Tensor, bias: Tensor?, rows: WindowAxis, columns: WindowAxis, groups: Int) -> Tensor {
+/// A 2-D convolution of a batch `[N, H, W, C]` as im2col + OpenBLAS sgemm, one
+/// channel group at a time: each output position's receptive field (zero
+/// outside the input) becomes a row of `KH·KW·C/groups` values, multiplied by
+/// the kernel reshaped to `[KH·KW·C/groups, filters/groups]` and written in
+/// place into the output's channels of that group. Positions go in tiles of
+/// `tileRows`, so the im2col buffer stays small and is reused instead of
+/// growing with the batch.
+func convolve2D(_ input: Tensor, kernel: Tensor, bias: Tensor?, rows: WindowAxis, columns: WindowAxis, groups: Int,
+                tileRows: Int = 2048) -> Tensor {
     let batch = input.shape[0], height = input.shape[1], width = input.shape[2], channels = input.shape[3]
     let kh = kernel.shape[0], kw = kernel.shape[1], groupChannels = kernel.shape[2], filters = kernel.shape[3]
     let groupFilters = filters / groups
     let outHeight = rows.output, outWidth = columns.output
     let positions = batch * outHeight * outWidth
     let patch = kh * kw * groupChannels
-    var output = [Float](repeating: 0, count: positions * filters)
-    var patches = [Float](repeating: 0, count: positions * patch)
-    var weights = [Float](repeating: 0, count: patch * groupFilters)
-    var product = [Float](repeating: 0, count: positions * groupFilters)
+    // Every element is written below (bias, then sgemm on top), so the output starts uninitialised.
+    var output = [Float](unsafeUninitializedCapacity: positions * filters) { _, count in count = positions * filters }
+    var patches = [Float](repeating: 0, count: min(tileRows, positions) * patch)
+    let biasValues = bias?.scalars ?? [Float](repeating: 0, count: filters)
     for group in 0..<groups {
-        input.scalars.withUnsafeBufferPointer { source in
-            patches.withUnsafeMutableBufferPointer { target in
-                var row = 0
-                for n in 0..<batch {
-                    for oy in 0..<outHeight {
-                        for ox in 0..<outWidth {
-                            var column = row * patch
-                            for ky in 0..<kh {
-                                let y = oy * rows.stride + ky * rows.dilation - rows.padBefore
-                                for kx in 0..<kw {
-                                    let x = ox * columns.stride + kx * columns.dilation - columns.padBefore
-                                    if y >= 0, y < height, x >= 0, x < width {
-                                        let base = ((n * height + y) * width + x) * channels + group * groupChannels
-                                        for c in 0..<groupChannels { target[column + c] = source[base + c] }
-                                    } else {
-                                        for c in 0..<groupChannels { target[column + c] = 0 }
-                                    }
-                                    column += groupChannels
+        // The kernel rows are (ky, kx, c) in C order, matching the patch layout.
+        var weights = [Float](repeating: 0, count: patch * groupFilters)
+        for r in 0..<patch {
+            for f in 0..<groupFilters { weights[r * groupFilters + f] = kernel.scalars[r * filters + group * groupFilters + f] }
+        }
+        for tileStart in stride(from: 0, to: positions, by: tileRows) {
+            let tileCount = min(tileRows, positions - tileStart)
+            input.scalars.withUnsafeBufferPointer { source in
+                patches.withUnsafeMutableBufferPointer { target in
+                    for row in 0..<tileCount {
+                        let position = tileStart + row
+                        let n = position / (outHeight * outWidth), oy = (position / outWidth) % outHeight, ox = position % outWidth
+                        var column = row * patch
+                        for ky in 0..<kh {
+                            let y = oy * rows.stride + ky * rows.dilation - rows.padBefore
+                            for kx in 0..<kw {
+                                let x = ox * columns.stride + kx * columns.dilation - columns.padBefore
+                                if y >= 0, y < height, x >= 0, x < width {
+                                    let base = ((n * height + y) * width + x) * channels + group * groupChannels
+                                    for c in 0..<groupChannels { target[column + c] = source[base + c] }
+                                } else {
+                                    for c in 0..<groupChannels { target[column + c] = 0 }
                                 }
+                                column += groupChannels
                             }
-                            row += 1
                         }
                     }
                 }
             }
-        }
-        // The kernel rows are (ky, kx, c) in C order, matching the patch layout.
-        for r in 0..<patch {
-            for f in 0..<groupFilters { weights[r * groupFilters + f] = kernel.scalars[r * filters + group * groupFilters + f] }
-        }
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(positions), Int32(groupFilters), Int32(patch),
-                    1, patches, Int32(patch), weights, Int32(groupFilters), 0, &product, Int32(groupFilters))
-        for position in 0..<positions {
-            for f in 0..<groupFilters {
-                let channel = group * groupFilters + f
-                output[position * filters + channel] = product[position * groupFilters + f] + (bias?.scalars[channel] ?? 0)
+            output.withUnsafeMutableBufferPointer { target in
+                let tile = target.baseAddress! + tileStart * filters + group * groupFilters
+                // The group's bias goes in first; sgemm adds the product on top, in place (ldc = filters).
+                for row in 0..<tileCount {
+                    for f in 0..<groupFilters { tile[row * filters + f] = biasValues[group * groupFilters + f] }
+                }
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(tileCount), Int32(groupFilters), Int32(patch),
+                            1, patches, Int32(patch), weights, Int32(groupFilters), 1, tile, Int32(filters))
             }
         }
     }
@@ -133,29 +138,35 @@ func depthwiseConvolve2D(_ input: Tensor, kernel: Tensor, bias: Tensor?, rows: W
 /// Max or average pooling of `[N, H, W, C]`; padded positions take no part.
 func pool2D(_ input: Tensor, kind: Pooling2D.Kind, rows: WindowAxis, columns: WindowAxis) -> Tensor {
     let batch = input.shape[0], height = input.shape[1], width = input.shape[2], channels = input.shape[3]
-    var output = [Float](repeating: 0, count: batch * rows.output * columns.output * channels)
-    var window = [Float](repeating: 0, count: channels)
-    for n in 0..<batch {
-        for oy in 0..<rows.output {
-            for ox in 0..<columns.output {
-                var count = 0
-                for c in 0..<channels { window[c] = kind == .max ? -.infinity : 0 }
-                for ky in 0..<rows.window {
-                    let y = oy * rows.stride + ky - rows.padBefore
-                    guard y >= 0, y < height else { continue }
-                    for kx in 0..<columns.window {
-                        let x = ox * columns.stride + kx - columns.padBefore
-                        guard x >= 0, x < width else { continue }
-                        count += 1
-                        let base = ((n * height + y) * width + x) * channels
-                        for c in 0..<channels {
-                            let value = input.scalars[base + c]
-                            window[c] = kind == .max ? (value > window[c] || value.isNaN ? value : window[c]) : window[c] + value
+    let count = batch * rows.output * columns.output * channels
+    // Every output position is set below before it is accumulated into.
+    var output = [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+    input.scalars.withUnsafeBufferPointer { source in
+        output.withUnsafeMutableBufferPointer { target in
+            for n in 0..<batch {
+                for oy in 0..<rows.output {
+                    let yStart = max(oy * rows.stride - rows.padBefore, 0), yEnd = min(oy * rows.stride - rows.padBefore + rows.window, height)
+                    for ox in 0..<columns.output {
+                        let xStart = max(ox * columns.stride - columns.padBefore, 0)
+                        let xEnd = min(ox * columns.stride - columns.padBefore + columns.window, width)
+                        let out = target.baseAddress! + ((n * rows.output + oy) * columns.output + ox) * channels
+                        for c in 0..<channels { out[c] = kind == .max ? -.infinity : 0 }
+                        for y in yStart..<max(yEnd, yStart) {
+                            for x in xStart..<max(xEnd, xStart) {
+                                let base = source.baseAddress! + ((n * height + y) * width + x) * channels
+                                if kind == .max {
+                                    for c in 0..<channels where base[c] > out[c] || base[c].isNaN { out[c] = base[c] }
+                                } else {
+                                    for c in 0..<channels { out[c] += base[c] }
+                                }
+                            }
+                        }
+                        if kind == .average {
+                            let count = Float(max((yEnd - yStart) * (xEnd - xStart), 1))
+                            for c in 0..<channels { out[c] /= count }
                         }
                     }
                 }
-                let out = ((n * rows.output + oy) * columns.output + ox) * channels
-                for c in 0..<channels { output[out + c] = kind == .max ? window[c] : window[c] / Float(max(count, 1)) }
             }
         }
     }

@@ -24,10 +24,12 @@ func globalPool(_ input: Tensor, kind: Pooling2D.Kind, outputShape: [Int]) -> Te
 func batchNormalize(_ input: Tensor, layer: BatchNormalization) -> Tensor {
     let channels = layer.movingMean.count
     let scale = (0..<channels).map { c in (layer.gamma?.scalars[c] ?? 1) / (layer.movingVariance.scalars[c] + layer.epsilon).squareRoot() }
+    let shift = (0..<channels).map { c in (layer.beta?.scalars[c] ?? 0) - layer.movingMean.scalars[c] * scale[c] }
     var output = input
-    for index in output.scalars.indices {
-        let c = index % channels
-        output.scalars[index] = (input.scalars[index] - layer.movingMean.scalars[c]) * scale[c] + (layer.beta?.scalars[c] ?? 0)
+    output.scalars.withUnsafeMutableBufferPointer { values in
+        for start in stride(from: 0, to: values.count, by: channels) {
+            for c in 0..<channels { values[start + c] = values[start + c] * scale[c] + shift[c] }
+        }
     }
     return output
 }
