@@ -374,7 +374,7 @@ def bad_files(seed_tf2_path, x, y):
 
 def bad_conv_files():
     """Convolutional models LayerLens must refuse by name: a channels_first
-    Conv2D, and UpSampling2D with bilinear interpolation (only nearest is run)."""
+    Conv2D, and UpSampling2D with bicubic interpolation (nearest and bilinear are run)."""
     first = os.path.join(BAD, "channels_first_tf2.h5")
     shutil.copy(os.path.join(MODELS, "cnn_tf2.h5"), first)
     with h5py.File(first, "r+") as f:
@@ -383,8 +383,8 @@ def bad_conv_files():
             if layer["class_name"] == "Conv2D":
                 layer["config"]["data_format"] = "channels_first"
         f.attrs["model_config"] = json.dumps(config)
-    bilinear = keras.Sequential([keras.Input(shape=(6, 6, 2)), keras.layers.UpSampling2D(2, interpolation="bilinear")])
-    bilinear.save(os.path.join(BAD, "upsampling_bilinear_k3.keras"))
+    bicubic = keras.Sequential([keras.Input(shape=(6, 6, 2)), keras.layers.UpSampling2D(2, interpolation="bicubic")])
+    bicubic.save(os.path.join(BAD, "upsampling_bicubic_k3.keras"))
 
 
 def split_attribute_copy(seed_tf2_path):
@@ -576,6 +576,22 @@ def transpose_zoo(lib):
         L.Cropping2D(((1, 2), (0, 3))),
         L.Conv2D(3, 1),
     ])
+
+
+def upsampling_model(lib):
+    """Bilinear and nearest upsampling, by uneven factors."""
+    L = lib.layers
+    return lib.Sequential([lib.Input(shape=(5, 4, 3)), L.UpSampling2D((2, 3), interpolation="bilinear"),
+                           L.UpSampling2D(2), L.UpSampling2D((3, 2), interpolation="bilinear")])
+
+
+def upsampling_goldens(manifest, rng):
+    images = rng.uniform(0, 1, (12, 5, 4, 3)).astype(np.float32)
+    for name, lib, version, path in (("upsampling_tf2", tf_keras, tf_keras.__version__, "models/upsampling_tf2.h5"),
+                                     ("upsampling_k3", keras, keras.__version__, "models/upsampling_k3.keras")):
+        model = upsampling_model(lib)
+        model.save(os.path.join(ROOT, path))
+        manifest["models"][name] = write_goldens(name, lib, model, images, [f"random_{i}" for i in range(12)], version, path, None)
 
 
 def normalization_model(lib, rng):
@@ -998,6 +1014,7 @@ def main():
     print("convolutional models ...", flush=True)
     conv_models(manifest, xf_train, y_train, xf_held, y_held, inputs, input_names, np.random.default_rng(SEED + 2))
     bad_conv_files()
+    upsampling_goldens(manifest, np.random.default_rng(SEED + 4))
     print("functional graphs ...", flush=True)
     graph_models(manifest, inputs.reshape(-1, 28, 28, 1), np.random.default_rng(SEED + 3))
 

@@ -106,10 +106,10 @@ struct LayerDecoder {
         case "UpSampling2D":
             try expectNoWeights(entry, weights)
             let interpolation = config["interpolation"]?.string ?? "nearest"
-            guard interpolation == "nearest" else {
-                throw config.error("interpolation '\(interpolation)' is not supported; LayerLens upsamples with 'nearest'")
+            guard let method = ResizeMethod(rawValue: interpolation), method != .area else {
+                throw config.error("interpolation '\(interpolation)' is not supported; LayerLens upsamples with 'nearest' or 'bilinear'")
             }
-            return UpSampling2D(name: name, factors: try config.pair("size", default: (2, 2)))
+            return UpSampling2D(name: name, factors: try config.pair("size", default: (2, 2)), interpolation: method)
         case "Normalization":
             try expectLastAxis(entry, inputShape: inputShape)
             if try config.bool("invert", default: false) { throw config.error("invert=True is not supported") }

@@ -139,6 +139,14 @@ extension UpSampling2D: ForwardLayer {
     func forward(_ input: Tensor) -> Tensor {
         let (batch, height, width, channels) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
         let outHeight = height * factors.0, outWidth = width * factors.1
+        if interpolation == .bilinear {
+            let sample = height * width * channels
+            let resized = (0..<batch).flatMap { n in
+                Resampling.resize(Array(input.scalars[(n * sample)..<((n + 1) * sample)]), height: height, width: width, channels: channels,
+                                  toHeight: outHeight, toWidth: outWidth, method: .bilinear)
+            }
+            return Tensor(shape: [batch, outHeight, outWidth, channels], scalars: resized)
+        }
         var output = [Float](repeating: 0, count: batch * outHeight * outWidth * channels)
         for n in 0..<batch {
             for y in 0..<outHeight {

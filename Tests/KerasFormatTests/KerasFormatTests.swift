@@ -10,7 +10,7 @@ import TestSupport
                              "activations_k3_h5", "seed_tf2_split_attributes", "softmax_tf2", "sigmoid_k3",
                       "cnn_tf2", "cnn_k3", "conv_zoo_tf2", "conv_zoo_k3",
                       "sequence_zoo_tf2", "sequence_zoo_k3", "transpose_zoo_tf2", "transpose_zoo_k3",
-                      "normalization_tf2", "normalization_k3"]
+                      "normalization_tf2", "normalization_k3", "upsampling_tf2", "upsampling_k3"]
     static let graphNames = ["residual_tf2", "residual_k3", "siamese_tf2", "siamese_k3", "siamese_k3_h5"]
 
     @Test(arguments: modelNames)
@@ -82,7 +82,7 @@ import TestSupport
         ("bad/lambda_tf2.h5", "Lambda layers hold Python code"),
         ("bad/lstm_k3.keras", "layer 'lstm' (LSTM): unsupported layer class; supported: Dense"),
         ("bad/channels_first_tf2.h5", "layer 'conv2d' (Conv2D): data_format 'channels_first' is not supported"),
-        ("bad/upsampling_bilinear_k3.keras", "interpolation 'bilinear' is not supported"),
+        ("bad/upsampling_bicubic_k3.keras", "interpolation 'bicubic' is not supported"),
         ("bad/graph_cycle_tf2.h5", "layer 'conv_a' (Conv2D): takes 'conv_b', which is never computed: the graph has a cycle"),
         ("bad/graph_dangling_tf2.h5", "layer 'conv_b' (Conv2D): takes 'nowhere', which is not a layer or input of the model"),
         ("letters/letters_sample.csv", "neither an HDF5 file"),

@@ -77,5 +77,5 @@ enum KerasModelNames {
                       "activations_k3_h5", "seed_tf2_split_attributes", "softmax_tf2", "sigmoid_k3",
                       "cnn_tf2", "cnn_k3", "conv_zoo_tf2", "conv_zoo_k3",
                       "sequence_zoo_tf2", "sequence_zoo_k3", "transpose_zoo_tf2", "transpose_zoo_k3",
-                      "normalization_tf2", "normalization_k3"]
+                      "normalization_tf2", "normalization_k3", "upsampling_tf2", "upsampling_k3"]
 }

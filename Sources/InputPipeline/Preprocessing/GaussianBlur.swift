@@ -1,4 +1,5 @@
 import Foundation
+import ModelGraph
 
 /// Gaussian blur as OpenCV's `GaussianBlur(src, (0, 0), sigma)` computes it on
 /// float images: kernel size `round(8σ + 1) | 1`, weights `e^(−x²/2σ²)`
@@ -24,10 +25,10 @@ enum GaussianBlur {
         let weights = kernel(sigma: sigma)
         let radius = weights.count / 2
         let columns = (0..<raster.width).map { x in
-            Resampler.Tap(indices: (-radius...radius).map { reflect(x + $0, raster.width) }, weights: weights)
+            Resampling.Tap(indices: (-radius...radius).map { reflect(x + $0, raster.width) }, weights: weights)
         }
         let rows = (0..<raster.height).map { y in
-            Resampler.Tap(indices: (-radius...radius).map { reflect(y + $0, raster.height) }, weights: weights)
+            Resampling.Tap(indices: (-radius...radius).map { reflect(y + $0, raster.height) }, weights: weights)
         }
         return Resampler.apply(raster, rows: rows, columns: columns)
     }

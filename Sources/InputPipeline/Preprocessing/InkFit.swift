@@ -1,3 +1,5 @@
+import ModelGraph
+
 /// The MNIST/EMNIST recipe: find the ink, crop to its bounding box, scale the
 /// longer side to `box` pixels keeping the aspect ratio, and place it in a
 /// `width × height` canvas of the background level, centred by centre of mass.

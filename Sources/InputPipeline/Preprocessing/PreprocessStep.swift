@@ -1,14 +1,5 @@
 import Foundation
-
-/// How `resize` interpolates.
-public enum ResizeMethod: String, Sendable, CaseIterable {
-    /// Half-pixel centres, no antialiasing: `tf.image.resize` and OpenCV `INTER_LINEAR`.
-    case bilinear
-    /// OpenCV `INTER_AREA`: pixel-area averaging when shrinking.
-    case area
-    /// Half-pixel nearest neighbour, as TensorFlow's `nearest`.
-    case nearest
-}
+import ModelGraph
 
 /// One step of the preprocessing pipeline, as written in `--preprocess`.
 public enum PreprocessStep: Sendable, Equatable {

@@ -1,126 +1,18 @@
-import Foundation
+import ModelGraph
 
-/// Separable resampling, written out to match OpenCV's `resize` on float images
-/// (which `tf.image.resize` bilinear also matches): each output column/row is a
-/// weighted sum of a few input columns/rows, given by per-axis tables.
-/// Hand-written because no C library on Debian reproduces OpenCV's exact rules.
+/// Resizes and filters rasters through ModelGraph's `Resampling`, keeping their value range.
 enum Resampler {
-    /// One output position's inputs and weights along one axis.
-    struct Tap {
-        var indices: [Int]
-        var weights: [Float]
-    }
-
     static func resize(_ raster: Raster, width: Int, height: Int, method: ResizeMethod) -> Raster {
-        // As OpenCV computes them: the inverse of the inverse scale, which can
-        // differ from width / newWidth in the last bit and move a floor().
-        let scaleX = 1 / (Double(width) / Double(raster.width))
-        let scaleY = 1 / (Double(height) / Double(raster.height))
-        let columns: [Tap], rows: [Tap]
-        switch method {
-        case .bilinear:
-            columns = linearTaps(source: raster.width, destination: width, scale: scaleX, areaRule: false)
-            rows = linearTaps(source: raster.height, destination: height, scale: scaleY, areaRule: false)
-        case .area where scaleX >= 1 && scaleY >= 1:
-            columns = areaTaps(source: raster.width, destination: width, scale: scaleX)
-            rows = areaTaps(source: raster.height, destination: height, scale: scaleY)
-        case .area:
-            // OpenCV enlarges with INTER_AREA through its linear path with another weight rule.
-            columns = linearTaps(source: raster.width, destination: width, scale: scaleX, areaRule: true)
-            rows = linearTaps(source: raster.height, destination: height, scale: scaleY, areaRule: true)
-        case .nearest:
-            columns = nearestTaps(source: raster.width, destination: width, scale: scaleX)
-            rows = nearestTaps(source: raster.height, destination: height, scale: scaleY)
-        }
-        return apply(raster, rows: rows, columns: columns)
+        Raster(height: height, width: width, channels: raster.channels,
+               values: Resampling.resize(raster.values, height: raster.height, width: raster.width, channels: raster.channels,
+                                         toHeight: height, toWidth: width, method: method),
+               range: raster.range)
     }
 
-    /// OpenCV `INTER_LINEAR` (half-pixel centres, edges clamped) or, with
-    /// `areaRule`, the weights OpenCV's `INTER_AREA` uses when enlarging.
-    static func linearTaps(source: Int, destination: Int, scale: Double, areaRule: Bool) -> [Tap] {
-        (0..<destination).map { d in
-            var start: Int
-            var fraction: Float
-            if areaRule {
-                start = Int(floor(Double(d) * scale))
-                let f = Float(Double(d + 1) - Double(start + 1) / scale)
-                fraction = f <= 0 ? 0 : f - floor(f)
-            } else {
-                let position = Float((Double(d) + 0.5) * scale - 0.5)
-                start = Int(floor(position))
-                fraction = position - Float(start)
-            }
-            if start < 0 { start = 0; fraction = 0 }
-            if start >= source - 1 { start = source - 1; fraction = 0 }
-            return fraction == 0 ? Tap(indices: [start], weights: [1]) : Tap(indices: [start, start + 1], weights: [1 - fraction, fraction])
-        }
-    }
-
-    /// OpenCV `INTER_AREA` when shrinking: each output pixel averages the input
-    /// pixels its footprint covers, partial pixels weighted by the covered part.
-    static func areaTaps(source: Int, destination: Int, scale: Double) -> [Tap] {
-        (0..<destination).map { d in
-            let from = Double(d) * scale, to = from + scale
-            let cell = min(scale, Double(source) - from)
-            var first = Int(ceil(from)), last = Int(floor(to))
-            last = min(last, source - 1)
-            first = min(first, last)
-            var tap = Tap(indices: [], weights: [])
-            if Double(first) - from > 1e-3 {
-                tap.indices.append(first - 1)
-                tap.weights.append(Float((Double(first) - from) / cell))
-            }
-            for index in first..<max(first, last) {
-                tap.indices.append(index)
-                tap.weights.append(Float(1 / cell))
-            }
-            if to - Double(last) > 1e-3 {
-                tap.indices.append(last)
-                tap.weights.append(Float(min(min(to - Double(last), 1), cell) / cell))
-            }
-            return tap
-        }
-    }
-
-    /// TensorFlow's `nearest` (half-pixel centres): the input pixel whose centre is
-    /// nearest the output pixel's centre, `floor((d + 0.5) · scale)` in Float as TF computes it.
-    static func nearestTaps(source: Int, destination: Int, scale: Double) -> [Tap] {
-        let step = Float(Double(source) / Double(destination))
-        return (0..<destination).map { d in
-            Tap(indices: [min(Int(floor((Float(d) + 0.5) * step)), source - 1)], weights: [1])
-        }
-    }
-
-    /// Applies column taps to every row, then row taps to the result.
-    static func apply(_ raster: Raster, rows: [Tap], columns: [Tap]) -> Raster {
-        let channels = raster.channels
-        let rowLength = columns.count * channels
-        var horizontal = [Float](repeating: 0, count: raster.height * rowLength)
-        raster.values.withUnsafeBufferPointer { source in
-            horizontal.withUnsafeMutableBufferPointer { target in
-                for y in 0..<raster.height {
-                    let sourceRow = y * raster.width * channels, targetRow = y * rowLength
-                    for (x, tap) in columns.enumerated() {
-                        for c in 0..<channels {
-                            var sum: Float = 0
-                            for k in 0..<tap.indices.count { sum += source[sourceRow + tap.indices[k] * channels + c] * tap.weights[k] }
-                            target[targetRow + x * channels + c] = sum
-                        }
-                    }
-                }
-            }
-        }
-        var output = [Float](repeating: 0, count: rows.count * rowLength)
-        horizontal.withUnsafeBufferPointer { source in
-            output.withUnsafeMutableBufferPointer { target in
-                for (y, tap) in rows.enumerated() {
-                    for k in 0..<tap.indices.count {
-                        let from = tap.indices[k] * rowLength, weight = tap.weights[k], to = y * rowLength
-                        for i in 0..<rowLength { target[to + i] += source[from + i] * weight }
-                    }
-                }
-            }
-        }
-        return Raster(height: rows.count, width: columns.count, channels: channels, values: output, range: raster.range)
+    static func apply(_ raster: Raster, rows: [Resampling.Tap], columns: [Resampling.Tap]) -> Raster {
+        Raster(height: rows.count, width: columns.count, channels: raster.channels,
+               values: Resampling.apply(raster.values, height: raster.height, width: raster.width, channels: raster.channels,
+                                        rows: rows, columns: columns),
+               range: raster.range)
     }
 }

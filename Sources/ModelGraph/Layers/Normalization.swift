@@ -86,15 +86,19 @@ public struct ZeroPadding2D: Layer {
     }
 }
 
-/// Nearest-neighbour upsampling of `[H, W, C]` samples by whole factors (Keras's UpSampling2D).
+/// Upsampling of `[H, W, C]` samples by whole factors (Keras's UpSampling2D):
+/// nearest repeats each pixel; bilinear interpolates as `tf.image.resize` does.
 public struct UpSampling2D: Layer {
     public let name: String
     public var className: String { "UpSampling2D" }
     public let factors: (Int, Int)
+    /// `.nearest` or `.bilinear`.
+    public let interpolation: ResizeMethod
 
-    public init(name: String, factors: (Int, Int)) {
+    public init(name: String, factors: (Int, Int), interpolation: ResizeMethod) {
         self.name = name
         self.factors = factors
+        self.interpolation = interpolation
     }
 
     public func outputShape(for input: [Int]) throws -> [Int] {
