@@ -9,7 +9,6 @@ struct GraphBuilder {
     /// The stored weights of the layer at the end of a path of entries from the top.
     let weights: ([LayerEntry]) throws -> [Tensor]
     private(set) var calls: [(name: String, layer: any Layer, inputs: [ValueSource])] = []
-    private var shapes: [[Int]] = []
     private var decoded: [String: any Layer] = [:]
 
     init(decoder: LayerDecoder, weights: @escaping ([LayerEntry]) throws -> [Tensor]) {
@@ -88,7 +87,6 @@ struct GraphBuilder {
             shape = try layer.outputShape(for: inputs[0].shape)
         }
         calls.append((name: name, layer: layer, inputs: inputs.map(\.source)))
-        shapes.append(shape)
         return [(source: .node(calls.count - 1), shape: shape)]
     }
 }

@@ -6,14 +6,7 @@ import Testing
 import TestSupport
 
 @Suite struct KerasFormatTests {
-    static let modelNames = ["seed_tf2", "seed_k3", "seed_k3_h5", "activations_tf2", "activations_k3",
-                             "activations_k3_h5", "seed_tf2_split_attributes", "softmax_tf2", "sigmoid_k3",
-                      "cnn_tf2", "cnn_k3", "conv_zoo_tf2", "conv_zoo_k3",
-                      "sequence_zoo_tf2", "sequence_zoo_k3", "transpose_zoo_tf2", "transpose_zoo_k3",
-                      "normalization_tf2", "normalization_k3", "upsampling_tf2", "upsampling_k3"]
-    static let graphNames = ["residual_tf2", "residual_k3", "siamese_tf2", "siamese_k3", "siamese_k3_h5"]
-
-    @Test(arguments: modelNames)
+    @Test(arguments: GoldenManifest.sequentialModels)
     func readsLayersAsKerasListsThem(name: String) throws {
         let entry = try #require(try Fixtures.manifest().models[name])
         let model = try KerasModelReader.read(Fixtures.path(entry.model))
@@ -32,7 +25,7 @@ import TestSupport
 
     /// Functional graphs: calls named as LayerLens names them, in the fixture
     /// script's order; inputs and outputs as Keras lists them.
-    @Test(arguments: graphNames)
+    @Test(arguments: GoldenManifest.graphModels)
     func readsGraphsWithTheirCalls(name: String) throws {
         let entry = try #require(try Fixtures.manifest().models[name])
         let model = try KerasModelReader.read(Fixtures.path(entry.model))

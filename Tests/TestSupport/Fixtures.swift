@@ -42,8 +42,14 @@ public struct GoldenManifest: Decodable {
         public let keras_version: String
         public let total_params: Int
         public let layers: [LayerEntry]
+        /// True for functional models, whose goldens hold `input_<i>` and `output_<i>`.
+        public let graph: Bool?
     }
     public let models: [String: ModelEntry]
+
+    /// The fixture models the script wrote goldens for, Sequential ones and graphs.
+    public static let sequentialModels = try! Fixtures.manifest().models.filter { $0.value.graph != true }.keys.sorted()
+    public static let graphModels = try! Fixtures.manifest().models.filter { $0.value.graph == true }.keys.sorted()
 }
 
 /// Where `ours` leaves Keras's tolerance: `|ours − keras| ≤ 1e-4 + 1e-5 · max|keras|`,

@@ -6,7 +6,7 @@ import TestSupport
 /// Every layer of every fixture model equals what Keras computed, within
 /// `1e-4 + 1e-5 · max|Keras layer|` element by element.
 @Suite struct ParityTests {
-    @Test(arguments: KerasModelNames.all)
+    @Test(arguments: GoldenManifest.sequentialModels)
     func everyLayerMatchesKeras(name: String) throws {
         let entry = try #require(try Fixtures.manifest().models[name])
         let goldens = try NumPyFile.readArchive(Fixtures.path(entry.golden))
@@ -24,7 +24,7 @@ import TestSupport
     /// Functional graphs: every call (nested models expanded, shared layers once
     /// per call) against Keras's layer-by-layer outputs, and the model outputs
     /// against Keras's own `predict`.
-    @Test(arguments: ["residual_tf2", "residual_k3", "siamese_tf2", "siamese_k3", "siamese_k3_h5"])
+    @Test(arguments: GoldenManifest.graphModels)
     func everyCallOfAGraphMatchesKeras(name: String) throws {
         let entry = try #require(try Fixtures.manifest().models[name])
         let goldens = try NumPyFile.readArchive(Fixtures.path(entry.golden))
@@ -70,12 +70,4 @@ import TestSupport
         let model = try loadModel(at: Fixtures.path("models/seed_tf2.h5"))
         #expect(throws: TraceError.self) { try Tracer.trace(model, input: Tensor(shape: [1, 783])) }
     }
-}
-
-enum KerasModelNames {
-    static let all = ["seed_tf2", "seed_k3", "seed_k3_h5", "activations_tf2", "activations_k3",
-                      "activations_k3_h5", "seed_tf2_split_attributes", "softmax_tf2", "sigmoid_k3",
-                      "cnn_tf2", "cnn_k3", "conv_zoo_tf2", "conv_zoo_k3",
-                      "sequence_zoo_tf2", "sequence_zoo_k3", "transpose_zoo_tf2", "transpose_zoo_k3",
-                      "normalization_tf2", "normalization_k3", "upsampling_tf2", "upsampling_k3"]
 }
