@@ -23,3 +23,9 @@ release_bin() {
     bin=$(swift build -c release --static-swift-stdlib --show-bin-path)
     echo "machine: $(nproc) cores, $(uname -m); OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-unset}"
 }
+
+# `make_work` sets `work` to a fresh temporary folder, removed when the script exits.
+make_work() {
+    work=$(mktemp -d)
+    trap 'rm -rf "$work"' EXIT
+}

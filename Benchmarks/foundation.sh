@@ -11,8 +11,7 @@ cd "$(dirname "$0")/.."
 source Benchmarks/common.sh
 model=Fixtures/models/seed_tf2.h5
 input=Fixtures/letters/letter_A.npy
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+make_work
 
 release_bin layerlens LayerLensBenchmarks
 

@@ -8,8 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source Benchmarks/common.sh
 model=Fixtures/models/seed_tf2.h5
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+make_work
 
 release_bin layerlens
 .venv/bin/python Benchmarks/make_png_folder.py "$work/png" 1000

@@ -8,8 +8,7 @@ cd "$(dirname "$0")/.."
 source Benchmarks/common.sh
 model=Fixtures/models/seed_tf2.h5
 image=Fixtures/images/photo_x.jpg
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+make_work
 
 release_bin layerlens LayerLensBenchmarks
 layerlens=("$bin/layerlens" trace "$model" "$image" --preprocess "gray,resize=28x28:area,invert" --labels A-Z -o "$work/report.png")
