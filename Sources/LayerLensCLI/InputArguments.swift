@@ -77,11 +77,17 @@ struct ReportArguments: ParsableArguments {
     @Option(help: ArgumentHelp("Draw every map cell this many pixels wide (default: each map about 180 pixels).", valueName: "px"))
     var cellPx: Int?
 
+    @Option(help: ArgumentHelp("Show at most this many channels of a convolutional layer, the most active ones.", valueName: "n"))
+    var maxChannels: Int = 64
+
     func validate() throws {
         if let cellPx, !(1...100).contains(cellPx) { throw ValidationError("--cell-px must be from 1 to 100") }
+        if maxChannels < 1 { throw ValidationError("--max-channels must be at least 1") }
     }
 
-    var reportOptions: TraceReportOptions { TraceReportOptions(scale: scale, cellPixels: cellPx, top: labelArguments.top) }
+    var reportOptions: TraceReportOptions {
+        TraceReportOptions(scale: scale, cellPixels: cellPx, top: labelArguments.top, maxChannels: maxChannels)
+    }
 }
 
 extension ColorScaleMode: ExpressibleByArgument {}

@@ -62,10 +62,13 @@ public struct ChannelTiles: LayerPicture {
 
     var tileWidth: Double { Double(widthCells) * cell }
 
+    /// What is said under the tiles when channels are hidden.
+    var hiddenNote: String { "\(hidden) quieter channels hidden" }
+
     public func width(on canvas: Canvas) -> Double {
         let tiles = Double(columns) * (tileWidth + Self.gap)
         let bar = ActivationMap(layout: GridLayout(sampleShape: [1]), values: [0], scale: scale, colormap: colormap, cell: 0)
-        return tiles + bar.width(on: canvas)
+        return max(tiles + bar.width(on: canvas), hidden > 0 ? canvas.textWidth(hiddenNote, size: 10) : 0)
     }
 
     public func draw(on canvas: Canvas, x: Double, y: Double) {
@@ -81,7 +84,7 @@ public struct ChannelTiles: LayerPicture {
             canvas.stroke(x: left - 0.5, y: top + Self.labelHeight - 0.5, width: tileWidth + 1, height: tileHeight + 1, .gray(0.7))
         }
         if hidden > 0 {
-            canvas.text("\(hidden) less active channels hidden (--max-channels)", x: x, y: y + height - 3, size: 10, color: .gray(0.35))
+            canvas.text(hiddenNote, x: x, y: y + height - 3, size: 10, color: .gray(0.35))
         }
         // The colour bar, as tall as the tiles, beside them.
         let rows = (shown.count + columns - 1) / columns

@@ -51,6 +51,16 @@ import TestSupport
         #expect(prediction["index"] as? Int == label)  // the seed model gets this held-out row right
     }
 
+    @Test func convolutionalReportsTakeAChannelLimit() throws {
+        let folder = try Fixtures.temporaryFolder()
+        let result = try layerlens(["trace", Fixtures.path("models/cnn_k3.keras"), Fixtures.path("images/drawing_x.png"),
+                                    "--preprocess", "gray,resize=28x28:area,invert", "--max-channels", "4", "--labels", "A-Z", "-o", folder + "/cnn.png"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.hasPrefix("X "))
+        #expect(FileManager.default.fileExists(atPath: folder + "/cnn.png"))
+        #expect(try layerlens(["trace", Fixtures.path("models/cnn_k3.keras"), Fixtures.path("images/drawing_x.png"), "--max-channels", "0"]).status == 64)
+    }
+
     @Test func decodesAMisnamedPNGAndSaysSo() throws {
         let folder = try Fixtures.temporaryFolder()
         try FileManager.default.copyItem(atPath: Fixtures.path("images/drawing_x.png"), toPath: folder + "/really_png.jpg")
