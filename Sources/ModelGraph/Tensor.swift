@@ -44,9 +44,15 @@ public struct Tensor: Sendable, Equatable {
     /// Joins tensors of the same sample shape along the batch axis.
     public static func concatenatingBatches(_ parts: [Tensor]) -> Tensor {
         guard let first = parts.first else { return Tensor(shape: [0]) }
-        var scalars: [Float] = []
-        scalars.reserveCapacity(parts.reduce(0) { $0 + $1.count })
-        for part in parts { scalars += part.scalars }
+        let scalars = [Float].large(count: parts.reduce(0) { $0 + $1.count }) { buffer in
+            var offset = 0
+            for part in parts {
+                part.scalars.withUnsafeBufferPointer { source in
+                    (buffer.baseAddress! + offset).update(from: source.baseAddress!, count: source.count)
+                }
+                offset += part.count
+            }
+        }
         return Tensor(shape: [parts.reduce(0) { $0 + $1.batchSize }] + first.sampleShape, scalars: scalars)
     }
 }

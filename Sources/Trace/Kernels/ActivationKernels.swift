@@ -4,7 +4,7 @@ import ModelGraph
 /// Applies `activation` to `tensor` (batch first). Element-wise functions run in
 /// Float with the same formulas Keras uses; the softmax family reduces along its
 /// axes with the maximum subtracted first, as Keras does.
-func apply(_ activation: Activation, to tensor: Tensor) -> Tensor {
+func apply(_ activation: Activation, to tensor: consuming Tensor) -> Tensor {
     switch activation {
     case .linear:
         return tensor
@@ -18,6 +18,7 @@ func apply(_ activation: Activation, to tensor: Tensor) -> Tensor {
         return gatedLinearUnit(tensor, axis: axis)
     case .relu(nil, 0, 0):
         // The common case, without a closure call per element; NaN stays NaN.
+        // The tensor is consumed, so a caller's last use is changed in place, not copied.
         var result = tensor
         result.scalars.withUnsafeMutableBufferPointer { values in
             for index in values.indices where !(values[index] > 0 || values[index].isNaN) { values[index] = 0 }

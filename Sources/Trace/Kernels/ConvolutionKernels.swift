@@ -17,7 +17,7 @@ func convolve2D(_ input: Tensor, kernel: Tensor, bias: Tensor?, rows: WindowAxis
     let positions = batch * outHeight * outWidth
     let patch = kh * kw * groupChannels
     // Every element is written below (bias, then sgemm on top), so the output starts uninitialised.
-    var output = [Float](unsafeUninitializedCapacity: positions * filters) { _, count in count = positions * filters }
+    var output = [Float].large(count: positions * filters) { _ in }
     var patches = [Float](repeating: 0, count: min(tileRows, positions) * patch)
     let biasValues = bias?.scalars ?? [Float](repeating: 0, count: filters)
     for group in 0..<groups {
@@ -140,7 +140,7 @@ func pool2D(_ input: Tensor, kind: Pooling2D.Kind, rows: WindowAxis, columns: Wi
     let batch = input.shape[0], height = input.shape[1], width = input.shape[2], channels = input.shape[3]
     let count = batch * rows.output * columns.output * channels
     // Every output position is set below before it is accumulated into.
-    var output = [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+    var output = [Float].large(count: count) { _ in }
     input.scalars.withUnsafeBufferPointer { source in
         output.withUnsafeMutableBufferPointer { target in
             for n in 0..<batch {

@@ -21,7 +21,7 @@ func globalPool(_ input: Tensor, kind: Pooling2D.Kind, outputShape: [Int]) -> Te
 }
 
 /// `γ (x − mean) / √(var + ε) + β` along the last axis with per-channel statistics.
-func batchNormalize(_ input: Tensor, layer: BatchNormalization) -> Tensor {
+func batchNormalize(_ input: consuming Tensor, layer: BatchNormalization) -> Tensor {
     let channels = layer.movingMean.count
     let scale = (0..<channels).map { c in (layer.gamma?.scalars[c] ?? 1) / (layer.movingVariance.scalars[c] + layer.epsilon).squareRoot() }
     let shift = (0..<channels).map { c in (layer.beta?.scalars[c] ?? 0) - layer.movingMean.scalars[c] * scale[c] }
