@@ -8,9 +8,14 @@ import COpenBLAS
 ///   - kernel: `inputUnits × units`, row-major (Keras's layout).
 ///   - bias: `units` values, or nil.
 func denseForward(input: [Float], rows: Int, kernel: [Float], inputUnits: Int, units: Int, bias: [Float]?) -> [Float] {
-    var output = [Float](repeating: 0, count: rows * units)
-    if let bias {
-        for row in 0..<rows { output.replaceSubrange((row * units)..<((row + 1) * units), with: bias) }
+    var output = [Float].large(count: rows * units) { target in
+        for row in 0..<rows {
+            if let bias {
+                bias.withUnsafeBufferPointer { (target.baseAddress! + row * units).update(from: $0.baseAddress!, count: units) }
+            } else {
+                (target.baseAddress! + row * units).initialize(repeating: 0, count: units)
+            }
+        }
     }
     guard rows > 0, units > 0, inputUnits > 0 else { return output }
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans,

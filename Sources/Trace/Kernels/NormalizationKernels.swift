@@ -21,17 +21,19 @@ func globalPool(_ input: Tensor, kind: Pooling2D.Kind, outputShape: [Int]) -> Te
 }
 
 /// `γ (x − mean) / √(var + ε) + β` along the last axis with per-channel statistics.
-func batchNormalize(_ input: consuming Tensor, layer: BatchNormalization) -> Tensor {
+func batchNormalize(_ input: Tensor, layer: BatchNormalization) -> Tensor {
     let channels = layer.movingMean.count
     let scale = (0..<channels).map { c in (layer.gamma?.scalars[c] ?? 1) / (layer.movingVariance.scalars[c] + layer.epsilon).squareRoot() }
     let shift = (0..<channels).map { c in (layer.beta?.scalars[c] ?? 0) - layer.movingMean.scalars[c] * scale[c] }
-    var output = input
-    output.scalars.withUnsafeMutableBufferPointer { values in
-        for start in stride(from: 0, to: values.count, by: channels) {
-            for c in 0..<channels { values[start + c] = values[start + c] * scale[c] + shift[c] }
+    // Written out of place: the input stays in the trace.
+    let output = [Float].large(count: input.count) { target in
+        input.scalars.withUnsafeBufferPointer { source in
+            for start in stride(from: 0, to: source.count, by: channels) {
+                for c in 0..<channels { target[start + c] = source[start + c] * scale[c] + shift[c] }
+            }
         }
     }
-    return output
+    return Tensor(shape: input.shape, scalars: output)
 }
 
 /// Normalises every position's last-axis vector by its own mean and variance.
