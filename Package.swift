@@ -33,6 +33,8 @@ let package = Package(
         .target(name: "KerasFormat", dependencies: ["HDF5", "ModelGraph", "FileIO"]),
         // Images in (PNG, JPEG) and the explicit preprocessing pipeline.
         .target(name: "InputPipeline", dependencies: ["FileIO", "ModelGraph", "CPNG", "CTurboJPEG"]),
+        // Whole data sets, streamed: the Kaggle-style CSV reader.
+        .target(name: "DataSets", dependencies: ["FileIO"]),
         // Kernels and the tracer that records every layer's output.
         .target(name: "Trace", dependencies: ["ModelGraph", "COpenBLAS"]),
         // Cairo drawing: canvas, matplotlib colormaps, activation maps, charts.
@@ -51,13 +53,14 @@ let package = Package(
         // Fixture paths, the golden manifest and the Keras-parity tolerance check.
         .target(name: "TestSupport", dependencies: ["ModelGraph", "NumPyFormat"], path: "Tests/TestSupport"),
         // Release-build measurements, run by Benchmarks/run.sh beside TensorFlow.
-        .executableTarget(name: "LayerLensBenchmarks", dependencies: ["LayerLens"], path: "Benchmarks/LayerLensBenchmarks"),
+        .executableTarget(name: "LayerLensBenchmarks", dependencies: ["LayerLens", "DataSets"], path: "Benchmarks/LayerLensBenchmarks"),
 
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "TestSupport"]),
         .testTarget(name: "NumPyFormatTests", dependencies: ["NumPyFormat", "TestSupport"]),
         .testTarget(name: "KerasFormatTests", dependencies: ["KerasFormat", "TestSupport"]),
         .testTarget(name: "InputPipelineTests", dependencies: ["InputPipeline", "TestSupport"]),
         .testTarget(name: "TraceTests", dependencies: ["LayerLens", "TestSupport"]),
+        .testTarget(name: "DataSetsTests", dependencies: ["DataSets", "NumPyFormat", "TestSupport"]),
         .testTarget(name: "AnalysisTests", dependencies: ["LayerLens", "TestSupport"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "ModelGraph", "TestSupport"]),
         .testTarget(name: "SystemLibrariesTests", dependencies: ["CCairo", "CPNG", "CTurboJPEG", "COpenBLAS"]),

@@ -112,6 +112,14 @@ def write_kaggle_csv(path, x, y):
             f.write(str(int(label)) + "," + ",".join(str(int(v)) for v in row) + "\n")
 
 
+def letters_npz():
+    """The held-out sample as NumPy reads it from the CSV (`numpy.loadtxt`): `x`
+    (uint8, rows × 784) and `y` (int64), the reference for LayerLens's CSV reader
+    and an .npz data set in its own right."""
+    rows = np.loadtxt(os.path.join(LETTERS, "letters_sample.csv"), delimiter=",", dtype=np.int64)
+    np.savez(os.path.join(LETTERS, "letters_sample.npz"), x=rows[:, 1:].astype(np.uint8), y=rows[:, 0])
+
+
 def contact_sheet(path, x, y, per_class=12):
     sheet = Image.new("L", (per_class * 30, 26 * 30), 40)
     for label in range(26):
@@ -946,6 +954,7 @@ def main():
     x_train, y_train = make_letters(600, rng, fonts_all)
     x_held, y_held = make_letters(50, rng, fonts_all)
     write_kaggle_csv(os.path.join(LETTERS, "letters_sample.csv"), x_held, y_held)
+    letters_npz()
     contact_sheet(os.path.join(LETTERS, "contact_sheet.png"), x_held, y_held)
     xf_train, xf_held = x_train.astype(np.float32), x_held.astype(np.float32)
 

@@ -1,8 +1,10 @@
 // Release-build measurements run by the scripts in Benchmarks/, beside the Python tools:
 //   LayerLensBenchmarks forward MODEL INPUTS.npy [REPEATS] — one input traced (every layer kept) and
 //       the batched throughput over many inputs;
-//   LayerLensBenchmarks report MODEL IMAGE PIPELINE — the stages of `layerlens trace` on an image, each timed.
+//   LayerLensBenchmarks report MODEL IMAGE PIPELINE — the stages of `layerlens trace` on an image, each timed;
+//   LayerLensBenchmarks csv DATA.csv — parsing a Kaggle-style CSV data set alone, in rows/s.
 import Foundation
+import DataSets
 import LayerLens
 
 func seconds(_ body: () throws -> Void) rethrows -> Double {
@@ -45,13 +47,29 @@ func report(model path: String, image: String, pipeline: String) throws {
     print("layerlens  stages (median of 15): " + order.map { String(format: "%@ %.2f ms", $0, median(stages[$0]!) * 1e3) }.joined(separator: " | "))
 }
 
+func parse(csv path: String) throws {
+    var rows = 0
+    var checksum: Float = 0
+    let time = try seconds {
+        let data = try CSVDataSet(path: path)
+        try data.forEachBatch(size: 1024) { batch in
+            rows += batch.count
+            checksum += batch.features[0]
+        }
+    }
+    let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+    print(String(format: "layerlens  CSV parse: %d rows (%.0f MB) in %.2f s = %.0f rows/s, %.0f MB/s (checksum %.0f)",
+                 rows, Double(size) / 1e6, time, Double(rows) / time, Double(size) / 1e6 / time, checksum))
+}
+
 let arguments = CommandLine.arguments
 do {
     switch (arguments.count > 1 ? arguments[1] : "", arguments.count) {
     case ("forward", 4...): try forward(model: arguments[2], inputs: arguments[3], repeats: arguments.count > 4 ? Int(arguments[4]) ?? 5 : 5)
     case ("report", 5): try report(model: arguments[2], image: arguments[3], pipeline: arguments[4])
+    case ("csv", 3): try parse(csv: arguments[2])
     default:
-        FileHandle.standardError.write(Data("usage: LayerLensBenchmarks forward MODEL INPUTS.npy [REPEATS] | report MODEL IMAGE PIPELINE\n".utf8))
+        FileHandle.standardError.write(Data("usage: LayerLensBenchmarks forward MODEL INPUTS.npy [REPEATS] | report MODEL IMAGE PIPELINE | csv DATA.csv\n".utf8))
         exit(64)
     }
 } catch {
