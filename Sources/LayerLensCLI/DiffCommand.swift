@@ -94,8 +94,7 @@ struct DiffCommand: ParsableCommand {
             return
         }
         print(DiffTable(diff: diff).text)
-        print("A → \(predictions.a.best.label) \(String(format: "%.1f%%", Double(predictions.a.best.probability) * 100))   " +
-              "B → \(predictions.b.best.label) \(String(format: "%.1f%%", Double(predictions.b.best.probability) * 100))")
+        print("A → \(scoreText(predictions.a.best))   B → \(scoreText(predictions.b.best))")
         if let reportPath { print("wrote \(reportPath)") }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LayerLens
 
 /// Runs one stage of a command; a failure prints one line on stderr,
 /// `layerlens: error: <what>`, and exits with status 1.
@@ -23,4 +24,9 @@ func printError(_ message: String) {
 func printData(_ data: Data) {
     FileHandle.standardOutput.write(data)
     FileHandle.standardOutput.write(Data("\n".utf8))
+}
+
+/// A class and its probability as the commands print it: `X 99.2%`, or `X NaN`.
+func scoreText(_ score: ClassScore) -> String {
+    score.probability.isFinite ? "\(score.label) \(String(format: "%.1f%%", Double(score.probability) * 100))" : "\(score.label) NaN"
 }

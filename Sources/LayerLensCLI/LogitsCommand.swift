@@ -66,7 +66,7 @@ struct LogitsTable {
             let statistics = entry.statistics
             let scores = statistics.prediction.top(top)
             return [entry.input] + (0..<top).map { index in
-                index < scores.count ? "\(scores[index].label) \(percent(scores[index].probability))" : ""
+                index < scores.count ? scoreText(scores[index]) : ""
             } + [number(statistics.entropy), number(statistics.normalizedEntropy), number(statistics.margin), statistics.maxLogit.map(number) ?? "n/a"]
         }
         let note = switch kind {
@@ -98,8 +98,4 @@ struct LogitsTable {
     }
 
     private func number(_ value: Double) -> String { value.isFinite ? String(format: "%.4g", value) : "NaN (non-finite outputs)" }
-
-    private func percent(_ probability: Float) -> String {
-        probability.isFinite ? String(format: "%.1f%%", Double(probability) * 100) : "NaN"
-    }
 }

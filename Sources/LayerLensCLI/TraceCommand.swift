@@ -82,7 +82,6 @@ struct TraceCommand: ParsableCommand {
     /// `X 99.2%  K 0.5%  W 0.1%`, or why there is no prediction.
     func predictionLine(_ prediction: Prediction) -> String {
         guard prediction.best.probability.isFinite else { return "no prediction: the outputs are NaN or infinite" }
-        return prediction.top(reportArguments.labelArguments.top).map { "\($0.label) \(String(format: "%.1f%%", Double($0.probability) * 100))" }
-            .joined(separator: "  ")
+        return prediction.top(reportArguments.labelArguments.top).map(scoreText).joined(separator: "  ")
     }
 }
