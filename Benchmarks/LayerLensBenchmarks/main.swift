@@ -52,9 +52,10 @@ func parse(csv path: String) throws {
     var checksum: Float = 0
     let time = try seconds {
         let data = try CSVDataSet(path: path)
-        try data.forEachBatch(size: 1024) { batch in
+        try data.forEachBatch(maxCount: 8192) { batch in
             rows += batch.count
             checksum += batch.features[0]
+            return true
         }
     }
     let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0

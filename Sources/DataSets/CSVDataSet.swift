@@ -1,187 +1,370 @@
+import Dispatch
 import FileIO
 import Foundation
-
-/// A problem with one row of a data set, skipped in the default mode.
-public struct DataSetIssue: Error, CustomStringConvertible, Sendable, Equatable {
-    public let path: String
-    /// The 1-based line in the file.
-    public let line: Int
-    public let problem: String
-
-    public var description: String { "\(path): line \(line): \(problem)" }
-}
-
-/// A batch of rows of a data set: features as Float, row-major, and labels.
-public struct DataSetBatch: Sendable {
-    /// `count × features` values.
-    public var features: [Float]
-    public var labels: [Int]
-    /// The 1-based file line of each row, for messages.
-    public var lines: [Int]
-    public let featureCount: Int
-
-    public var count: Int { labels.count }
-}
+import ModelGraph
 
 /// Streams a Kaggle-style CSV data set — one label column (the first by default)
 /// and integer pixel values 0...255 — in batches, in constant memory.
 ///
 /// Hand-written because generic CSV parsers are far too slow for the 292 million
-/// integers of a 372,450-row file: it reads 4 MiB blocks and parses the bytes
-/// directly. A header line (any non-numeric cell in the first line) is skipped.
-/// Rows with a wrong cell count, a non-integer cell, a label outside
-/// `0..<classCount` or a pixel outside 0...255 are problems: `strict` stops at
-/// the first, otherwise they are skipped and collected.
-public final class CSVDataSet {
+/// integers of a 372,450-row file. It reads 8 MiB blocks, splits each block's
+/// complete lines between the cores and parses the bytes straight into the
+/// batch's Float rows. A line the fast path does not accept at once (a header,
+/// a blank line, spaces, anything odd) goes to the careful `RowParser`, which
+/// decides whether it is a header (any non-numeric cell in line 1), blank, good
+/// or a problem: a wrong cell count, a non-integer cell, a label outside
+/// `0..<classCount` or a pixel outside 0...255. `strict` stops at the first
+/// problem; otherwise problem rows are skipped and collected.
+///
+/// A shard reads only its byte range of the file: the lines that start in it.
+public final class CSVDataSet: LabeledDataSet {
     public let path: String
     public let labelColumn: Int
     public let classCount: Int?
     public let strict: Bool
-    /// The rows skipped so far, with their problems.
+    public let shard: Shard
+    public let classNames: [String]? = nil
     public private(set) var issues: [DataSetIssue] = []
+    public private(set) var fractionRead = 0.0
 
-    static let blockSize = 4 << 20
+    static let blockSize = 8 << 20
+    /// Blocks smaller than this are parsed on one core.
+    static let parallelBytes = 256 << 10
 
-    public init(path: String, labelColumn: Int = 0, classCount: Int? = nil, strict: Bool = false) throws {
+    public init(path: String, labelColumn: Int = 0, classCount: Int? = nil, strict: Bool = false, shard: Shard = .whole) throws {
         try requireReadableFile(path)
         self.path = path
         self.labelColumn = labelColumn
         self.classCount = classCount
         self.strict = strict
+        self.shard = shard
     }
 
-    /// Calls `body` with batches of up to `batchSize` good rows, in file order.
-    /// Throws `FileError` for an unreadable or empty file, or the first bad row when strict.
-    public func forEachBatch(size batchSize: Int, _ body: (DataSetBatch) throws -> Void) throws {
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw FileError(path, "cannot be opened") }
-        defer { try? handle.close() }
-        var parser = RowParser()
-        var featureCount: Int?  // set by the first good row
-        var batch: DataSetBatch?
-        var line = 0
+    public func sampleName(_ id: Int) -> String { "line \(id)" }
+
+    public func forEachBatch(maxCount: Int, _ body: (DataSetBatch) throws -> Bool) throws {
+        let reader = try BlockReader(path: path)
+        defer { reader.close() }
+        let bytes = shard.range(of: reader.size)
+        var lineBefore = try reader.skipToFirstLine(startingAtOrAfter: bytes.lowerBound)
+        let rules = RowRules(labelColumn: labelColumn, classCount: classCount)
+        var pixelCount: Int?
+        var storage: [Float] = []
         var sawData = false
-        func finish(_ row: RowParser.Row) throws {
-            line += 1
-            if line == 1, row.hasNonNumeric { return }  // a header
-            guard !row.isBlank else { return }
-            sawData = true
-            if let problem = check(row, expected: featureCount) {
-                let issue = DataSetIssue(path: path, line: line, problem: problem)
-                if strict { throw issue }
-                issues.append(issue)
-                return
+        while let block = try reader.nextLines(endingBefore: bytes.upperBound) {
+            var parsed = ParsedBlock()
+            block.withUnsafeBufferPointer { lines in
+                var start = 0
+                // Until the first good row fixes the row width, lines go one by one through the careful parser.
+                while pixelCount == nil, start < lines.count {
+                    let end = lineEnd(lines, from: start)
+                    let line = lineBefore + parsed.lines + 1
+                    parsed.lines += 1
+                    let row = RowParser.parse(UnsafeBufferPointer(rebasing: lines[start..<end]))
+                    start = min(end + 1, lines.count)
+                    if (line == 1 && row.hasNonNumeric) || row.isBlank { continue }
+                    sawData = true
+                    if let problem = rules.problem(row, expectedPixels: nil) {
+                        parsed.issues.append(DataSetIssue(path: path, line: line, problem: problem))
+                        continue
+                    }
+                    pixelCount = row.values.count - 1
+                    storage = [Float](repeating: 0, count: pixelCount!)
+                    storage.withUnsafeMutableBufferPointer { writePixels(row.values, skipping: labelColumn, to: $0.baseAddress!) }
+                    parsed.labels.append(row.values[labelColumn])
+                    parsed.ids.append(line)
+                }
+                guard let pixelCount, start < lines.count else { return }
+                sawData = true
+                parseInParallel(UnsafeBufferPointer(rebasing: lines[start...]), pixelCount: pixelCount, rules: rules,
+                                firstLine: lineBefore + parsed.lines + 1, into: &storage, after: &parsed)
             }
-            if featureCount == nil { featureCount = row.values.count - 1 }
-            if batch == nil {
-                batch = DataSetBatch(features: [], labels: [], lines: [], featureCount: row.values.count - 1)
-                batch!.features.reserveCapacity(batchSize * (row.values.count - 1))
+            lineBefore += parsed.lines
+            fractionRead = bytes.isEmpty ? 1 : min(1, Double(reader.position - bytes.lowerBound) / Double(bytes.count))
+            if strict, let first = parsed.issues.first { throw first }
+            issues += parsed.issues
+            guard let pixelCount, !parsed.labels.isEmpty else { continue }
+            var keepGoing = true
+            if parsed.labels.count <= maxCount {
+                storage.removeLast(storage.count - parsed.labels.count * pixelCount)
+                let batch = DataSetBatch(features: storage, labels: parsed.labels, sampleIDs: parsed.ids, featureCount: pixelCount)
+                storage = []
+                keepGoing = try body(batch)
+                storage = batch.features
+            } else {
+                for first in stride(from: 0, to: parsed.labels.count, by: maxCount) where keepGoing {
+                    let last = min(first + maxCount, parsed.labels.count)
+                    keepGoing = try body(DataSetBatch(features: Array(storage[(first * pixelCount)..<(last * pixelCount)]),
+                                                      labels: Array(parsed.labels[first..<last]), sampleIDs: Array(parsed.ids[first..<last]),
+                                                      featureCount: pixelCount))
+                }
             }
-            for (column, value) in row.values.enumerated() where column != labelColumn { batch!.features.append(Float(value)) }
-            batch!.labels.append(row.values[labelColumn])
-            batch!.lines.append(line)
-            if batch!.count == batchSize {
-                try body(batch!)
-                batch!.features.removeAll(keepingCapacity: true)
-                batch!.labels.removeAll(keepingCapacity: true)
-                batch!.lines.removeAll(keepingCapacity: true)
-            }
+            if !keepGoing { return }
         }
-        while true {
-            // The parser keeps a row that runs past the end of a block, so blocks need no overlap.
-            let block = (try? handle.read(upToCount: Self.blockSize)) ?? Data()
-            try parser.feed([UInt8](block), final: block.isEmpty, onRow: finish)
-            if block.isEmpty { break }
-        }
-        if let batch, batch.count > 0 { try body(batch) }
-        guard sawData else { throw FileError(path, "holds no data rows") }
+        guard sawData || shard.count > 1 else { throw FileError(path, "holds no data rows") }
     }
 
-    /// Why a parsed row cannot be used, or nil.
-    private func check(_ row: RowParser.Row, expected: Int?) -> String? {
-        if let bad = row.badCell { return "column \(bad.column + 1): '\(bad.text)' is not a whole number" }
-        guard row.values.count > labelColumn, row.values.count >= 2 else {
-            return "\(row.values.count) cells; a row needs a label and at least one pixel"
+    /// The rows of one block: labels, line numbers, problems, and how many lines it had.
+    struct ParsedBlock: Sendable {
+        var labels: [Int] = []
+        var ids: [Int] = []
+        var issues: [DataSetIssue] = []
+        var lines = 0
+    }
+
+    /// Parses complete `lines` after the rows already in `parsed`, one part per
+    /// core, each writing its rows into its own stretch of `storage`, then closes the gaps.
+    private func parseInParallel(_ lines: UnsafeBufferPointer<UInt8>, pixelCount: Int, rules: RowRules, firstLine: Int,
+                                 into storage: inout [Float], after parsed: inout ParsedBlock) {
+        let partCount = lines.count >= Self.parallelBytes ? max(1, ProcessInfo.processInfo.activeProcessorCount) : 1
+        var bounds = [0]
+        for part in 1..<partCount {
+            let middle = max(bounds.last!, lines.count * part / partCount)
+            bounds.append(middle >= lines.count ? lines.count : min(lineEnd(lines, from: middle) + 1, lines.count))
         }
-        if let expected, row.values.count - 1 != expected {
-            return "\(row.values.count) cells where the rows before have \(expected + 1)"
+        bounds.append(lines.count)
+        let partLines = (0..<partCount).map { countLines(UnsafeBufferPointer(rebasing: lines[bounds[$0]..<bounds[$0 + 1]])) }
+        var firstRow = [parsed.labels.count]
+        for count in partLines { firstRow.append(firstRow.last! + count) }
+        let needed = firstRow.last! * pixelCount
+        if storage.count < needed { storage.append(contentsOf: repeatElement(0, count: needed - storage.count)) }
+        let results = ConcurrentSlots<ParsedBlock>(count: partCount)
+        let (path, rowStarts, partBounds) = (path, firstRow, bounds)
+        let parts = storage.withUnsafeMutableBufferPointer { output -> [ParsedBlock] in
+            // Each part writes only its own rows of `output` and reads only its own bytes of `lines`.
+            nonisolated(unsafe) let base = output.baseAddress!, input = lines
+            DispatchQueue.concurrentPerform(iterations: partCount) { part in
+                var parser = FastRowParser(path: path, pixelCount: pixelCount, rules: rules,
+                                           output: base + rowStarts[part] * pixelCount)
+                let firstLineOfPart = firstLine + partLines[..<part].reduce(0, +)
+                parser.parse(UnsafeBufferPointer(rebasing: input[partBounds[part]..<partBounds[part + 1]]), firstLine: firstLineOfPart)
+                results.store(parser.result, at: part)
+            }
+            let parts = results.values.map { $0! }
+            // Close the gaps left by skipped lines, so that the rows are contiguous.
+            var row = parsed.labels.count
+            for (part, result) in parts.enumerated() {
+                let source = base + firstRow[part] * pixelCount
+                if row != firstRow[part] { (base + row * pixelCount).update(from: source, count: result.labels.count * pixelCount) }
+                row += result.labels.count
+            }
+            return parts
         }
-        let label = row.values[labelColumn]
-        if label < 0 || (classCount.map { label >= $0 } ?? false) {
-            return "label \(label) is outside 0..\((classCount ?? 1) - 1)"
+        for result in parts {
+            parsed.labels += result.labels
+            parsed.ids += result.ids
+            parsed.issues += result.issues
         }
-        for (column, value) in row.values.enumerated() where column != labelColumn && !(0...255).contains(value) {
-            return "column \(column + 1): pixel value \(value) is outside 0..255"
-        }
-        return nil
+        parsed.lines += partLines.reduce(0, +)
     }
 }
 
-/// Parses CSV bytes of integers into rows, one byte at a time.
-struct RowParser {
-    struct Row {
-        var values: [Int] = []
-        var hasNonNumeric = false
-        var badCell: (column: Int, text: String)?
-        var isBlank: Bool { values.isEmpty && badCell == nil }
+/// The fast path: well-formed rows (digits and commas, an optional CR, the
+/// row width fixed) are parsed straight into Float rows; any other line goes
+/// to `RowParser` and `RowRules`.
+private struct FastRowParser {
+    let path: String
+    let pixelCount: Int
+    let rules: RowRules
+    let output: UnsafeMutablePointer<Float>
+    var result = CSVDataSet.ParsedBlock()
+
+    init(path: String, pixelCount: Int, rules: RowRules, output: UnsafeMutablePointer<Float>) {
+        self.path = path
+        self.pixelCount = pixelCount
+        self.rules = rules
+        self.output = output
     }
 
-    private var row = Row()
-    private var current = 0, digits = 0, negative = false, cellText: [UInt8] = [], cellBad = false
-    var inRow: Bool { !row.values.isEmpty || digits > 0 || negative || cellBad }
+    mutating func parse(_ lines: UnsafeBufferPointer<UInt8>, firstLine: Int) {
+        var start = 0
+        var line = firstLine
+        while start < lines.count {
+            let row = output + result.labels.count * pixelCount
+            let (label, next) = fastRow(lines, from: start, into: row)
+            if let label {
+                result.labels.append(label)
+                result.ids.append(line)
+                start = next
+            } else {
+                let end = lineEnd(lines, from: start)
+                carefulRow(UnsafeBufferPointer(rebasing: lines[start..<end]), line: line, into: row)
+                start = end + 1
+            }
+            line += 1
+        }
+        result.lines = line - firstLine
+    }
 
-    /// Parses `bytes`, calling `onRow` for each line they complete; a line left
-    /// open waits for the next call, or ends with `final`.
-    mutating func feed(_ bytes: [UInt8], final: Bool, onRow: (Row) throws -> Void) throws {
-        try bytes.withUnsafeBufferPointer { buffer in
-            for byte in buffer {
-                let digit = byte &- UInt8(ascii: "0")
-                if digit < 10 {
-                    if digits < 18 { current = current &* 10 &+ Int(digit) }
-                    digits += 1
-                    if cellBad { cellText.append(byte) }
-                } else if byte == UInt8(ascii: ",") {
-                    endCell(endOfLine: false)
-                } else if byte == UInt8(ascii: "\n") {
-                    endCell(endOfLine: true)
-                    try emitRow(onRow)
-                } else if byte == UInt8(ascii: "\r") || byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") {
-                    continue
-                } else if byte == UInt8(ascii: "-"), digits == 0, !negative, !cellBad {
-                    negative = true
-                } else {
-                    if !cellBad {
-                        // Only a bad cell keeps its text, for the message: what came before, then the rest.
-                        cellText = Array(((negative ? "-" : "") + (digits > 0 ? String(current) : "")).utf8)
-                        cellBad = true
-                    }
-                    cellText.append(byte)
+    /// The label and the start of the next line, or nil when the line is not plainly good.
+    private func fastRow(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, into row: UnsafeMutablePointer<Float>) -> (Int?, Int) {
+        var position = start, column = 0, pixel = 0, label = -1
+        let end = bytes.count
+        let labelColumn = rules.labelColumn
+        while true {
+            var value = 0, digits = 0
+            while position < end {
+                let digit = bytes[position] &- 48
+                if digit >= 10 { break }
+                value = value &* 10 &+ Int(digit)
+                digits += 1
+                position += 1
+            }
+            if digits == 0 || digits > 9 { return (nil, start) }
+            if column == labelColumn {
+                if let classCount = rules.classCount, value >= classCount { return (nil, start) }
+                label = value
+            } else {
+                if value > 255 || pixel == pixelCount { return (nil, start) }
+                row[pixel] = Float(value)
+                pixel += 1
+            }
+            column += 1
+            let separator: UInt8 = position < end ? bytes[position] : 10
+            if separator == 44 { position += 1; continue }  // ','
+            if separator == 13, position + 1 < end, bytes[position + 1] == 10 { position += 1 }  // CR LF
+            guard position >= end || bytes[position] == 10, pixel == pixelCount, label >= 0 else { return (nil, start) }
+            return (label, position + 1)
+        }
+    }
+
+    /// A line the fast path passed on: blank, a problem, or good after all (spaces).
+    private mutating func carefulRow(_ line: UnsafeBufferPointer<UInt8>, line number: Int, into row: UnsafeMutablePointer<Float>) {
+        let parsed = RowParser.parse(line)
+        if parsed.isBlank { return }
+        if let problem = rules.problem(parsed, expectedPixels: pixelCount) {
+            result.issues.append(DataSetIssue(path: path, line: number, problem: problem))
+            return
+        }
+        writePixels(parsed.values, skipping: rules.labelColumn, to: row)
+        result.labels.append(parsed.values[rules.labelColumn])
+        result.ids.append(number)
+    }
+}
+
+/// Writes a parsed row's cells, less the label column, as Floats.
+private func writePixels(_ values: [Int], skipping labelColumn: Int, to row: UnsafeMutablePointer<Float>) {
+    var pixel = 0
+    for (column, value) in values.enumerated() where column != labelColumn {
+        row[pixel] = Float(value)
+        pixel += 1
+    }
+}
+
+/// The index of the newline ending the line that starts at `start`, or `bytes.count`.
+private func lineEnd(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+    guard start < bytes.count, let found = memchr(bytes.baseAddress! + start, 10, bytes.count - start) else { return bytes.count }
+    return bytes.baseAddress!.distance(to: found.assumingMemoryBound(to: UInt8.self))
+}
+
+/// The number of lines in `bytes` (a last line without a newline counts).
+private func countLines(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+    var count = 0, start = 0
+    while start < bytes.count {
+        start = lineEnd(bytes, from: start) + 1
+        count += 1
+    }
+    return count
+}
+
+/// Reads a file in blocks of complete lines.
+final class BlockReader {
+    let path: String
+    let size: Int
+    private let descriptor: Int32
+    private var pending: [UInt8] = []
+    /// The file offset of the first pending byte.
+    private var offset = 0
+    private var atEnd = false
+
+    /// A line longer than this is refused rather than buffered.
+    static let longestLine = 256 << 20
+
+    init(path: String) throws {
+        descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { throw FileError(path, "cannot be opened: \(String(cString: strerror(errno)))") }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else {
+            Foundation.close(descriptor)
+            throw FileError(path, "cannot be read: \(String(cString: strerror(errno)))")
+        }
+        self.path = path
+        size = Int(status.st_size)
+    }
+
+    func close() { Foundation.close(descriptor) }
+
+    /// The file offset of the next unread line.
+    var position: Int { offset }
+
+    /// Moves to the first line that starts at or after `position` and returns
+    /// the number of lines before it.
+    func skipToFirstLine(startingAtOrAfter position: Int) throws -> Int {
+        guard position > 0 else { return 0 }
+        var lines = 0
+        while true {
+            try fill(upTo: CSVDataSet.blockSize)
+            if pending.isEmpty { return lines }
+            // The line after a newline at `position - 1` or later is the first one that starts in range.
+            let (consumed, found) = pending.withUnsafeBufferPointer { bytes -> (Int, Bool) in
+                var start = 0
+                while true {
+                    let end = lineEnd(bytes, from: start)
+                    if end == bytes.count { return (bytes.count, false) }
+                    lines += 1
+                    if offset + end >= position - 1 { return (end + 1, true) }
+                    start = end + 1
                 }
             }
-        }
-        if final, inRow {
-            endCell(endOfLine: true)
-            try emitRow(onRow)
+            consume(consumed)
+            if found { return lines }
         }
     }
 
-    private mutating func emitRow(_ onRow: (Row) throws -> Void) throws {
-        let capacity = row.values.count
-        try onRow(row)
-        row = Row()
-        row.values.reserveCapacity(capacity)
-    }
-
-    private mutating func endCell(endOfLine: Bool) {
-        defer { current = 0; digits = 0; negative = false; cellBad = false; cellText.removeAll(keepingCapacity: true) }
-        if endOfLine, digits == 0, !negative, !cellBad, row.values.isEmpty, row.badCell == nil { return }  // a blank line
-        if cellBad || digits == 0 || digits > 18 {
-            row.hasNonNumeric = true
-            if row.badCell == nil {
-                row.badCell = (row.values.count, cellBad ? String(decoding: cellText, as: UTF8.self) : (negative ? "-" : ""))
+    /// The next run of complete lines that start before `limit`, or nil when there are no more.
+    func nextLines(endingBefore limit: Int) throws -> [UInt8]? {
+        guard offset < limit else { return nil }
+        var wanted = CSVDataSet.blockSize
+        var cut = 0
+        while true {
+            try fill(upTo: wanted)
+            cut = pending.withUnsafeBufferPointer { bytes in
+                var cut = bytes.count
+                if !atEnd {
+                    guard let last = bytes.lastIndex(of: 10) else { return 0 }
+                    cut = last + 1
+                }
+                // A line that starts before `limit` is ours to its end; the ones after it are the next shard's.
+                if limit - offset < cut { cut = min(lineEnd(bytes, from: limit - offset - 1) + 1, cut) }
+                return cut
             }
-            row.values.append(0)
-        } else {
-            row.values.append(negative ? -current : current)
+            if cut > 0 || atEnd { break }
+            guard pending.count < Self.longestLine else {
+                throw FileError(path, "has a line longer than \(Self.longestLine >> 20) MiB at byte \(offset); is it a CSV file?")
+            }
+            wanted = pending.count * 2
         }
+        guard cut > 0 else { return nil }
+        let lines = Array(pending[..<cut])
+        consume(cut)
+        return lines
+    }
+
+    /// Reads until `pending` holds at least `count` bytes or the file ends.
+    private func fill(upTo count: Int) throws {
+        while pending.count < count, !atEnd {
+            let wanted = count - pending.count
+            let old = pending.count
+            pending.append(contentsOf: repeatElement(0, count: wanted))
+            let got = pending.withUnsafeMutableBytes { read(descriptor, $0.baseAddress! + old, wanted) }
+            guard got >= 0 else { throw FileError(path, "cannot be read: \(String(cString: strerror(errno)))") }
+            pending.removeLast(wanted - got)
+            if got == 0 { atEnd = true }
+        }
+    }
+
+    private func consume(_ count: Int) {
+        pending.removeFirst(count)
+        offset += count
     }
 }

@@ -13,16 +13,17 @@ import TestSupport
         let x = try #require(reference["x"]).floats, y = try #require(reference["y"]).integers
         let data = try CSVDataSet(path: Fixtures.path("letters/letters_sample.csv"), classCount: 26, strict: true)
         var features: [Float] = [], labels: [Int] = [], batches = 0
-        try data.forEachBatch(size: batchSize) { batch in
+        try data.forEachBatch(maxCount: batchSize) { batch in
             #expect(batch.featureCount == 784)
             #expect(batch.count <= batchSize)
             features += batch.features
             labels += batch.labels
             batches += 1
+            return true
         }
         #expect(labels == y)
         #expect(features == x)
-        #expect(batches == (1300 + batchSize - 1) / batchSize)
+        #expect(batches == (1300 + batchSize - 1) / batchSize)  // the sample is one block
         #expect(data.issues.isEmpty)
     }
 
@@ -35,10 +36,11 @@ import TestSupport
     @Test func skipsAHeaderAndReadsCRLFAndAMissingFinalNewline() throws {
         let data = try CSVDataSet(path: try write("label,p0,p1,p2\r\n3,0,128,255\r\n\r\n1,7,8,9"))
         var rows: [[Float]] = [], labels: [Int] = [], lines: [Int] = []
-        try data.forEachBatch(size: 10) { batch in
+        try data.forEachBatch(maxCount: 10) { batch in
             rows += stride(from: 0, to: batch.features.count, by: 3).map { Array(batch.features[$0..<($0 + 3)]) }
             labels += batch.labels
-            lines += batch.lines
+            lines += batch.sampleIDs
+            return true
         }
         #expect(rows == [[0, 128, 255], [7, 8, 9]])
         #expect(labels == [3, 1])
@@ -49,7 +51,7 @@ import TestSupport
         let text = "0,1,2,3\n1,2,3\n2,x,4,5\n30,1,2,3\n3,1,256,3\n1,4,5,6\n"
         let data = try CSVDataSet(path: try write(text), classCount: 26)
         var labels: [Int] = []
-        try data.forEachBatch(size: 4) { labels += $0.labels }
+        try data.forEachBatch(maxCount: 4) { labels += $0.labels; return true }
         #expect(labels == [0, 1])
         #expect(data.issues.map(\.line) == [2, 3, 4, 5])
         #expect(data.issues.map(\.problem) == [
@@ -59,13 +61,13 @@ import TestSupport
             "column 3: pixel value 256 is outside 0..255",
         ])
         let strict = try CSVDataSet(path: try write(text), classCount: 26, strict: true)
-        let issue = #expect(throws: DataSetIssue.self) { try strict.forEachBatch(size: 4) { _ in } }
+        let issue = #expect(throws: DataSetIssue.self) { try strict.forEachBatch(maxCount: 4) { _ in true } }
         #expect(issue?.description.hasSuffix("data.csv: line 2: 3 cells where the rows before have 4") == true)
     }
 
     @Test func refusesEmptyAndMissingFiles() throws {
         let empty = try CSVDataSet(path: try write(""))
-        let error = #expect(throws: FileError.self) { try empty.forEachBatch(size: 4) { _ in } }
+        let error = #expect(throws: FileError.self) { try empty.forEachBatch(maxCount: 4) { _ in true } }
         #expect(error?.problem == "holds no data rows")
         #expect(throws: FileError.self) { try CSVDataSet(path: "/no/such/data.csv") }
     }

@@ -1,0 +1,88 @@
+/// A problem with one row or file of a data set, skipped in the default mode.
+public struct DataSetIssue: Error, CustomStringConvertible, Sendable, Equatable, Codable {
+    /// The file the problem is in.
+    public let path: String
+    /// The 1-based line in a CSV file; nil for a whole file (an image).
+    public let line: Int?
+    public let problem: String
+
+    public init(path: String, line: Int?, problem: String) {
+        self.path = path
+        self.line = line
+        self.problem = problem
+    }
+
+    public var description: String { line.map { "\(path): line \($0): \(problem)" } ?? "\(path): \(problem)" }
+}
+
+/// A batch of labelled samples: features as Float, row-major, and their labels.
+public struct DataSetBatch: Sendable {
+    /// `count × featureCount` values.
+    public var features: [Float]
+    public var labels: [Int]
+    /// Where each sample comes from, as the data set numbers them: the file line
+    /// of a CSV row, the index of an array row, the index of an image file.
+    public var sampleIDs: [Int]
+    /// The values per sample.
+    public let featureCount: Int
+
+    public init(features: [Float], labels: [Int], sampleIDs: [Int], featureCount: Int) {
+        self.features = features
+        self.labels = labels
+        self.sampleIDs = sampleIDs
+        self.featureCount = featureCount
+    }
+
+    public var count: Int { labels.count }
+}
+
+/// One of `count` disjoint parts of a data set (0-based, as Slurm array task IDs
+/// and Kubernetes completion indexes are), so that machines can share one evaluation.
+public struct Shard: Sendable, Hashable, Codable, CustomStringConvertible {
+    public let index: Int
+    public let count: Int
+
+    /// The whole data set.
+    public static let whole = Shard(index: 0, count: 1)
+
+    public init(index: Int, count: Int) {
+        precondition(count >= 1 && (0..<count).contains(index))
+        self.index = index
+        self.count = count
+    }
+
+    /// Parses `K/N`, 0 ≤ K < N.
+    public init?(parsing text: String) {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]), count >= 1, (0..<count).contains(index) else {
+            return nil
+        }
+        self.init(index: index, count: count)
+    }
+
+    /// The half-open part `[start, end)` of `0..<total` that this shard covers.
+    public func range(of total: Int) -> Range<Int> {
+        let start = Int((Int64(total) * Int64(index)) / Int64(count))
+        let end = Int((Int64(total) * Int64(index + 1)) / Int64(count))
+        return start..<end
+    }
+
+    public var description: String { "\(index)/\(count)" }
+}
+
+/// A labelled data set read in batches, in constant memory.
+public protocol LabeledDataSet: AnyObject {
+    /// The file or folder.
+    var path: String { get }
+    /// Class names the data set itself defines (an image folder's sub-folders), or nil.
+    var classNames: [String]? { get }
+    /// The samples skipped so far, with their problems.
+    var issues: [DataSetIssue] { get }
+    /// The share of the data (of the shard) read so far, 0...1.
+    var fractionRead: Double { get }
+    /// Calls `body` with batches of at most `maxCount` good samples, in order,
+    /// until the data ends or `body` returns false.
+    func forEachBatch(maxCount: Int, _ body: (DataSetBatch) throws -> Bool) throws
+    /// A human name for sample `id` of a batch ("line 5", "x[3]", a file path).
+    func sampleName(_ id: Int) -> String
+}

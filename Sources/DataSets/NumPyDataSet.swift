@@ -1,0 +1,110 @@
+import FileIO
+import Foundation
+import NumPyFormat
+
+/// A data set held in NumPy arrays: `x` (samples first, any numeric type) and
+/// `y` (class indices, or one-hot rows), from one `.npz` or a pair of `.npy` files.
+///
+/// The arrays are read whole (a `.npz` member is compressed or not, so it cannot
+/// be streamed in general); batches are then cut from them. A label outside
+/// `0..<classCount` is a problem like a bad CSV row.
+public final class NumPyDataSet: LabeledDataSet {
+    public let path: String
+    public let classNames: [String]? = nil
+    public private(set) var issues: [DataSetIssue] = []
+    public private(set) var fractionRead = 0.0
+    /// The sample shape of `x` (its shape without the first axis).
+    public let sampleShape: [Int]
+    public let strict: Bool
+    public let shard: Shard
+    private let features: [Float]
+    private let labels: [Int]
+    private let classCount: Int?
+    private let arrayName: String
+
+    /// Reads `x` and `y` from the `.npz` at `path` (members `xKey`, `yKey`), or
+    /// `x` from the `.npy` at `path` and `y` from `labelsPath` (by default the
+    /// same name with its last `x` turned into `y`: `x_test.npy` → `y_test.npy`).
+    public init(path: String, xKey: String = "x", yKey: String = "y", labelsPath: String? = nil,
+                classCount: Int? = nil, strict: Bool = false, shard: Shard = .whole) throws {
+        let x: NumPyArray, y: NumPyArray, labelsSource: String
+        if path.lowercased().hasSuffix(".npy") {
+            labelsSource = labelsPath ?? Self.labelsPath(besides: path)
+            x = try NumPyFile.read(path)
+            y = try NumPyFile.read(labelsSource)
+            arrayName = "x"
+        } else {
+            let arrays = try NumPyFile.readArchive(path)
+            func member(_ key: String) throws -> NumPyArray {
+                guard let array = arrays[key] else {
+                    throw FileError(path, "has no array '\(key)' (it holds \(arrays.keys.sorted().joined(separator: ", ")))")
+                }
+                return array
+            }
+            (x, y) = (try member(xKey), try member(yKey))
+            labelsSource = "\(path)[\(yKey)]"
+            arrayName = xKey
+        }
+        guard let count = x.shape.first, count > 0 else { throw FileError(path, "holds no samples (x has shape \(x.shape))") }
+        guard y.shape.first == count, y.shape.count <= 2, y.shape.count < 2 || y.shape[1] > 0 else {
+            throw FileError(labelsSource, "labels of shape \(y.shape) do not fit \(count) samples (want (\(count),) or (\(count), classes))")
+        }
+        guard let integers = y.shape.count == 2 ? Self.oneHotClasses(y) : y.integers else {
+            throw FileError(labelsSource, "labels must be whole numbers or one-hot rows")
+        }
+        self.path = path
+        sampleShape = Array(x.shape.dropFirst())
+        features = x.floats
+        labels = integers
+        self.classCount = classCount
+        self.strict = strict
+        self.shard = shard
+    }
+
+    public func sampleName(_ id: Int) -> String { "\(arrayName)[\(id)]" }
+
+    public func forEachBatch(maxCount: Int, _ body: (DataSetBatch) throws -> Bool) throws {
+        let width = sampleShape.reduce(1, *)
+        let range = shard.range(of: labels.count)
+        var start = range.lowerBound
+        while start < range.upperBound {
+            let end = min(start + maxCount, range.upperBound)
+            var batch = DataSetBatch(features: [], labels: [], sampleIDs: [], featureCount: width)
+            batch.features.reserveCapacity((end - start) * width)
+            for index in start..<end {
+                let label = labels[index]
+                if label < 0 || (classCount.map { label >= $0 } ?? false) {
+                    let issue = DataSetIssue(path: path, line: nil, problem: "\(sampleName(index)): label \(label) is outside 0..\((classCount ?? 1) - 1)")
+                    if strict { throw issue }
+                    issues.append(issue)
+                    continue
+                }
+                batch.features += features[(index * width)..<((index + 1) * width)]
+                batch.labels.append(label)
+                batch.sampleIDs.append(index)
+            }
+            fractionRead = Double(end - range.lowerBound) / Double(range.count)
+            if batch.count > 0, try !body(batch) { return }
+            start = end
+        }
+    }
+
+    /// `x_test.npy` → `y_test.npy`: the last `x` of the file name turned into `y`.
+    static func labelsPath(besides path: String) -> String {
+        let url = URL(fileURLWithPath: path)
+        var name = url.lastPathComponent
+        if let index = name.lastIndex(where: { $0 == "x" || $0 == "X" }) {
+            name.replaceSubrange(index...index, with: name[index] == "x" ? "y" : "Y")
+        }
+        return url.deletingLastPathComponent().appendingPathComponent(name).path
+    }
+
+    /// The class of each one-hot (or probability) row: its argmax.
+    private static func oneHotClasses(_ y: NumPyArray) -> [Int] {
+        let width = y.shape[1], values = y.floats
+        return (0..<y.shape[0]).map { row in
+            let slice = values[(row * width)..<((row + 1) * width)]
+            return slice.indices.max { slice[$0] < slice[$1] }! - row * width
+        }
+    }
+}
