@@ -34,17 +34,17 @@ let package = Package(
         // Images in (PNG, JPEG) and the explicit preprocessing pipeline.
         .target(name: "InputPipeline", dependencies: ["FileIO", "ModelGraph", "CPNG", "CTurboJPEG"]),
         // Whole data sets, streamed: the Kaggle-style CSV reader.
-        .target(name: "DataSets", dependencies: ["FileIO"]),
+        .target(name: "DataSets", dependencies: ["FileIO", "ModelGraph", "NumPyFormat"]),
         // Kernels and the tracer that records every layer's output.
         .target(name: "Trace", dependencies: ["ModelGraph", "COpenBLAS"]),
         // Cairo drawing: canvas, matplotlib colormaps, activation maps, charts.
         .target(name: "Render", dependencies: ["ModelGraph", "CCairo", "CPNG"]),
         // Comparisons and statistics of traces: layer differences, logit statistics.
-        .target(name: "Analysis", dependencies: ["ModelGraph", "Trace"]),
+        .target(name: "Analysis", dependencies: ["ModelGraph", "Trace", "DataSets"]),
         // Reports: the trace report PNG.
         .target(name: "Report", dependencies: ["ModelGraph", "InputPipeline", "Trace", "Analysis", "Render"]),
         // The public API: load a model, trace an input, dump the result, draw the report.
-        .target(name: "LayerLens", dependencies: ["FileIO", "ModelGraph", "KerasFormat", "NumPyFormat", "InputPipeline", "Trace", "Analysis", "Render", "Report"]),
+        .target(name: "LayerLens", dependencies: ["FileIO", "DataSets", "ModelGraph", "KerasFormat", "NumPyFormat", "InputPipeline", "Trace", "Analysis", "Render", "Report"]),
         // The `layerlens` command: a thin skin over the library.
         .executableTarget(name: "LayerLensCLI", dependencies: [
             "LayerLens", .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -61,6 +61,7 @@ let package = Package(
         .testTarget(name: "InputPipelineTests", dependencies: ["InputPipeline", "TestSupport"]),
         .testTarget(name: "TraceTests", dependencies: ["LayerLens", "TestSupport"]),
         .testTarget(name: "DataSetsTests", dependencies: ["DataSets", "NumPyFormat", "TestSupport"]),
+        .testTarget(name: "EvalTests", dependencies: ["LayerLens", "LayerLensCLI", "TestSupport"]),
         .testTarget(name: "AnalysisTests", dependencies: ["LayerLens", "TestSupport"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "ModelGraph", "TestSupport"]),
         .testTarget(name: "SystemLibrariesTests", dependencies: ["CCairo", "CPNG", "CTurboJPEG", "COpenBLAS"]),

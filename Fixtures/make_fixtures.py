@@ -941,6 +941,93 @@ def colormap_goldens():
              viridis=matplotlib.colormaps["viridis"](x), RdBu_r=matplotlib.colormaps["RdBu_r"](x))
 
 
+# ---------------------------------------------------------------------------
+# Eval goldens: whole-set numbers as Keras + NumPy compute them
+# ---------------------------------------------------------------------------
+
+EVAL_BINS = 10
+
+
+def eval_numbers(layers, outputs, probabilities, y, class_count, top_k):
+    """Every number `layerlens eval` reports, from Keras's layer outputs and NumPy:
+    accuracy, top-k, confusion, per-class precision/recall/F1 (0 where undefined),
+    ECE over 10 equal-width confidence bins (a confidence of 1 in the last), and
+    per layer (units = last axis, counted over every position) the dead and
+    always-active units, mean, population std and per-class means."""
+    predicted = probabilities.argmax(axis=1)
+    confusion = np.zeros((class_count, class_count), np.int64)
+    np.add.at(confusion, (y, predicted), 1)
+    top = np.argsort(-probabilities, axis=1, kind="stable")[:, :top_k]
+    support, predicted_count, hits = confusion.sum(axis=1), confusion.sum(axis=0), np.diag(confusion)
+    precision = np.where(predicted_count > 0, hits / np.maximum(predicted_count, 1), 0.0)
+    recall = np.where(support > 0, hits / np.maximum(support, 1), 0.0)
+    f1 = np.where(precision + recall > 0, 2 * precision * recall / np.maximum(precision + recall, 1e-300), 0.0)
+    confidence = probabilities.max(axis=1).astype(np.float64)
+    bins = np.minimum((confidence * EVAL_BINS).astype(np.int64), EVAL_BINS - 1)
+    ece = 0.0
+    for b in range(EVAL_BINS):
+        members = bins == b
+        if members.any():
+            ece += members.sum() / len(y) * abs((predicted[members] == y[members]).mean() - confidence[members].mean())
+    layer_numbers = []
+    for layer, out in zip(layers, outputs):
+        values = np.asarray(out, np.float64)
+        units = values.reshape(len(y), -1, values.shape[-1] if values.ndim > 2 else values.shape[1])
+        flat = units.reshape(-1, units.shape[-1])
+        positive = (flat > 0)
+        # Per-class means of wide layers (Flatten's 1,568 units) would only bloat the file.
+        class_means = [units[y == c].reshape(-1, units.shape[-1]).mean(axis=0).tolist() if (y == c).any() else None
+                       for c in range(class_count)] if units.shape[-1] <= 256 else None
+        layer_numbers.append({"name": layer.name, "dead_units": np.flatnonzero(~positive.any(axis=0)).tolist(),
+                              "always_active_units": np.flatnonzero(positive.all(axis=0)).tolist(),
+                              "active_fraction": positive.mean(axis=0).tolist(),
+                              "mean": flat.mean(axis=0).tolist(), "std": flat.std(axis=0).tolist(),
+                              "class_means": class_means, "max_abs": float(np.abs(flat).max())})
+    return {"count": int(len(y)), "accuracy": float((predicted == y).mean()), "top_k": top_k,
+            "top_k_accuracy": float((top == y[:, None]).any(axis=1).mean()),
+            "confusion": confusion.tolist(), "precision": precision.tolist(), "recall": recall.tolist(),
+            "f1": f1.tolist(), "support": support.tolist(), "ece": float(ece), "layers": layer_numbers}
+
+
+def eval_goldens():
+    """Goldens of `layerlens eval` on the letters sample (the CSV, which
+    letters_sample.npz equals) for the dense seed model (tf.keras 2) and the CNN
+    (Keras 3), and on an image folder of the first four samples of each class,
+    read by Keras's own `image_dataset_from_directory`."""
+    sample = np.load(os.path.join(LETTERS, "letters_sample.npz"))
+    x, y = sample["x"].astype(np.float32), sample["y"].astype(np.int64)
+    for name, lib, path, shape in (("seed_tf2", tf_keras, "seed_tf2.h5", (-1, 784)),
+                                   ("cnn_k3", keras, "cnn_k3.keras", (-1, 28, 28, 1))):
+        model = lib.models.load_model(os.path.join(MODELS, path))
+        inputs = x.reshape(shape)
+        outputs = layer_outputs(lib, model, inputs)
+        final = np.asarray(outputs[-1], np.float64)
+        linear = activation_name(model.layers[-1]) in ("linear", "")
+        probabilities = np.asarray(tf.nn.softmax(final).numpy() if linear else final, np.float64)
+        numbers = eval_numbers(model.layers, outputs, probabilities, y, 26, 3)
+        numbers.update({"model": f"models/{path}", "data": "letters/letters_sample.csv"})
+        with open(os.path.join(GOLDENS, f"eval_{name}.json"), "w") as f:
+            json.dump(numbers, f)
+
+    folder = os.path.join(LETTERS, "folder")
+    shutil.rmtree(folder, ignore_errors=True)
+    for label, letter in enumerate(ALPHABET):
+        os.makedirs(os.path.join(folder, letter))
+        for k, index in enumerate(np.flatnonzero(y == label)[:4]):
+            Image.fromarray(x[index].reshape(28, 28).astype(np.uint8), "L").save(os.path.join(folder, letter, f"{letter}{k}.png"))
+    data = keras.utils.image_dataset_from_directory(folder, color_mode="grayscale", image_size=(28, 28),
+                                                    shuffle=False, batch_size=1000, interpolation="bilinear")
+    images, labels = next(iter(data))
+    images, labels = images.numpy().reshape(-1, 784), labels.numpy().astype(np.int64)
+    model = tf_keras.models.load_model(os.path.join(MODELS, "seed_tf2.h5"))
+    outputs = layer_outputs(tf_keras, model, images)
+    probabilities = tf.nn.softmax(np.asarray(outputs[-1], np.float64)).numpy()
+    numbers = eval_numbers(model.layers, outputs, probabilities, labels, 26, 3)
+    numbers.update({"model": "models/seed_tf2.h5", "data": "letters/folder", "class_names": data.class_names})
+    with open(os.path.join(GOLDENS, "eval_seed_tf2_folder.json"), "w") as f:
+        json.dump(numbers, f)
+
+
 def main():
     for folder in (LETTERS, MODELS, GOLDENS, NPY, BAD, IMAGES):
         os.makedirs(folder, exist_ok=True)
@@ -1043,6 +1130,9 @@ def main():
     pipeline_goldens()
     colormap_goldens()
 
+    print("eval goldens ...", flush=True)
+    eval_goldens()
+
     with open(os.path.join(GOLDENS, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=2)
     for name, entry in manifest["models"].items():
@@ -1051,4 +1141,5 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # `make_fixtures.py eval` regenerates only the eval goldens, from the committed models.
+    sys.exit(eval_goldens() if sys.argv[1:] == ["eval"] else main())

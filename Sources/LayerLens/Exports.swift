@@ -2,6 +2,7 @@
 // feed it an input and read every layer's output.
 import Foundation
 @_exported import Analysis
+@_exported import DataSets
 @_exported import FileIO
 @_exported import InputPipeline
 @_exported import KerasFormat

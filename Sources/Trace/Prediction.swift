@@ -111,3 +111,29 @@ public func softmaxProbabilities(_ logits: [Float]) -> [Float] {
     let total = exponentials.reduce(0, +)
     return exponentials.map { Float($0 / total) }
 }
+
+extension ProbabilityKind {
+    /// How `model`'s first output becomes probabilities, from its last activation.
+    public init(model: Model) {
+        guard case let .node(index)? = model.outputs.first else {
+            self = .softmax
+            return
+        }
+        switch Prediction.ActivationKind(model.nodes[index].layer.activation) {
+        case .softmax: self = .none
+        case .sigmoid: self = .sigmoid
+        case .other: self = .softmax
+        }
+    }
+
+    /// The probabilities of a batch of final-layer outputs (`width` per sample, row-major).
+    public func probabilities(_ outputs: [Float], width: Int) -> [Float] {
+        guard self == .softmax else { return outputs }
+        var result: [Float] = []
+        result.reserveCapacity(outputs.count)
+        for start in stride(from: 0, to: outputs.count, by: max(width, 1)) {
+            result += softmaxProbabilities(Array(outputs[start..<(start + width)]))
+        }
+        return result
+    }
+}

@@ -1,0 +1,248 @@
+import DataSets
+import Foundation
+import ModelGraph
+import Trace
+
+/// Everything `eval` counts over a data set, in a form that adds up: counts,
+/// the confusion matrix, calibration bins and per-layer sums in exact fixed
+/// point. Two parts of one data set merge into exactly what one run over both
+/// gives, which is what `--shard` and `merge` rest on. `EvalSummary` turns it
+/// into rates.
+public struct EvalStatistics: Codable, Sendable, Equatable {
+    /// The format of the part files `--shard` writes.
+    public static let formatVersion = 1
+    /// Equal-width confidence bins of the reliability diagram.
+    public static let calibrationBinCount = 10
+
+    public var formatVersion = Self.formatVersion
+    public let model: String
+    public let data: String
+    public let classNames: [String]
+    public let topK: Int
+    public let probabilityKind: String
+    /// The misclassified examples kept for the gallery, at most this many.
+    public let galleryLimit: Int
+    /// The shards this covers (merged parts list every one).
+    public var shards: [Shard]
+    public var count = 0
+    public var topKCorrect = 0
+    /// `confusion[true * classCount + predicted]`.
+    public var confusion: [Int]
+    public var calibration: [CalibrationBin]
+    public var layers: [LayerStatistics]
+    /// The first misclassified samples in data order.
+    public var gallery: [GalleryEntry] = []
+    /// Samples the data set skipped, with why.
+    public var issues: [DataSetIssue] = []
+
+    public var classCount: Int { classNames.count }
+
+    /// One reliability-diagram bin: the samples whose top probability falls in it.
+    public struct CalibrationBin: Codable, Sendable, Equatable {
+        public var count = 0
+        public var correct = 0
+        @ExactSums public var confidenceSum: [Int128] = [0]
+    }
+
+    /// A misclassified sample: its input as the model saw it, truth and top guesses.
+    public struct GalleryEntry: Codable, Sendable, Equatable {
+        /// The data set's number for it (CSV line, array index, file index), which orders the gallery.
+        public let sampleID: Int
+        public let name: String
+        public let trueClass: Int
+        public let top: [Int]
+        public let topProbabilities: [Float]
+        public let input: [Float]
+        public let inputShape: [Int]
+    }
+
+    public init(model: String, data: String, classNames: [String], topK: Int, probabilityKind: ProbabilityKind,
+                layers: [(name: String, className: String, sampleShape: [Int])], galleryLimit: Int = 36, shard: Shard = .whole) {
+        self.model = model
+        self.data = data
+        self.classNames = classNames
+        self.topK = topK
+        self.probabilityKind = probabilityKind.rawValue
+        self.galleryLimit = galleryLimit
+        shards = [shard]
+        confusion = Array(repeating: 0, count: classNames.count * classNames.count)
+        calibration = Array(repeating: CalibrationBin(), count: Self.calibrationBinCount)
+        self.layers = layers.map { LayerStatistics(name: $0.name, className: $0.className, sampleShape: $0.sampleShape, classCount: classNames.count) }
+    }
+
+    /// Adds a traced batch: `labels[i]` is sample i's true class, `probabilities`
+    /// its `classCount` probabilities (row-major), `inputs` the model input values.
+    public mutating func add(trace: Trace, probabilities: [Float], labels: [Int], sampleIDs: [Int], names: (Int) -> String) {
+        let classes = classCount
+        for (sample, label) in labels.enumerated() {
+            let row = probabilities[(sample * classes)..<((sample + 1) * classes)]
+            let ranked = topClasses(row, base: sample * classes, k: max(topK, 3))
+            let predicted = ranked[0]
+            confusion[label * classes + predicted] += 1
+            if ranked.prefix(topK).contains(label) { topKCorrect += 1 }
+            let confidence = Double(row[sample * classes + predicted])
+            let bin = min(Int(confidence * Double(Self.calibrationBinCount)), Self.calibrationBinCount - 1)
+            calibration[max(bin, 0)].count += 1
+            calibration[max(bin, 0)].confidenceSum[0] += ExactSum.fixed(confidence)
+            if predicted == label { calibration[max(bin, 0)].correct += 1 }
+            if predicted != label, gallery.count < galleryLimit {
+                let input = trace.input
+                let width = input.sampleShape.reduce(1, *)
+                gallery.append(GalleryEntry(sampleID: sampleIDs[sample], name: names(sampleIDs[sample]), trueClass: label,
+                                            top: Array(ranked.prefix(3)), topProbabilities: ranked.prefix(3).map { row[sample * classes + $0] },
+                                            input: Array(input.scalars[(sample * width)..<((sample + 1) * width)]), inputShape: input.sampleShape))
+            }
+        }
+        count += labels.count
+        let traced = trace.layers
+        let results = ConcurrentSlots<LayerStatistics>(count: layers.count)
+        let current = layers
+        DispatchQueue.concurrentPerform(iterations: layers.count) { index in
+            var statistics = current[index]
+            statistics.add(traced[index].output, labels: labels)
+            results.store(statistics, at: index)
+        }
+        layers = results.values.map { $0! }
+    }
+
+    /// Adds the issues of the data set read so far.
+    public mutating func record(issues newIssues: [DataSetIssue]) { issues += newIssues }
+
+    /// The statistics of `self` and `other`, parts of one data set evaluated with one model.
+    /// Throws when they come from different models, classes or settings.
+    public func merged(with other: EvalStatistics) throws -> EvalStatistics {
+        guard model == other.model, classNames == other.classNames, topK == other.topK,
+              layers.map(\.name) == other.layers.map(\.name), galleryLimit == other.galleryLimit else {
+            throw EvalMergeError("the parts come from different runs (model, classes, top-k or layers differ): \(model) vs \(other.model)")
+        }
+        guard shards[0].count == other.shards[0].count else {
+            throw EvalMergeError("the parts come from different splits (\(shards[0]) and \(other.shards[0]))")
+        }
+        guard Set(shards).isDisjoint(with: other.shards) else {
+            throw EvalMergeError("shard \(Set(shards).intersection(other.shards).map(\.description).sorted().joined(separator: ", ")) is given twice")
+        }
+        var result = self
+        result.shards = (shards + other.shards).sorted { ($0.count, $0.index) < ($1.count, $1.index) }
+        result.count += other.count
+        result.topKCorrect += other.topKCorrect
+        result.confusion = zip(confusion, other.confusion).map(+)
+        result.calibration = zip(calibration, other.calibration).map { a, b in
+            CalibrationBin(count: a.count + b.count, correct: a.correct + b.correct, confidenceSum: [a.confidenceSum[0] + b.confidenceSum[0]])
+        }
+        result.layers = zip(layers, other.layers).map { $0.merged(with: $1) }
+        result.gallery = Array((gallery + other.gallery).sorted { $0.sampleID < $1.sampleID }.prefix(galleryLimit))
+        result.issues = (issues + other.issues).sorted { ($0.path, $0.line ?? 0) < ($1.path, $1.line ?? 0) }
+        return result
+    }
+
+    /// Whether the shards cover the whole data set: all N parts of one N-way split.
+    public var coversEverything: Bool {
+        guard let total = shards.first?.count else { return false }
+        return shards.allSatisfy { $0.count == total } && Set(shards.map(\.index)) == Set(0..<total)
+    }
+}
+
+/// Parts that cannot be merged.
+public struct EvalMergeError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// The indexes of the `k` largest values of `row` (indexed from `base`), best first;
+/// ties go to the lower class, as NumPy's `argmax` does.
+func topClasses(_ row: ArraySlice<Float>, base: Int, k: Int) -> [Int] {
+    var best: [Int] = []
+    best.reserveCapacity(k + 1)
+    for index in 0..<row.count {
+        let value = row[base + index]
+        var position = best.count
+        while position > 0, value > row[base + best[position - 1]] { position -= 1 }
+        if position < k {
+            best.insert(index, at: position)
+            if best.count > k { best.removeLast() }
+        }
+    }
+    return best
+}
+
+/// One layer's activity over a data set. A unit is one element of a vector
+/// output, or one channel (last axis) of a spatial output, counted over every
+/// position.
+public struct LayerStatistics: Codable, Sendable, Equatable {
+    public let name: String
+    public let className: String
+    public let sampleShape: [Int]
+    public let unitCount: Int
+    /// Values per unit per sample: 1 for a vector, the spatial positions of a map.
+    public let positions: Int
+    /// Values seen per unit.
+    public var valueCount = 0
+    /// How often each unit was above 0.
+    public var positiveCount: [Int]
+    /// Non-finite values (left out of the sums).
+    public var nonFiniteCount = 0
+    /// Per class and unit: the sum of the unit's values, `[class * unitCount + unit]`.
+    @ExactSums public var classSums: [Int128]
+    /// Per class: values counted per unit.
+    public var classValueCount: [Int]
+    @ExactSums public var sumsOfSquares: [Int128]
+
+    init(name: String, className: String, sampleShape: [Int], classCount: Int) {
+        self.name = name
+        self.className = className
+        self.sampleShape = sampleShape
+        unitCount = sampleShape.count <= 1 ? sampleShape.reduce(1, *) : sampleShape.last!
+        positions = sampleShape.reduce(1, *) / max(unitCount, 1)
+        positiveCount = Array(repeating: 0, count: unitCount)
+        classSums = Array(repeating: 0, count: classCount * unitCount)
+        classValueCount = Array(repeating: 0, count: classCount)
+        sumsOfSquares = Array(repeating: 0, count: unitCount)
+    }
+
+    /// Adds one batch of this layer's output; `labels` are the samples' classes.
+    mutating func add(_ output: Tensor, labels: [Int]) {
+        let units = unitCount, perSample = units * positions
+        var positive = positiveCount, classSums = classSums, squares = sumsOfSquares, nonFinite = 0
+        output.scalars.withUnsafeBufferPointer { values in
+            positive.withUnsafeMutableBufferPointer { positive in
+                classSums.withUnsafeMutableBufferPointer { classSums in
+                    squares.withUnsafeMutableBufferPointer { squares in
+                        for (sample, label) in labels.enumerated() {
+                            let sums = classSums.baseAddress! + label * units
+                            for position in 0..<positions {
+                                let row = values.baseAddress! + sample * perSample + position * units
+                                for unit in 0..<units {
+                                    let value = row[unit]
+                                    guard value.isFinite else { nonFinite += 1; continue }
+                                    if value > 0 { positive[unit] += 1 }
+                                    if value != 0 {
+                                        let wide = Double(value)
+                                        sums[unit] &+= ExactSum.fixed(wide)
+                                        squares[unit] &+= ExactSum.fixed(wide * wide)
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        positiveCount = positive
+        self.classSums = classSums
+        sumsOfSquares = squares
+        nonFiniteCount += nonFinite
+        valueCount += labels.count * positions
+        for label in labels { classValueCount[label] += positions }
+    }
+
+    func merged(with other: LayerStatistics) -> LayerStatistics {
+        var result = self
+        result.valueCount += other.valueCount
+        result.positiveCount = zip(positiveCount, other.positiveCount).map(+)
+        result.nonFiniteCount += other.nonFiniteCount
+        result.classSums = zip(classSums, other.classSums).map(&+)
+        result.classValueCount = zip(classValueCount, other.classValueCount).map(+)
+        result.sumsOfSquares = zip(sumsOfSquares, other.sumsOfSquares).map(&+)
+        return result
+    }
+}

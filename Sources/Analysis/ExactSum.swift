@@ -1,0 +1,41 @@
+/// Sums of Float values that come out the same in any order, so that shards of
+/// a data set merge into exactly the single run's numbers.
+///
+/// Each value is rounded once to a multiple of 2⁻⁴⁰ and the multiples are added
+/// as 128-bit integers, which is associative. The rounding (below 10⁻¹²) is far
+/// finer than a Float's own precision at the magnitudes activations have.
+public enum ExactSum {
+    /// 2⁴⁰: the fixed-point scale.
+    static let scale = 1_099_511_627_776.0
+
+    /// `value` in fixed point.
+    @inline(__always)
+    public static func fixed(_ value: Double) -> Int128 {
+        let scaled = (value * scale).rounded()
+        if abs(scaled) < 9.0e18 { return Int128(Int64(scaled)) }
+        return Int128(exactly: scaled) ?? (scaled > 0 ? Int128.max / 1024 : Int128.min / 1024)
+    }
+
+    /// A fixed-point sum back as a Double.
+    public static func value(_ sum: Int128) -> Double { Double(sum) / scale }
+}
+
+/// Int128 arrays written as decimal strings in JSON (JSON numbers are doubles to most readers).
+@propertyWrapper
+public struct ExactSums: Codable, Sendable, Equatable {
+    public var wrappedValue: [Int128]
+
+    public init(wrappedValue: [Int128]) { self.wrappedValue = wrappedValue }
+
+    public init(from decoder: Decoder) throws {
+        let texts = try [String](from: decoder)
+        wrappedValue = try texts.map { text in
+            guard let value = Int128(text) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "'\(text)' is not a 128-bit integer"))
+            }
+            return value
+        }
+    }
+
+    public func encode(to encoder: Encoder) throws { try wrappedValue.map(String.init).encode(to: encoder) }
+}

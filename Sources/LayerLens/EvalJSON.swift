@@ -1,0 +1,140 @@
+import DataSets
+import Foundation
+
+/// The JSON form of `layerlens eval --json` (keys in snake case): every number
+/// of the evaluation.
+public struct EvalJSON: Encodable, Sendable {
+    public let model: String
+    public let data: String
+    public let shards: [String]
+    public let count: Int
+    public let skipped: Int
+    public let issues: [String]
+    public let classNames: [String]
+    public let probabilities: String
+    public let topK: Int
+    public let accuracy: Double
+    public let topKAccuracy: Double
+    public let macroF1: Double
+    public let perClass: [EvalSummary.ClassResult]
+    /// `confusion[true][predicted]`, counts.
+    public let confusion: [[Int]]
+    public let confusionNormalized: [[Double]]
+    public let mostConfused: [EvalSummary.ConfusedPair]
+    public let ece: Double
+    public let reliability: [EvalSummary.ReliabilityBin]
+    public let layers: [EvalSummary.LayerResult]
+
+    public init(_ summary: EvalSummary) {
+        let statistics = summary.statistics
+        model = statistics.model
+        data = statistics.data
+        shards = statistics.shards.map(\.description)
+        count = statistics.count
+        skipped = statistics.issues.count
+        issues = statistics.issues.map(\.description)
+        classNames = statistics.classNames
+        probabilities = statistics.probabilityKind
+        topK = statistics.topK
+        accuracy = summary.accuracy
+        topKAccuracy = summary.topKAccuracy
+        macroF1 = summary.macroF1
+        perClass = summary.perClass
+        let classes = statistics.classCount
+        confusion = (0..<classes).map { Array(statistics.confusion[($0 * classes)..<(($0 + 1) * classes)]) }
+        confusionNormalized = summary.normalizedConfusion
+        mostConfused = Array(summary.confusedPairs.prefix(20))
+        ece = summary.expectedCalibrationError
+        reliability = summary.reliability
+        layers = summary.layers
+    }
+
+    /// Pretty, sorted, snake-case JSON.
+    public func encoded() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        return try encoder.encode(self)
+    }
+}
+
+/// The part file `eval --part` writes and `merge` reads: `EvalStatistics` as JSON.
+public enum EvalPartFile {
+    /// Reads a part; throws `FileError` for a file that is not one.
+    public static func read(_ path: String) throws -> EvalStatistics {
+        try requireReadableFile(path)
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        let statistics: EvalStatistics
+        do {
+            statistics = try JSONDecoder().decode(EvalStatistics.self, from: data)
+        } catch {
+            throw FileError(path, "is not an eval part file (written by `layerlens eval --part`): \(decodingProblem(error))")
+        }
+        guard statistics.formatVersion == EvalStatistics.formatVersion else {
+            throw FileError(path, "is an eval part file of format \(statistics.formatVersion); this layerlens reads format \(EvalStatistics.formatVersion)")
+        }
+        return statistics
+    }
+
+    /// The part's bytes: compact JSON.
+    public static func encode(_ statistics: EvalStatistics) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return try encoder.encode(statistics)
+    }
+
+    /// Merges parts in the order given; throws when they do not belong together.
+    public static func merge(_ parts: [(path: String, statistics: EvalStatistics)]) throws -> EvalStatistics {
+        guard var merged = parts.first?.statistics else { throw EvalMergeError("no parts to merge") }
+        for part in parts.dropFirst() {
+            do { merged = try merged.merged(with: part.statistics) } catch let error as EvalMergeError {
+                throw FileError(part.path, "cannot be merged with the parts before it: \(error.description)")
+            }
+        }
+        return merged
+    }
+
+    private static func decodingProblem(_ error: Error) -> String {
+        switch error {
+        case let DecodingError.keyNotFound(key, _): "no '\(key.stringValue)'"
+        case let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context), let DecodingError.dataCorrupted(context):
+            context.debugDescription
+        default: "not JSON"
+        }
+    }
+}
+
+/// Opens the data set at `path` by its kind: a folder of class sub-folders, a
+/// `.npz` or `.npy` (with its labels beside it), or else a Kaggle-style CSV.
+public func openDataSet(_ path: String, model: Model, options: DataSetOptions) throws -> LabeledDataSet {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw FileError(path, "no such file or folder") }
+    let classCount = model.outputShape.reduce(1, *)
+    if isDirectory.boolValue {
+        return try ImageFolderDataSet(path: path, model: model, options: options.input, strict: options.strict, shard: options.shard)
+    }
+    let kind = try FileKind.of(path)
+    if kind == .npy || kind == .zip || path.lowercased().hasSuffix(".npz") {
+        return try NumPyDataSet(path: path, xKey: options.xKey, yKey: options.yKey, labelsPath: options.labelsPath,
+                                classCount: classCount, strict: options.strict, shard: options.shard)
+    }
+    guard kind != .png, kind != .jpeg, kind != .hdf5 else {
+        throw FileError(path, "is not a data set: give a CSV file, a .npz/.npy file or a folder with one sub-folder of images per class")
+    }
+    return try CSVDataSet(path: path, labelColumn: options.labelColumn, classCount: classCount, strict: options.strict, shard: options.shard)
+}
+
+/// How a data set is read.
+public struct DataSetOptions: Sendable {
+    public var labelColumn = 0
+    public var xKey = "x"
+    public var yKey = "y"
+    /// The labels `.npy` beside an `x` `.npy` (default: its name with the last x turned into y).
+    public var labelsPath: String?
+    public var strict = false
+    public var shard = Shard.whole
+    /// How images of a folder data set are decoded and preprocessed.
+    public var input = InputOptions()
+
+    public init() {}
+}

@@ -1,0 +1,167 @@
+import DataSets
+import Foundation
+
+/// How `eval` reads a data set.
+public struct EvalOptions: Sendable {
+    /// Top-k accuracy's k.
+    public var topK = 3
+    /// Only the first `limit` good samples.
+    public var limit: Int?
+    /// A uniform random sample of this many samples (reservoir sampling, in data order).
+    public var sample: Int?
+    public var seed: UInt64 = 0
+    public var shard: Shard = .whole
+    /// Misclassified examples kept for the gallery.
+    public var galleryLimit = 36
+    /// Samples per forward pass: large enough to keep both cores busy, small
+    /// enough that every layer's output of a batch stays a few tens of MB.
+    public var batchSize = 4096
+
+    public init() {}
+}
+
+/// How far an evaluation has got, for a progress bar.
+public struct EvalProgress: Sendable {
+    public let samples: Int
+    /// The share of the data (or of the shard) read, when known.
+    public let fraction: Double?
+}
+
+/// A data set the model cannot be evaluated on.
+public struct EvalError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// Runs a model over a whole labelled data set, batch by batch in constant
+/// memory, and counts what `eval` reports.
+public enum Evaluation {
+    /// Evaluates `model` (read from `modelPath`) on `dataSet`. The classes are
+    /// the data set's own (an image folder's sub-folders), else `labels`, else
+    /// the output indexes. `progress` is called after every batch.
+    public static func run(model: Model, modelPath: String, dataSet: LabeledDataSet, labels: [String]?, options: EvalOptions,
+                           progress: ((EvalProgress) -> Void)? = nil) throws -> EvalStatistics {
+        guard model.inputs.count == 1 else {
+            throw EvalError("\(modelPath): eval takes single-input models; this one has \(model.inputs.count) inputs")
+        }
+        guard case let .node(outputIndex)? = model.outputs.first else { throw EvalError("\(modelPath): the model has no output layer") }
+        let width = model.nodes[outputIndex].outputShape.reduce(1, *)
+        let classNames = dataSet.classNames ?? labels ?? (0..<width).map(String.init)
+        guard classNames.count == width else {
+            let source = dataSet.classNames != nil ? "\(dataSet.path) has \(classNames.count) class folders" : "--labels names \(classNames.count) classes"
+            throw EvalError("\(source) but the model's output '\(model.nodes[outputIndex].name)' has \(width) units")
+        }
+        if options.sample != nil, options.shard.count > 1 {
+            throw EvalError("--sample and --shard cannot be combined: a random sample of each shard is not a sample of the whole")
+        }
+        let kind = ProbabilityKind(model: model)
+        var statistics = EvalStatistics(model: modelPath, data: dataSet.path, classNames: classNames, topK: min(options.topK, width),
+                                        probabilityKind: kind, layers: model.nodes.map { ($0.name, $0.layer.className, $0.outputShape) },
+                                        galleryLimit: options.galleryLimit, shard: options.shard)
+        let inputShape = model.inputs[0].shape, inputWidth = inputShape.reduce(1, *)
+        func evaluate(_ batch: DataSetBatch) throws {
+            guard batch.featureCount == inputWidth else {
+                throw EvalError("\(dataSet.path): samples have \(batch.featureCount) values but the model's input '\(model.inputs[0].name)' takes \(shapeDescription(inputShape)) = \(inputWidth)")
+            }
+            let trace = try Tracer.trace(model, input: Tensor(shape: [batch.count] + inputShape, scalars: batch.features))
+            let probabilities = kind.probabilities(trace.outputs[0].scalars, width: width)
+            statistics.add(trace: trace, probabilities: probabilities, labels: batch.labels, sampleIDs: batch.sampleIDs, names: dataSet.sampleName)
+        }
+        var seen = 0
+        var reservoir = options.sample.map { Reservoir(capacity: $0, seed: options.seed) }
+        try dataSet.forEachBatch(maxCount: options.batchSize) { full in
+            var batch = full
+            if let limit = options.limit, seen + batch.count > limit { batch = batch.prefix(limit - seen) }
+            if reservoir != nil {
+                reservoir!.offer(batch)
+            } else {
+                try evaluate(batch)
+            }
+            seen += batch.count
+            progress?(EvalProgress(samples: seen, fraction: dataSet.fractionRead))
+            return options.limit.map { seen < $0 } ?? true
+        }
+        if let chosen = reservoir?.batch {
+            for start in stride(from: 0, to: chosen.count, by: options.batchSize) {
+                try evaluate(chosen.slice(start..<min(start + options.batchSize, chosen.count)))
+            }
+        }
+        statistics.record(issues: dataSet.issues)
+        guard statistics.count > 0 || options.shard.count > 1 else {
+            throw EvalError("\(dataSet.path): no usable samples (\(dataSet.issues.count) skipped)")
+        }
+        return statistics
+    }
+}
+
+extension DataSetBatch {
+    /// The first `count` samples.
+    func prefix(_ count: Int) -> DataSetBatch { slice(0..<count) }
+
+    /// The samples in `range`.
+    func slice(_ range: Range<Int>) -> DataSetBatch {
+        DataSetBatch(features: Array(features[(range.lowerBound * featureCount)..<(range.upperBound * featureCount)]),
+                     labels: Array(labels[range]), sampleIDs: Array(sampleIDs[range]), featureCount: featureCount)
+    }
+}
+
+/// A uniform random sample of a stream (Vitter's algorithm R), reproducible from its seed.
+struct Reservoir {
+    let capacity: Int
+    private var generator: SplitMix64
+    private var offered = 0
+    private var features: [Float] = []
+    private var labels: [Int] = []
+    private var ids: [Int] = []
+    private var featureCount = 0
+
+    init(capacity: Int, seed: UInt64) {
+        self.capacity = capacity
+        generator = SplitMix64(seed: seed)
+    }
+
+    mutating func offer(_ batch: DataSetBatch) {
+        featureCount = batch.featureCount
+        for sample in 0..<batch.count {
+            let values = batch.features[(sample * featureCount)..<((sample + 1) * featureCount)]
+            if labels.count < capacity {
+                features += values
+                labels.append(batch.labels[sample])
+                ids.append(batch.sampleIDs[sample])
+            } else {
+                let slot = Int.random(in: 0...offered, using: &generator)
+                if slot < capacity {
+                    features.replaceSubrange((slot * featureCount)..<((slot + 1) * featureCount), with: values)
+                    labels[slot] = batch.labels[sample]
+                    ids[slot] = batch.sampleIDs[sample]
+                }
+            }
+            offered += 1
+        }
+    }
+
+    /// The chosen samples, in data order.
+    var batch: DataSetBatch {
+        let order = ids.indices.sorted { ids[$0] < ids[$1] }
+        var features: [Float] = []
+        features.reserveCapacity(self.features.count)
+        for index in order { features += self.features[(index * featureCount)..<((index + 1) * featureCount)] }
+        return DataSetBatch(features: features, labels: order.map { labels[$0] }, sampleIDs: order.map { ids[$0] }, featureCount: featureCount)
+    }
+}
+
+/// Sebastiano Vigna's SplitMix64: a small, fast, seedable generator, so that
+/// `--sample N --seed S` picks the same samples on every machine.
+struct SplitMix64: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

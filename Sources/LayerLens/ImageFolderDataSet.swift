@@ -1,0 +1,92 @@
+import DataSets
+import Dispatch
+import Foundation
+
+/// A folder of images with one sub-folder per class, as Keras's
+/// `image_dataset_from_directory` reads it: the classes are the sub-folder
+/// names in sorted order, their PNG and JPEG files the samples. Every image goes
+/// through the same preprocessing as `trace`, decoded on all cores. An image
+/// that cannot be read is a problem, reported with its path.
+public final class ImageFolderDataSet: LabeledDataSet {
+    public let path: String
+    public let classNames: [String]?
+    public private(set) var issues: [DataSetIssue] = []
+    public private(set) var fractionRead = 0.0
+    public let strict: Bool
+    /// Every image, with its class index, sorted by class then name.
+    public let files: [(path: String, label: Int)]
+    private let model: Model
+    private let options: InputOptions
+    private let shard: Shard
+
+    /// File name endings read as images.
+    public static let imageExtensions: Set<String> = ["png", "jpg", "jpeg"]
+
+    public init(path: String, model: Model, options: InputOptions, strict: Bool = false, shard: Shard = .whole) throws {
+        let folder = URL(fileURLWithPath: path)
+        let manager = FileManager.default
+        func visibleEntries(_ url: URL) -> [String] {
+            ((try? manager.contentsOfDirectory(atPath: url.path)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
+        }
+        let classes = visibleEntries(folder).filter { name in
+            var isDirectory: ObjCBool = false
+            return manager.fileExists(atPath: folder.appendingPathComponent(name).path, isDirectory: &isDirectory) && isDirectory.boolValue
+        }
+        guard !classes.isEmpty else { throw FileError(path, "has no class sub-folders (want one folder of images per class)") }
+        var files: [(path: String, label: Int)] = []
+        for (label, name) in classes.enumerated() {
+            let classFolder = folder.appendingPathComponent(name)
+            for file in visibleEntries(classFolder) where Self.imageExtensions.contains(URL(fileURLWithPath: file).pathExtension.lowercased()) {
+                files.append((classFolder.appendingPathComponent(file).path, label))
+            }
+        }
+        guard !files.isEmpty else { throw FileError(path, "has class folders (\(classes.joined(separator: ", "))) but no PNG or JPEG files in them") }
+        self.path = path
+        classNames = classes
+        self.files = files
+        self.model = model
+        self.options = options
+        self.strict = strict
+        self.shard = shard
+    }
+
+    public func sampleName(_ id: Int) -> String { files[id].path }
+
+    public func forEachBatch(maxCount: Int, _ body: (DataSetBatch) throws -> Bool) throws {
+        let range = shard.range(of: files.count)
+        let featureCount = model.inputs[0].shape.reduce(1, *)
+        for start in stride(from: range.lowerBound, to: range.upperBound, by: maxCount) {
+            let end = min(start + maxCount, range.upperBound)
+            let loaded = ConcurrentSlots<Result<[Float], Error>>(count: end - start)
+            let (files, model, options) = (files, model, options)
+            DispatchQueue.concurrentPerform(iterations: end - start) { offset in
+                loaded.store(Result { try loadInput(files[start + offset].path, for: model, options: options).tensor.scalars }, at: offset)
+            }
+            var batch = DataSetBatch(features: [], labels: [], sampleIDs: [], featureCount: featureCount)
+            batch.features.reserveCapacity((end - start) * featureCount)
+            for (offset, result) in loaded.values.enumerated() {
+                let index = start + offset
+                switch result {
+                case let .success(values)?:
+                    batch.features += values
+                    batch.labels.append(files[index].label)
+                    batch.sampleIDs.append(index)
+                case let .failure(error)?:
+                    let issue = DataSetIssue(path: files[index].path, line: nil, problem: Self.problem(error, path: files[index].path))
+                    if strict { throw issue }
+                    issues.append(issue)
+                case nil:
+                    continue
+                }
+            }
+            fractionRead = Double(end - range.lowerBound) / Double(range.count)
+            if batch.count > 0, try !body(batch) { return }
+        }
+    }
+
+    /// An error's message without the path it starts with (the issue names the file).
+    private static func problem(_ error: Error, path: String) -> String {
+        let text = String(describing: error)
+        return text.hasPrefix(path + ": ") ? String(text.dropFirst(path.count + 2)) : text
+    }
+}
