@@ -7,7 +7,7 @@ struct LayerLensCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "layerlens",
         abstract: "Show what a trained Keras model does with an input, layer by layer.",
-        subcommands: [SummaryCommand.self, TraceCommand.self, DiffCommand.self, LogitsCommand.self]
+        subcommands: [SummaryCommand.self, TraceCommand.self, DiffCommand.self, LogitsCommand.self, EvalCommand.self, MergeCommand.self]
     )
 
     /// Parses and runs a command. Usage errors print one line,

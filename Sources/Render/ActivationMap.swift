@@ -40,19 +40,24 @@ public struct ActivationMap {
         self.outlined = outlined
     }
 
-    static let colorBarGap = 8.0, colorBarWidth = 12.0, tickLength = 3.0, tickTextSize = 10.0
+    var colorBar: ColorBar { ColorBar(scale: scale, colormap: colormap) }
 
     public var gridWidth: Double { Double(layout.columns) * cell }
     public var gridHeight: Double { Double(layout.rows) * cell }
 
     /// The width of the grid, the colour bar and its numbers.
     public func width(on canvas: Canvas) -> Double {
-        let labels = tickLabels().map { canvas.textWidth($0, size: Self.tickTextSize) }.max() ?? 0
-        return gridWidth + Self.colorBarGap + Self.colorBarWidth + Self.tickLength + 3 + labels
+        gridWidth + ColorBar.gap + colorBar.width(on: canvas)
     }
 
     /// Draws the grid with its top-left corner at (x, y), then the colour bar.
     public func draw(on canvas: Canvas, x: Double, y: Double) {
+        drawGrid(on: canvas, x: x, y: y)
+        colorBar.draw(on: canvas, x: x + gridWidth + ColorBar.gap, y: y, height: gridHeight)
+    }
+
+    /// Draws the grid alone (cells, padding, labels, frame, outline), its top-left corner at (x, y).
+    public func drawGrid(on canvas: Canvas, x: Double, y: Double) {
         canvas.pixels(x: x, y: y, rows: layout.rows, columns: layout.columns, cell: cell) { row, column in
             guard let unit = layout.unit(row: row, column: column) else { return Palette.paddingBackground }
             return values[unit].isFinite ? colormap.color(scale.position(values[unit])) : Palette.nonFinite
@@ -67,10 +72,8 @@ public struct ActivationMap {
             let size = min(cell * 0.45, 13)
             for (unit, label) in cellLabels.enumerated() where unit < layout.units {
                 let (row, column) = layout.position(of: unit)
-                let color = colormap.color(scale.position(values[unit]))
-                let luminance = 0.299 * color.red + 0.587 * color.green + 0.114 * color.blue
                 canvas.text(label, x: x + (Double(column) + 0.5) * cell, y: y + (Double(row) + 0.5) * cell + size * 0.36,
-                            size: size, color: luminance > 0.5 ? .black : .white, align: .center)
+                            size: size, color: colormap.color(scale.position(values[unit])).contrastingText, align: .center)
             }
         }
         canvas.stroke(x: x - 0.5, y: y - 0.5, width: gridWidth + 1, height: gridHeight + 1, Palette.frame)
@@ -78,28 +81,6 @@ public struct ActivationMap {
             let (row, column) = layout.position(of: outlined)
             canvas.stroke(x: x + Double(column) * cell + 1, y: y + Double(row) * cell + 1,
                           width: cell - 2, height: cell - 2, Palette.highlight, lineWidth: 2)
-        }
-        drawColorBar(on: canvas, x: x + gridWidth + Self.colorBarGap, y: y, height: gridHeight)
-    }
-
-    /// The scale's low, middle and high values, as the bar labels them.
-    func tickLabels() -> [String] {
-        [scale.high, (scale.low + scale.high) / 2, scale.low].map(formatNumber)
-    }
-
-    /// The colour bar with the scale's low, middle and high values.
-    func drawColorBar(on canvas: Canvas, x: Double, y: Double, height: Double) {
-        let steps = max(Int(height), 1)
-        for step in 0..<steps {
-            let t = 1 - (Double(step) + 0.5) / Double(steps)
-            canvas.fill(x: x, y: y + Double(step), width: Self.colorBarWidth, height: 1, colormap.color(t))
-        }
-        canvas.stroke(x: x - 0.5, y: y - 0.5, width: Self.colorBarWidth + 1, height: height + 1, Palette.frame)
-        for (index, label) in tickLabels().enumerated() {
-            let tickY = y + height * Double(index) / 2
-            canvas.line(from: (x + Self.colorBarWidth, tickY), to: (x + Self.colorBarWidth + Self.tickLength, tickY), Palette.frame)
-            canvas.text(label, x: x + Self.colorBarWidth + Self.tickLength + 3, y: tickY + Self.tickTextSize * 0.36,
-                        size: Self.tickTextSize, color: Palette.secondaryText)
         }
     }
 }

@@ -110,12 +110,19 @@ public final class Canvas {
 
     /// Draws a grid of colours, each cell `cell` pixels square, crisp (no smoothing).
     public func pixels(x: Double, y: Double, rows: Int, columns: Int, cell: Double, color: (Int, Int) -> RGB) {
-        cairo_set_antialias(context, CAIRO_ANTIALIAS_NONE)
-        for row in 0..<rows {
-            for column in 0..<columns {
-                fill(x: x + Double(column) * cell, y: y + Double(row) * cell, width: cell, height: cell, color(row, column))
+        withoutAntialiasing {
+            for row in 0..<rows {
+                for column in 0..<columns {
+                    fill(x: x + Double(column) * cell, y: y + Double(row) * cell, width: cell, height: cell, color(row, column))
+                }
             }
         }
+    }
+
+    /// Runs `body` with antialiasing off, so that cells meet without seams.
+    public func withoutAntialiasing(_ body: () -> Void) {
+        cairo_set_antialias(context, CAIRO_ANTIALIAS_NONE)
+        body()
         cairo_set_antialias(context, CAIRO_ANTIALIAS_DEFAULT)
     }
 

@@ -67,8 +67,8 @@ public struct ChannelTiles: LayerPicture {
 
     public func width(on canvas: Canvas) -> Double {
         let tiles = Double(columns) * (tileWidth + Self.gap)
-        let bar = ActivationMap(layout: GridLayout(sampleShape: [1]), values: [0], scale: scale, colormap: colormap, cell: 0)
-        return max(tiles + bar.width(on: canvas), hidden > 0 ? canvas.textWidth(hiddenNote, size: 10) : 0)
+        let bar = ColorBar(scale: scale, colormap: colormap)
+        return max(tiles + ColorBar.gap + bar.width(on: canvas), hidden > 0 ? canvas.textWidth(hiddenNote, size: 10) : 0)
     }
 
     public func draw(on canvas: Canvas, x: Double, y: Double) {
@@ -89,8 +89,7 @@ public struct ChannelTiles: LayerPicture {
         // The colour bar, as tall as the tiles, beside them.
         let rows = (shown.count + columns - 1) / columns
         let barHeight = Double(rows) * (tileHeight + Self.gap + Self.labelHeight) - Self.gap - Self.labelHeight
-        let bar = ActivationMap(layout: GridLayout(sampleShape: [1]), values: [0], scale: scale, colormap: colormap, cell: 0)
-        bar.drawColorBar(on: canvas, x: x + Double(columns) * (tileWidth + Self.gap) + 4, y: y + Self.labelHeight, height: barHeight)
+        ColorBar(scale: scale, colormap: colormap).draw(on: canvas, x: x + Double(columns) * (tileWidth + Self.gap) + 4, y: y + Self.labelHeight, height: barHeight)
     }
 }
 

@@ -68,3 +68,69 @@ public struct BarChart {
         }
     }
 }
+
+/// A reliability diagram: per confidence bin, the accuracy as a bar against the
+/// diagonal of perfect calibration, the gap to the bin's mean confidence shaded,
+/// and the share of samples per bin as a strip below.
+public struct ReliabilityDiagram {
+    /// One bin: its confidence range, sample count, accuracy and mean confidence (nil when empty).
+    public struct Bin {
+        public let low: Double
+        public let high: Double
+        public let count: Int
+        public let accuracy: Double?
+        public let confidence: Double?
+
+        public init(low: Double, high: Double, count: Int, accuracy: Double?, confidence: Double?) {
+            self.low = low
+            self.high = high
+            self.count = count
+            self.accuracy = accuracy
+            self.confidence = confidence
+        }
+    }
+
+    public let bins: [Bin]
+    static let countStrip = 44.0, axisRoom = 30.0
+
+    public init(bins: [Bin]) { self.bins = bins }
+
+    /// The height of a diagram whose plot is `side` pixels square, with its axes and the count strip.
+    public static func height(side: Double) -> Double { side + axisRoom + countStrip + 16 }
+
+    /// Draws the plot (`side` pixels square) with its top-left corner at (x, y) and labels on the left of it.
+    public func draw(on canvas: Canvas, x: Double, y: Double, side: Double) {
+        let left = x + Self.axisRoom
+        canvas.fill(x: left, y: y, width: side, height: side, .gray(0.97))
+        for tick in stride(from: 0.0, through: 1.0, by: 0.25) {
+            let tickY = y + side * (1 - tick), tickX = left + side * tick
+            canvas.line(from: (left, tickY), to: (left + side, tickY), .gray(0.88))
+            canvas.text(String(format: "%.2g", tick), x: left - 4, y: tickY + 3.5, size: 10, color: Palette.secondaryText, align: .right)
+            canvas.text(String(format: "%.2g", tick), x: tickX, y: y + side + 13, size: 10, color: Palette.secondaryText, align: .center)
+        }
+        for bin in bins {
+            guard let accuracy = bin.accuracy, let confidence = bin.confidence else { continue }
+            let barX = left + side * bin.low, barWidth = side * (bin.high - bin.low)
+            canvas.fill(x: barX + 1, y: y + side * (1 - accuracy), width: barWidth - 2, height: side * accuracy, Colormap.viridis.color(0.35))
+            // The gap between accuracy and confidence: red where the model is over-confident.
+            let top = max(accuracy, confidence), bottom = min(accuracy, confidence)
+            canvas.fill(x: barX + 1, y: y + side * (1 - top), width: barWidth - 2, height: max(side * (top - bottom), 1),
+                        confidence > accuracy ? RGB(0.85, 0.25, 0.2) : RGB(0.95, 0.7, 0.2))
+        }
+        canvas.line(from: (left, y + side), to: (left + side, y), .gray(0.3), lineWidth: 1.5)
+        canvas.stroke(x: left - 0.5, y: y - 0.5, width: side + 1, height: side + 1, Palette.frame)
+        canvas.text("confidence (top probability)", x: left + side / 2, y: y + side + 27, size: 11, color: Palette.text, align: .center)
+        canvas.text("accuracy", x: left, y: y - 5, size: 11, color: Palette.text)
+        // Samples per bin, on a square-root scale so that sparse bins still show.
+        let stripTop = y + side + Self.axisRoom + 4
+        let total = Double(max(bins.reduce(0) { $0 + $1.count }, 1)), peak = Double(max(bins.map(\.count).max() ?? 1, 1))
+        for bin in bins where bin.count > 0 {
+            let barHeight = max(1, Self.countStrip * (Double(bin.count) / peak).squareRoot())
+            canvas.fill(x: left + side * bin.low + 1, y: stripTop + Self.countStrip - barHeight, width: side * (bin.high - bin.low) - 2,
+                        height: barHeight, .gray(0.55))
+            canvas.text(String(format: "%.0f%%", Double(bin.count) / total * 100), x: left + side * (bin.low + bin.high) / 2,
+                        y: stripTop + Self.countStrip + 11, size: 9, color: Palette.secondaryText, align: .center)
+        }
+        canvas.text("share", x: left - 4, y: stripTop + Self.countStrip / 2 + 3.5, size: 10, color: Palette.secondaryText, align: .right)
+    }
+}

@@ -1,0 +1,198 @@
+import ArgumentParser
+import Foundation
+import LayerLens
+
+/// `layerlens eval MODEL DATA`: accuracy, confusion, calibration and layer statistics over a whole data set.
+struct EvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Evaluate a model on a whole data set: accuracy, per-class scores, confusion, calibration, dead units.",
+        discussion: """
+        DATA is a Kaggle-style CSV (label column, then pixels 0..255; a header is detected), a .npz with x and y \
+        (or an x .npy with its y .npy beside it), or a folder with one sub-folder of images per class. It is streamed \
+        in batches, in constant memory. Bad rows are skipped, counted and listed (--strict stops at the first). \
+        With --shard K/N only part K of N is evaluated and --part saves its statistics; `layerlens merge` joins the \
+        parts into the report of one run.
+        """
+    )
+
+    @OptionGroup var modelArguments: ModelArguments
+
+    @Argument(help: "The data set: a CSV file, a .npz/.npy file, or a folder of class sub-folders.")
+    var data: String
+
+    @Option(help: ArgumentHelp("Class labels: a-z, A-Z, 0-9, a comma-separated list, or a file with one label per line (an image folder names its own).", valueName: "labels"))
+    var labels: String?
+
+    @Option(help: ArgumentHelp("k of the top-k accuracy.", valueName: "k"))
+    var topK: Int = 3
+
+    @Option(help: ArgumentHelp("CSV: the label column (1-based).", valueName: "n"))
+    var labelColumn: Int = 1
+
+    @Option(help: ArgumentHelp(".npz: the features array.", valueName: "name"))
+    var xKey: String = "x"
+
+    @Option(help: ArgumentHelp(".npz: the labels array.", valueName: "name"))
+    var yKey: String = "y"
+
+    @Option(help: ArgumentHelp("For an x .npy: its labels .npy (default: the same name with the last x turned into y).", valueName: "file"))
+    var yFile: String?
+
+    @Option(help: ArgumentHelp("Image folders: " + preprocessHelp, valueName: "steps"))
+    var preprocess: String?
+
+    @OptionGroup var decode: DecodeArguments
+
+    @Option(help: ArgumentHelp("Only the first n samples.", valueName: "n"))
+    var limit: Int?
+
+    @Option(help: ArgumentHelp("A uniform random sample of n samples (see --seed).", valueName: "n"))
+    var sample: Int?
+
+    @Option(help: ArgumentHelp("The seed of --sample.", valueName: "s"))
+    var seed: UInt64 = 0
+
+    @Option(help: ArgumentHelp("Evaluate only part K of N (0 ≤ K < N): lines, rows or files split evenly.", valueName: "K/N"))
+    var shard: String?
+
+    @Option(help: ArgumentHelp("Write the mergeable statistics to this file (for `layerlens merge`).", valueName: "file"))
+    var part: String?
+
+    @Flag(help: "Stop at the first bad sample instead of skipping it.")
+    var strict = false
+
+    @OptionGroup var output: EvalOutputArguments
+
+    func validate() throws {
+        _ = try parseSteps(preprocess)
+        if topK < 1 { throw ValidationError("--top-k must be at least 1") }
+        if labelColumn < 1 { throw ValidationError("--label-column counts from 1") }
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+        if let sample, sample < 1 { throw ValidationError("--sample must be at least 1") }
+        if let shard, Shard(parsing: shard) == nil { throw ValidationError("--shard wants K/N with 0 ≤ K < N, as 0/4; got '\(shard)'") }
+        if shard != nil, part == nil { throw ValidationError("--shard needs --part FILE to save the part's statistics for `layerlens merge`") }
+        if shard != nil, sample != nil { throw ValidationError("--sample and --shard cannot be combined: a sample of each shard is not a sample of the whole") }
+        try output.validate()
+    }
+
+    func run() throws {
+        let model = try stage { try loadModel(at: modelArguments.model) }
+        let labelNames = try stage { try labels.map { try LabelParser.parse($0, count: model.outputShape.reduce(1, *)) } }
+        var dataOptions = DataSetOptions()
+        dataOptions.labelColumn = labelColumn - 1
+        (dataOptions.xKey, dataOptions.yKey, dataOptions.labelsPath, dataOptions.strict) = (xKey, yKey, yFile, strict)
+        dataOptions.shard = shard.flatMap(Shard.init(parsing:)) ?? .whole
+        dataOptions.input = decode.options(steps: try parseSteps(preprocess), row: nil)
+        let dataSet = try stage { try openDataSet(data, model: model, options: dataOptions) }
+        var options = EvalOptions()
+        (options.topK, options.limit, options.sample, options.seed, options.shard) = (topK, limit, sample, seed, dataOptions.shard)
+        let bar = ProgressBar()
+        let statistics = try stage {
+            try Evaluation.run(model: model, modelPath: modelArguments.model, dataSet: dataSet, labels: labelNames, options: options,
+                               progress: bar.update)
+        }
+        bar.finish()
+        if let part {
+            try stage { try writeCreatingFolder(EvalPartFile.encode(statistics), to: part) }
+        }
+        try output.deliver(statistics, defaultReport: shard == nil ? "Reports/eval_\(baseName(data)).png" : nil, written: part)
+    }
+}
+
+/// `layerlens merge PART…`: shard statistics joined into the report of one run.
+struct MergeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "merge",
+        abstract: "Merge the parts of a sharded eval (`eval --shard K/N --part FILE`) into one report.",
+        discussion: "The counts and sums add exactly, so the result equals one eval over the whole data set."
+    )
+
+    @Argument(help: "Part files written by `layerlens eval --part`.")
+    var parts: [String]
+
+    @Option(help: ArgumentHelp("Also write the merged statistics as one part file.", valueName: "file"))
+    var part: String?
+
+    @OptionGroup var output: EvalOutputArguments
+
+    func validate() throws { try output.validate() }
+
+    func run() throws {
+        let loaded = try stage { try parts.map { (path: $0, statistics: try EvalPartFile.read($0)) } }
+        let merged = try stage { try EvalPartFile.merge(loaded) }
+        if !merged.coversEverything {
+            let have = Set(merged.shards.map(\.index)), total = merged.shards[0].count
+            printError("warning: parts \((0..<total).filter { !have.contains($0) }.map { "\($0)/\(total)" }.joined(separator: ", ")) are missing; the result covers \(have.count) of \(total)")
+        }
+        if let part {
+            try stage { try writeCreatingFolder(EvalPartFile.encode(merged), to: part) }
+        }
+        try output.deliver(merged, defaultReport: "Reports/eval_\(baseName(merged.data)).png", written: part)
+    }
+}
+
+/// What `eval` and `merge` print and draw.
+struct EvalOutputArguments: ParsableArguments {
+    @Option(name: .shortAndLong, help: ArgumentHelp("Where to write the PNG report (default: Reports/eval_<data name>.png; none for a shard).", valueName: "file"))
+    var output: String?
+
+    @Flag(help: "Do not draw the PNG report.")
+    var noReport = false
+
+    @Flag(help: "Print JSON: model, data, count, accuracy, top_k_accuracy, per_class, confusion, ece, layers, …")
+    var json = false
+
+    func validate() throws {
+        if noReport, output != nil { throw ValidationError("--no-report and --output contradict each other") }
+    }
+
+    /// Draws the report, prints the summary and lists skipped samples.
+    func deliver(_ statistics: EvalStatistics, defaultReport: String?, written part: String?) throws {
+        let summary = EvalSummary(statistics)
+        let reportPath = noReport ? nil : output ?? defaultReport
+        if let reportPath {
+            let png = try stage { try EvalReport.render(summary) }
+            try stage { try writeCreatingFolder(png, to: reportPath) }
+        }
+        if json {
+            printData(try stage { try EvalJSON(summary).encoded() })
+        } else {
+            print(EvalText(summary: summary).text)
+            let files = [reportPath, part].compactMap { $0 }
+            if !files.isEmpty { print("wrote " + files.joined(separator: " and ")) }
+        }
+        let issues = statistics.issues
+        issues.prefix(20).forEach { printError("skipped: \($0)") }
+        if issues.count > 20 { printError("skipped: … and \(issues.count - 20) more (all are in --json)") }
+        if !issues.isEmpty { printError("warning: \(issues.count) samples skipped; --strict stops at the first") }
+    }
+}
+
+/// The file name of `path` without its extension.
+func baseName(_ path: String) -> String {
+    URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+}
+
+/// The text summary of an evaluation.
+struct EvalText {
+    let summary: EvalSummary
+
+    var text: String {
+        let statistics = summary.statistics
+        var lines = ["\(statistics.model) on \(statistics.data): \(groupedDigits(statistics.count)) samples"
+            + (statistics.issues.isEmpty ? "" : ", \(statistics.issues.count) skipped")]
+        lines.append(String(format: "accuracy %.2f%%   top-%d %.2f%%   macro F1 %.4f   ECE %.4f",
+                            summary.accuracy * 100, statistics.topK, summary.topKAccuracy * 100, summary.macroF1, summary.expectedCalibrationError))
+        let pairs = summary.confusedPairs.prefix(5).map { "\($0.trueLabel)→\($0.predictedLabel) \($0.count)" }
+        if !pairs.isEmpty { lines.append("most confused (true→predicted): " + pairs.joined(separator: ", ")) }
+        let worst = summary.perClass.enumerated().sorted { ($0.element.f1, $0.offset) < ($1.element.f1, $1.offset) }.prefix(5)
+        lines.append("weakest classes (F1): " + worst.map { String(format: "%@ %.3f", $0.element.label, $0.element.f1) }.joined(separator: ", "))
+        let rows = summary.layers.map { layer in
+            [layer.name, layer.className, "\(layer.mean.count) \(layer.unitKind)s", "\(layer.deadUnits.count)", "\(layer.alwaysActiveUnits.count)",
+             String(format: "%.4g", layer.mean.reduce(0, +) / Double(max(layer.mean.count, 1)))]
+        }
+        lines += alignedTable(header: ["Layer", "Class", "Units", "Dead", "Always on", "Mean"], rows: rows, rightAligned: [3, 4, 5])
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,230 @@
+import Analysis
+import Foundation
+import InputPipeline
+import ModelGraph
+import Render
+
+/// The eval report PNG: the headline numbers; the confusion matrix (colour:
+/// share of the true class, numbers: counts) beside per-class precision,
+/// recall, F1 and support; the reliability diagram with ECE and the most
+/// confused pairs; a gallery of misclassified inputs; then per layer the units'
+/// mean, spread and how often they fire over the whole set, a class × unit
+/// mean-activation map and one small map per class in the layer's square layout.
+public enum EvalReport {
+    static let margin = 24.0, gap = 36.0, width = 1480.0
+
+    /// Draws `summary` as PNG bytes.
+    public static func render(_ summary: EvalSummary) throws -> Data {
+        let measure = try Canvas(width: 1, height: 1)
+        let height = draw(summary, on: measure)
+        let canvas = try Canvas(width: Int(width), height: Int(height.rounded(.up)))
+        _ = draw(summary, on: canvas)
+        return try canvas.pngData()
+    }
+
+    /// Draws everything from the top; returns the height used. Run once on a
+    /// 1-pixel canvas to measure, then on the real one.
+    private static func draw(_ summary: EvalSummary, on canvas: Canvas) -> Double {
+        var y = ReportParts.draw(headerLines(summary), on: canvas, x: margin, y: margin) + 30
+        y = drawConfusionAndClasses(summary, on: canvas, y: y) + gap
+        y = drawCalibrationAndPairs(summary, on: canvas, y: y) + gap
+        y = drawGallery(summary, on: canvas, y: y) + gap
+        heading("Layers over the whole set: a unit is an element of a vector output, a channel of a map", on: canvas, y: y)
+        y += 14
+        for layer in summary.layers {
+            y = drawLayer(layer, summary: summary, on: canvas, y: y + 16) + 18
+        }
+        return y + margin
+    }
+
+    static func headerLines(_ summary: EvalSummary) -> [ReportParts.Line] {
+        let statistics = summary.statistics
+        let shards = statistics.shards == [.whole] ? "" : " · merged from shards \(statistics.shards.map(\.description).joined(separator: ", "))"
+        let skipped = statistics.issues.isEmpty ? "" : " · \(groupedDigits(statistics.issues.count)) skipped (bad rows or files; listed by --json)"
+        return [
+            .init(text: "LayerLens eval: \(statistics.data)", size: 20, bold: true),
+            .init(text: "Model \(statistics.model) · \(groupedDigits(statistics.count)) samples · \(statistics.classCount) classes · probabilities: \(statistics.probabilityKind == "none" ? "the model's softmax" : statistics.probabilityKind)" + skipped + shards, size: 13),
+            .init(text: String(format: "Accuracy %.2f%%   ·   top-%d %.2f%%   ·   macro F1 %.4f   ·   ECE %.4f",
+                               summary.accuracy * 100, statistics.topK, summary.topKAccuracy * 100, summary.macroF1, summary.expectedCalibrationError),
+                  size: 18, bold: true),
+        ]
+    }
+
+    static func heading(_ text: String, on canvas: Canvas, y: Double) {
+        canvas.text(text, x: margin, y: y, size: 15, bold: true)
+    }
+
+    // MARK: Confusion matrix and per-class scores
+
+    private static func drawConfusionAndClasses(_ summary: EvalSummary, on canvas: Canvas, y: Double) -> Double {
+        let statistics = summary.statistics, classes = statistics.classCount
+        let cell = max(8, min(30, (660 / Double(classes)).rounded(.down)))
+        let labels = statistics.classNames
+        let values = summary.normalizedConfusion.flatMap { $0.map(Float.init) }
+        let texts = statistics.confusion.map { $0 == 0 ? "" : String($0) }
+        let map = HeatMap(rows: classes, columns: classes, values: values, scale: ColorScale(low: 0, high: 1), cellWidth: cell, cellHeight: cell,
+                          rowLabels: labels, columnLabels: labels, cellTexts: texts)
+        heading("Confusion matrix: rows true class, columns predicted; colour = share of the true class, numbers = counts", on: canvas, y: y)
+        map.draw(on: canvas, x: margin, y: y + 10)
+        // The per-class table, its rows level with the matrix's rows.
+        let tableX = margin + map.width(on: canvas) + gap
+        let top = y + 10 + HeatMap.headerHeight
+        let columns: [(title: String, x: Double)] = [("class", 0), ("precision", 90), ("recall", 170), ("F1", 240), ("support", 420)]
+        for column in columns {
+            canvas.text(column.title, x: tableX + column.x, y: top - 5, size: 11, color: .gray(0.35), bold: true)
+        }
+        let rowHeight = cell
+        for (index, result) in summary.perClass.enumerated() {
+            let rowY = top + Double(index) * rowHeight + rowHeight / 2 + 4
+            if index % 2 == 1 { canvas.fill(x: tableX - 4, y: top + Double(index) * rowHeight, width: 490, height: rowHeight, .gray(0.965)) }
+            let size = min(11, rowHeight * 0.6)
+            canvas.text(result.label, x: tableX, y: rowY, size: size, bold: true)
+            canvas.text(String(format: "%.3f", result.precision), x: tableX + 90, y: rowY, size: size)
+            canvas.text(String(format: "%.3f", result.recall), x: tableX + 170, y: rowY, size: size)
+            let barWidth = 110.0 * result.f1
+            canvas.fill(x: tableX + 240, y: top + Double(index) * rowHeight + 3, width: barWidth, height: rowHeight - 6,
+                        Colormap.viridis.color(0.2 + 0.6 * result.f1))
+            canvas.text(String(format: "%.3f", result.f1), x: tableX + 240 + 114, y: rowY, size: size)
+            canvas.text(groupedDigits(result.support), x: tableX + 470, y: rowY, size: size, align: .right)
+        }
+        return y + 10 + map.height
+    }
+
+    // MARK: Calibration and confusions
+
+    private static func drawCalibrationAndPairs(_ summary: EvalSummary, on canvas: Canvas, y: Double) -> Double {
+        let side = 300.0
+        heading(String(format: "Reliability: accuracy per confidence bin; ECE %.4f (red: over-confident, amber: under-confident)",
+                       summary.expectedCalibrationError), on: canvas, y: y)
+        let diagram = ReliabilityDiagram(bins: summary.reliability.map {
+            ReliabilityDiagram.Bin(low: $0.low, high: $0.high, count: $0.count, accuracy: $0.accuracy, confidence: $0.confidence)
+        })
+        diagram.draw(on: canvas, x: margin, y: y + 26, side: side)
+        let pairsX = margin + side + 100 + gap
+        canvas.text("Most confused (true → predicted): count and share of the true class", x: pairsX, y: y + 32, size: 13, bold: true)
+        let pairs = summary.confusedPairs.prefix(12)
+        if pairs.isEmpty {
+            canvas.text("No sample was misclassified.", x: pairsX, y: y + 58, size: 12, color: .gray(0.35))
+        } else {
+            let peak = pairs.map(\.rate).max() ?? 1
+            let rows = pairs.map { BarChart.Row(label: "\($0.trueLabel) → \($0.predictedLabel)", fraction: $0.rate / max(peak, 1e-12),
+                                                caption: String(format: "%d  (%.1f%%)", $0.count, $0.rate * 100)) }
+            BarChart(rows: rows).draw(on: canvas, x: pairsX, y: y + 42, labelWidth: 90, barWidth: 330, highlightFirst: false)
+        }
+        return y + 26 + ReliabilityDiagram.height(side: side)
+    }
+
+    // MARK: Misclassified examples
+
+    static let thumbnail = 64.0, galleryColumn = 116.0
+
+    private static func drawGallery(_ summary: EvalSummary, on canvas: Canvas, y: Double) -> Double {
+        let statistics = summary.statistics
+        let gallery = statistics.gallery
+        let errors = statistics.count - summary.perClass.reduce(0) { $0 + Int((Double($1.support) * $1.recall).rounded()) }
+        heading("Misclassified: the first \(gallery.count) of \(groupedDigits(errors)) in data order, as the model saw them (true → predicted, top 3)",
+                on: canvas, y: y)
+        guard !gallery.isEmpty else {
+            canvas.text("None.", x: margin, y: y + 24, size: 12, color: .gray(0.35))
+            return y + 30
+        }
+        let perRow = Int((width - 2 * margin) / galleryColumn)
+        let rowHeight = thumbnail + 62
+        for (index, entry) in gallery.enumerated() {
+            let x = margin + Double(index % perRow) * galleryColumn
+            let top = y + 12 + Double(index / perRow) * rowHeight
+            if let raster = ReportParts.imageOfModelInput(Tensor(shape: [1] + entry.inputShape, scalars: entry.input), shape: entry.inputShape) {
+                let scale = thumbnail / Double(max(raster.width, raster.height))
+                ImagePainter.draw(on: canvas, x: x, y: top, values: raster.values, height: raster.height, width: raster.width,
+                                  channels: raster.channels, low: raster.range.lowerBound, high: raster.range.upperBound, scale: scale)
+            } else {
+                canvas.hatch(x: x, y: top, width: thumbnail, height: thumbnail, background: .gray(0.93), lines: .gray(0.72))
+            }
+            let names = statistics.classNames
+            canvas.text("\(names[entry.trueClass]) → \(names[entry.top[0]])", x: x, y: top + thumbnail + 14, size: 12, color: RGB(0.75, 0.1, 0.1), bold: true)
+            let guesses = zip(entry.top, entry.topProbabilities).map { "\(names[$0]) \(String(format: "%.0f%%", Double($1) * 100))" }
+            canvas.text(guesses.joined(separator: " "), x: x, y: top + thumbnail + 28, size: 10, color: .gray(0.25))
+            canvas.text(shortName(entry.name), x: x, y: top + thumbnail + 41, size: 9, color: .gray(0.45))
+        }
+        return y + 12 + Double((gallery.count + perRow - 1) / perRow) * rowHeight
+    }
+
+    /// A sample's name short enough for a gallery caption: the file name of a path.
+    static func shortName(_ name: String) -> String {
+        let last = URL(fileURLWithPath: name).lastPathComponent
+        return last.count > 18 ? String(last.prefix(17)) + "…" : last
+    }
+
+    // MARK: Layers
+
+    private static func drawLayer(_ layer: EvalSummary.LayerResult, summary: EvalSummary, on canvas: Canvas, y: Double) -> Double {
+        let units = layer.mean.count, unitKind = layer.unitKind
+        // The output layer's units are the classes: its class × unit map has the diagonal a good model shows.
+        let isOutput = layer.name == summary.layers.last?.name && units == summary.statistics.classCount && layer.unitKind == "unit"
+        let shape = layer.sampleShape.map(String.init).joined(separator: "×")
+        let dead = layer.deadUnits.count, always = layer.alwaysActiveUnits.count
+        let nonFinite = layer.nonFiniteCount > 0 ? " · \(layer.nonFiniteCount) NaN/inf values left out" : ""
+        canvas.text("\(layer.name)  (\(layer.className), output \(shape), \(units) \(unitKind)s)", x: margin, y: y + 4, size: 14, bold: true)
+        let deadText = "dead (never above 0): \(dead)" + (dead > 0 ? " — " + listText(layer.deadUnits) : "")
+        let alwaysText = "always above 0: \(always)" + (always > 0 ? " — " + listText(layer.alwaysActiveUnits) : "")
+        canvas.text(deadText + "   ·   " + alwaysText + nonFinite, x: margin, y: y + 22, size: 12,
+                    color: dead > 0 ? RGB(0.7, 0.1, 0.1) : .gray(0.3))
+        var top = y + 34
+        // Mean, spread and firing rate per unit, in the layer's square layout.
+        let layout = GridLayout(sampleShape: [units])
+        let cell = max(2, min(24, (130 / Double(max(layout.rows, layout.columns))).rounded(.down)))
+        let pictures: [(String, [Double], ColorScale)] = [
+            ("mean", layer.mean, scale(of: layer.mean)),
+            ("standard deviation", layer.std, scale(of: layer.std)),
+            ("share of values above 0", layer.activeFraction, ColorScale(low: 0, high: 1)),
+        ]
+        var x = margin
+        for (title, values, colorScale) in pictures {
+            let map = ActivationMap(layout: layout, values: values.map(Float.init), scale: colorScale, cell: cell)
+            canvas.text(title, x: x, y: top + 12, size: 11, color: .gray(0.3), bold: true)
+            map.draw(on: canvas, x: x, y: top + 18)
+            x += map.width(on: canvas) + gap
+        }
+        // Class × unit mean activation.
+        let classes = summary.statistics.classCount
+        let means = layer.classMeans.flatMap { $0.map { $0.map(Float.init) } ?? Array(repeating: .nan, count: units) }
+        let heatScale = scale(of: means.filter { !$0.isNaN }.map(Double.init))
+        let cellWidth = max(1, min(24, ((width - x - 2 * margin - 60) / Double(units)).rounded(.down)))
+        let heat = HeatMap(rows: classes, columns: units, values: means, scale: heatScale, cellWidth: cellWidth,
+                           cellHeight: max(10, min(14, (260 / Double(classes)).rounded(.down))),
+                           rowLabels: summary.statistics.classNames, columnLabels: isOutput ? summary.statistics.classNames : nil)
+        canvas.text("mean per class (rows) and \(unitKind) (columns)", x: x, y: top + 12, size: 11, color: .gray(0.3), bold: true)
+        heat.draw(on: canvas, x: x, y: top + 18 - HeatMap.headerHeight + 14)
+        top += max(18 + Double(layout.rows) * cell, 18 + heat.height) + 16
+        // What each class looks like in this layer: one small map per class on one scale.
+        canvas.text("each class's mean \(unitKind) activity, one scale for all (\(formatNumber(heatScale.low))..\(formatNumber(heatScale.high)))",
+                    x: margin, y: top + 10, size: 11, color: .gray(0.3), bold: true)
+        top += 18
+        let small = max(1, min(14, (76 / Double(max(layout.rows, layout.columns))).rounded(.down)))
+        let tile = Double(layout.columns) * small
+        let step = max(tile + 10, 46)
+        let perRow = max(1, Int((width - 2 * margin) / step))
+        for (label, means) in layer.classMeans.enumerated() {
+            let tileX = margin + Double(label % perRow) * step, tileY = top + Double(label / perRow) * (Double(layout.rows) * small + 18)
+            canvas.text(summary.statistics.classNames[label], x: tileX, y: tileY + 10, size: 10, bold: true)
+            if let means {
+                ActivationMap(layout: layout, values: means.map(Float.init), scale: heatScale, cell: small).drawGrid(on: canvas, x: tileX, y: tileY + 14)
+            } else {
+                canvas.text("no samples", x: tileX, y: tileY + 26, size: 9, color: .gray(0.45))
+            }
+        }
+        return top + Double((classes + perRow - 1) / perRow) * (Double(layout.rows) * small + 18)
+    }
+
+    /// Up to 16 indexes, then how many more.
+    static func listText(_ indexes: [Int]) -> String {
+        indexes.prefix(16).map(String.init).joined(separator: ", ") + (indexes.count > 16 ? " … (\(indexes.count - 16) more)" : "")
+    }
+
+    /// The min..max of finite values (a unit span when they are all equal).
+    static func scale(of values: [Double]) -> ColorScale {
+        let finite = values.filter(\.isFinite)
+        let low = Float(finite.min() ?? 0), high = Float(finite.max() ?? 1)
+        return ColorScale(low: low, high: high > low ? high : low + 1)
+    }
+}
