@@ -16,23 +16,31 @@ import ModelGraph
 /// `0..<classCount` or a pixel outside 0...255. `strict` stops at the first
 /// problem; otherwise problem rows are skipped and collected.
 ///
-/// A shard reads only its byte range of the file: the lines that start in it.
+/// The file is read in blocks of `blockSize` bytes at fixed offsets (a line
+/// belongs to the block it starts in), and each block's rows form the batches.
+/// A shard is a run of whole blocks, so it reads only its part of the file and
+/// its batches are exactly the ones a single run makes there.
 public final class CSVDataSet: LabeledDataSet {
     public let path: String
     public let labelColumn: Int
     public let classCount: Int?
     public let strict: Bool
     public let shard: Shard
+    /// The unit of reading, batching and sharding, in bytes.
+    public let blockSize: Int
     public let classNames: [String]? = nil
     public private(set) var issues: [DataSetIssue] = []
     public private(set) var fractionRead = 0.0
 
-    static let blockSize = 8 << 20
+    public static let defaultBlockSize = 8 << 20
     /// Blocks smaller than this are parsed on one core.
     static let parallelBytes = 256 << 10
 
-    public init(path: String, labelColumn: Int = 0, classCount: Int? = nil, strict: Bool = false, shard: Shard = .whole) throws {
+    public init(path: String, labelColumn: Int = 0, classCount: Int? = nil, strict: Bool = false, shard: Shard = .whole,
+                blockSize: Int = CSVDataSet.defaultBlockSize) throws {
         try requireReadableFile(path)
+        precondition(blockSize > 0)
+        self.blockSize = blockSize
         self.path = path
         self.labelColumn = labelColumn
         self.classCount = classCount
@@ -45,13 +53,14 @@ public final class CSVDataSet: LabeledDataSet {
     public func forEachBatch(maxCount: Int, _ body: (DataSetBatch) throws -> Bool) throws {
         let reader = try BlockReader(path: path)
         defer { reader.close() }
-        let bytes = shard.range(of: reader.size)
+        let blocks = shard.range(of: max(1, (reader.size + blockSize - 1) / blockSize))
+        let bytes = min(blocks.lowerBound * blockSize, reader.size)..<min(blocks.upperBound * blockSize, reader.size)
         var lineBefore = try reader.skipToFirstLine(startingAtOrAfter: bytes.lowerBound)
         let rules = RowRules(labelColumn: labelColumn, classCount: classCount)
         var pixelCount: Int?
         var storage: [Float] = []
         var sawData = false
-        while let block = try reader.nextLines(endingBefore: bytes.upperBound) {
+        while let block = try reader.nextLines(endingBefore: min((reader.position / blockSize + 1) * blockSize, bytes.upperBound)) {
             var parsed = ParsedBlock()
             block.withUnsafeBufferPointer { lines in
                 var start = 0
@@ -279,6 +288,8 @@ final class BlockReader {
 
     /// A line longer than this is refused rather than buffered.
     static let longestLine = 256 << 20
+    /// How far past a block's end is read at once, for the end of its last line.
+    static let margin = 64 << 10
 
     init(path: String) throws {
         descriptor = open(path, O_RDONLY)
@@ -303,7 +314,7 @@ final class BlockReader {
         guard position > 0 else { return 0 }
         var lines = 0
         while true {
-            try fill(upTo: CSVDataSet.blockSize)
+            try fill(upTo: CSVDataSet.defaultBlockSize)
             if pending.isEmpty { return lines }
             // The line after a newline at `position - 1` or later is the first one that starts in range.
             let (consumed, found) = pending.withUnsafeBufferPointer { bytes -> (Int, Bool) in
@@ -324,7 +335,8 @@ final class BlockReader {
     /// The next run of complete lines that start before `limit`, or nil when there are no more.
     func nextLines(endingBefore limit: Int) throws -> [UInt8]? {
         guard offset < limit else { return nil }
-        var wanted = CSVDataSet.blockSize
+        // Up to `limit`, and a little past it for the end of the last line.
+        var wanted = limit - offset + Self.margin
         var cut = 0
         while true {
             try fill(upTo: wanted)

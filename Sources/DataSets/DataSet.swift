@@ -60,6 +60,13 @@ public struct Shard: Sendable, Hashable, Codable, CustomStringConvertible {
         self.init(index: index, count: count)
     }
 
+    /// The samples of this shard when `total` samples are split into blocks of
+    /// `blockSize` and each shard takes a run of whole blocks.
+    public func samples(of total: Int, blockSize: Int) -> Range<Int> {
+        let blocks = range(of: (total + blockSize - 1) / blockSize)
+        return min(blocks.lowerBound * blockSize, total)..<min(blocks.upperBound * blockSize, total)
+    }
+
     /// The half-open part `[start, end)` of `0..<total` that this shard covers.
     public func range(of total: Int) -> Range<Int> {
         let start = Int((Int64(total) * Int64(index)) / Int64(count))
@@ -71,6 +78,12 @@ public struct Shard: Sendable, Hashable, Codable, CustomStringConvertible {
 }
 
 /// A labelled data set read in batches, in constant memory.
+///
+/// Batches come from fixed blocks of the data (byte ranges of a CSV, runs of
+/// samples of an array or a folder) and a shard is a run of whole blocks, so a
+/// sample is always in the same batch at the same place: with the tracer's
+/// fixed-size chunks, that makes its outputs bit for bit the same whether the
+/// data set is read whole or in shards.
 public protocol LabeledDataSet: AnyObject {
     /// The file or folder.
     var path: String { get }

@@ -17,6 +17,8 @@ public final class NumPyDataSet: LabeledDataSet {
     public let sampleShape: [Int]
     public let strict: Bool
     public let shard: Shard
+    /// Samples per block: the unit of batching and sharding.
+    public let blockSize: Int
     private let features: [Float]
     private let labels: [Int]
     private let classCount: Int?
@@ -26,7 +28,8 @@ public final class NumPyDataSet: LabeledDataSet {
     /// `x` from the `.npy` at `path` and `y` from `labelsPath` (by default the
     /// same name with its last `x` turned into `y`: `x_test.npy` → `y_test.npy`).
     public init(path: String, xKey: String = "x", yKey: String = "y", labelsPath: String? = nil,
-                classCount: Int? = nil, strict: Bool = false, shard: Shard = .whole) throws {
+                classCount: Int? = nil, strict: Bool = false, shard: Shard = .whole,
+                blockSize: Int = 4096) throws {
         let x: NumPyArray, y: NumPyArray, labelsSource: String
         if path.lowercased().hasSuffix(".npy") {
             labelsSource = labelsPath ?? Self.labelsPath(besides: path)
@@ -59,16 +62,17 @@ public final class NumPyDataSet: LabeledDataSet {
         self.classCount = classCount
         self.strict = strict
         self.shard = shard
+        self.blockSize = blockSize
     }
 
     public func sampleName(_ id: Int) -> String { "\(arrayName)[\(id)]" }
 
     public func forEachBatch(maxCount: Int, _ body: (DataSetBatch) throws -> Bool) throws {
         let width = sampleShape.reduce(1, *)
-        let range = shard.range(of: labels.count)
+        let range = shard.samples(of: labels.count, blockSize: blockSize)
         var start = range.lowerBound
         while start < range.upperBound {
-            let end = min(start + maxCount, range.upperBound)
+            let end = min(start + maxCount, (start / blockSize + 1) * blockSize, range.upperBound)
             var batch = DataSetBatch(features: [], labels: [], sampleIDs: [], featureCount: width)
             batch.features.reserveCapacity((end - start) * width)
             for index in start..<end {

@@ -51,8 +51,8 @@ public enum Evaluation {
             let source = dataSet.classNames != nil ? "\(dataSet.path) has \(classNames.count) class folders" : "--labels names \(classNames.count) classes"
             throw EvalError("\(source) but the model's output '\(model.nodes[outputIndex].name)' has \(width) units")
         }
-        if options.sample != nil, options.shard.count > 1 {
-            throw EvalError("--sample and --shard cannot be combined: a random sample of each shard is not a sample of the whole")
+        if options.sample != nil || options.limit != nil, options.shard.count > 1 {
+            throw EvalError("--sample and --limit cannot be combined with --shard: a sample or the first n of each shard are not those of the whole")
         }
         let kind = ProbabilityKind(model: model)
         var statistics = EvalStatistics(model: modelPath, data: dataSet.path, classNames: classNames, topK: min(options.topK, width),

@@ -18,11 +18,14 @@ public final class ImageFolderDataSet: LabeledDataSet {
     private let model: Model
     private let options: InputOptions
     private let shard: Shard
+    /// Samples per block: the unit of batching and sharding.
+    public let blockSize: Int
 
     /// File name endings read as images.
     public static let imageExtensions: Set<String> = ["png", "jpg", "jpeg"]
 
-    public init(path: String, model: Model, options: InputOptions, strict: Bool = false, shard: Shard = .whole) throws {
+    public init(path: String, model: Model, options: InputOptions, strict: Bool = false, shard: Shard = .whole,
+                blockSize: Int = 4096) throws {
         let folder = URL(fileURLWithPath: path)
         let manager = FileManager.default
         func visibleEntries(_ url: URL) -> [String] {
@@ -48,19 +51,23 @@ public final class ImageFolderDataSet: LabeledDataSet {
         self.options = options
         self.strict = strict
         self.shard = shard
+        self.blockSize = blockSize
     }
 
     public func sampleName(_ id: Int) -> String { files[id].path }
 
     public func forEachBatch(maxCount: Int, _ body: (DataSetBatch) throws -> Bool) throws {
-        let range = shard.range(of: files.count)
+        let range = shard.samples(of: files.count, blockSize: blockSize)
         let featureCount = model.inputs[0].shape.reduce(1, *)
-        for start in stride(from: range.lowerBound, to: range.upperBound, by: maxCount) {
-            let end = min(start + maxCount, range.upperBound)
+        var start = range.lowerBound
+        while start < range.upperBound {
+            let end = min(start + maxCount, (start / blockSize + 1) * blockSize, range.upperBound)
+            let first = start
+            defer { start = end }
             let loaded = ConcurrentSlots<Result<[Float], Error>>(count: end - start)
             let (files, model, options) = (files, model, options)
             DispatchQueue.concurrentPerform(iterations: end - start) { offset in
-                loaded.store(Result { try loadInput(files[start + offset].path, for: model, options: options).tensor.scalars }, at: offset)
+                loaded.store(Result { try loadInput(files[first + offset].path, for: model, options: options).tensor.scalars }, at: offset)
             }
             var batch = DataSetBatch(features: [], labels: [], sampleIDs: [], featureCount: featureCount)
             batch.features.reserveCapacity((end - start) * featureCount)

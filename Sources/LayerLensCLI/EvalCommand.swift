@@ -73,6 +73,7 @@ struct EvalCommand: ParsableCommand {
         if let shard, Shard(parsing: shard) == nil { throw ValidationError("--shard wants K/N with 0 ≤ K < N, as 0/4; got '\(shard)'") }
         if shard != nil, part == nil { throw ValidationError("--shard needs --part FILE to save the part's statistics for `layerlens merge`") }
         if shard != nil, sample != nil { throw ValidationError("--sample and --shard cannot be combined: a sample of each shard is not a sample of the whole") }
+        if shard != nil, limit != nil { throw ValidationError("--limit and --shard cannot be combined: the first n of each shard are not the first n of the whole") }
         try output.validate()
     }
 

@@ -45,8 +45,13 @@ public struct TraceError: Error, CustomStringConvertible, Sendable {
 
 /// Runs models and records every layer's output.
 public enum Tracer {
-    /// Batches at least this large are split across the cores.
+    /// Batches at least this large are split into chunks that run on all cores.
     static let parallelThreshold = 64
+    /// Samples per chunk. OpenBLAS's results for a row depend on the shape of the
+    /// call it is in, so chunks have a fixed size, not one per core: a sample's
+    /// outputs then depend only on its place in the batch, never on the machine's
+    /// core count, which is what lets `eval` shards merge bit for bit.
+    static let chunkSize = 256
 
     /// Runs a single-input `model` on `input` (batch first; its sample shape must
     /// be the model's input shape) and returns every node's output.
@@ -55,7 +60,7 @@ public enum Tracer {
     }
 
     /// Runs `model` on one batch per model input (all with the same batch size).
-    /// Large batches run as one chunk per core, each with one OpenBLAS thread.
+    /// Large batches run as fixed-size chunks spread over the cores, each with one OpenBLAS thread.
     public static func trace(_ model: Model, inputs: [Tensor]) throws -> Trace {
         guard inputs.count == model.inputs.count else {
             throw TraceError(description: "the model has \(model.inputs.count) inputs (\(model.inputs.map(\.name).joined(separator: ", "))); \(inputs.count) given")
@@ -74,21 +79,18 @@ public enum Tracer {
             }
             return .single(forward, node.inputs[0])
         }
-        let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
-        let chunkCount = batch >= parallelThreshold ? min(cores, batch) : 1
         setBLASThreads(1)
         let outputs: [[Tensor]]
-        if chunkCount == 1 {
+        if batch < parallelThreshold {
             outputs = [run(steps, on: inputs)]
         } else {
-            let chunkSize = (batch + chunkCount - 1) / chunkCount
+            let chunkCount = (batch + chunkSize - 1) / chunkSize
             let results = ConcurrentSlots<[Tensor]>(count: chunkCount)
             DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
                 let start = chunk * chunkSize
-                let end = min(start + chunkSize, batch)
-                results.store(start < end ? run(steps, on: inputs.map { $0.batch(start..<end) }) : [], at: chunk)
+                results.store(run(steps, on: inputs.map { $0.batch(start..<min(start + chunkSize, batch)) }), at: chunk)
             }
-            outputs = results.values.compactMap { $0 }.filter { !$0.isEmpty }
+            outputs = results.values.map { $0! }
         }
         let traced = model.nodes.indices.map { index in
             let node = model.nodes[index]
