@@ -200,25 +200,68 @@ public struct LayerStatistics: Codable, Sendable, Equatable {
     }
 
     /// Adds one batch of this layer's output; `labels` are the samples' classes.
+    ///
+    /// The batch is summed in Double (a loop the compiler vectorises), and each
+    /// batch sum enters the exact fixed-point totals once. Batches are the same
+    /// whether a data set is read whole or in shards, so the totals still merge
+    /// bit for bit. A batch with NaN or infinite values is summed again, leaving them out.
     mutating func add(_ output: Tensor, labels: [Int]) {
-        let units = unitCount, perSample = units * positions
-        var positive = positiveCount, classSums = classSums, squares = sumsOfSquares, nonFinite = 0
-        output.scalars.withUnsafeBufferPointer { values in
-            positive.withUnsafeMutableBufferPointer { positive in
-                classSums.withUnsafeMutableBufferPointer { classSums in
+        var batch = BatchSums(units: unitCount, classes: classValueCount.count)
+        batch.add(output.scalars, labels: labels, positions: positions, skippingNonFinite: false)
+        if batch.hasNonFinite {
+            batch = BatchSums(units: unitCount, classes: classValueCount.count)
+            batch.add(output.scalars, labels: labels, positions: positions, skippingNonFinite: true)
+        }
+        for index in classSums.indices where batch.sums[index] != 0 { classSums[index] &+= ExactSum.fixed(batch.sums[index]) }
+        for unit in 0..<unitCount {
+            sumsOfSquares[unit] &+= ExactSum.fixed(batch.squares[unit])
+            positiveCount[unit] += batch.positive[unit]
+        }
+        nonFiniteCount += batch.nonFinite
+        valueCount += labels.count * positions
+        for label in labels { classValueCount[label] += positions }
+    }
+
+    /// One batch's sums in Double.
+    private struct BatchSums {
+        var sums: [Double], squares: [Double], positive: [Int]
+        var nonFinite = 0
+
+        init(units: Int, classes: Int) {
+            sums = Array(repeating: 0, count: units * classes)
+            squares = Array(repeating: 0, count: units)
+            positive = Array(repeating: 0, count: units)
+        }
+
+        var hasNonFinite: Bool { !squares.allSatisfy(\.isFinite) }
+
+        mutating func add(_ scalars: [Float], labels: [Int], positions: Int, skippingNonFinite: Bool) {
+            let units = squares.count, perSample = units * positions
+            var nonFinite = 0
+            scalars.withUnsafeBufferPointer { values in
+                sums.withUnsafeMutableBufferPointer { sums in
                     squares.withUnsafeMutableBufferPointer { squares in
-                        for (sample, label) in labels.enumerated() {
-                            let sums = classSums.baseAddress! + label * units
-                            for position in 0..<positions {
-                                let row = values.baseAddress! + sample * perSample + position * units
-                                for unit in 0..<units {
-                                    let value = row[unit]
-                                    guard value.isFinite else { nonFinite += 1; continue }
-                                    if value > 0 { positive[unit] += 1 }
-                                    if value != 0 {
-                                        let wide = Double(value)
-                                        sums[unit] &+= ExactSum.fixed(wide)
-                                        squares[unit] &+= ExactSum.fixed(wide * wide)
+                        positive.withUnsafeMutableBufferPointer { positive in
+                            for (sample, label) in labels.enumerated() {
+                                let classRow = sums.baseAddress! + label * units
+                                for position in 0..<positions {
+                                    let row = values.baseAddress! + sample * perSample + position * units
+                                    if skippingNonFinite {
+                                        for unit in 0..<units {
+                                            let value = row[unit]
+                                            guard value.isFinite else { nonFinite += 1; continue }
+                                            let wide = Double(value)
+                                            classRow[unit] += wide
+                                            squares[unit] += wide * wide
+                                            positive[unit] &+= value > 0 ? 1 : 0
+                                        }
+                                    } else {
+                                        for unit in 0..<units {
+                                            let value = row[unit], wide = Double(value)
+                                            classRow[unit] += wide
+                                            squares[unit] += wide * wide
+                                            positive[unit] &+= value > 0 ? 1 : 0
+                                        }
                                     }
                                 }
                             }
@@ -226,13 +269,8 @@ public struct LayerStatistics: Codable, Sendable, Equatable {
                     }
                 }
             }
+            self.nonFinite += nonFinite
         }
-        positiveCount = positive
-        self.classSums = classSums
-        sumsOfSquares = squares
-        nonFiniteCount += nonFinite
-        valueCount += labels.count * positions
-        for label in labels { classValueCount[label] += positions }
     }
 
     func merged(with other: LayerStatistics) -> LayerStatistics {

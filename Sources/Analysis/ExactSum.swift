@@ -1,19 +1,19 @@
 /// Sums of Float values that come out the same in any order, so that shards of
 /// a data set merge into exactly the single run's numbers.
 ///
-/// Each value is rounded once to a multiple of 2⁻⁴⁰ and the multiples are added
-/// as 128-bit integers, which is associative. The rounding (below 10⁻¹²) is far
+/// Each value is truncated once to a multiple of 2⁻⁴⁰ and the multiples are added
+/// as 128-bit integers, which is associative. The truncation (below 10⁻¹²) is far
 /// finer than a Float's own precision at the magnitudes activations have.
 public enum ExactSum {
     /// 2⁴⁰: the fixed-point scale.
     static let scale = 1_099_511_627_776.0
 
-    /// `value` in fixed point.
+    /// `value` in fixed point, truncated toward zero (one machine conversion in the common case).
     @inline(__always)
     public static func fixed(_ value: Double) -> Int128 {
-        let scaled = (value * scale).rounded()
+        let scaled = value * scale
         if abs(scaled) < 9.0e18 { return Int128(Int64(scaled)) }
-        return Int128(exactly: scaled) ?? (scaled > 0 ? Int128.max / 1024 : Int128.min / 1024)
+        return Int128(exactly: scaled.rounded(.towardZero)) ?? (scaled > 0 ? Int128.max / 1024 : Int128.min / 1024)
     }
 
     /// A fixed-point sum back as a Double.
