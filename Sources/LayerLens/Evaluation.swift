@@ -37,8 +37,9 @@ public struct EvalError: Error, CustomStringConvertible, Sendable {
 /// memory, and counts what `eval` reports.
 public enum Evaluation {
     /// Evaluates `model` (read from `modelPath`) on `dataSet`. The classes are
-    /// the data set's own (an image folder's sub-folders), else `labels`, else
-    /// the output indexes. `progress` is called after every batch.
+    /// `labels`, else the data set's own (an image folder's sub-folders), else
+    /// the output indexes; a folder's classes are matched to `labels` by name.
+    /// `progress` is called after every batch.
     public static func run(model: Model, modelPath: String, dataSet: LabeledDataSet, labels: [String]?, options: EvalOptions,
                            progress: ((EvalProgress) -> Void)? = nil) throws -> EvalStatistics {
         guard model.inputs.count == 1 else {
@@ -46,11 +47,12 @@ public enum Evaluation {
         }
         guard case let .node(outputIndex)? = model.outputs.first else { throw EvalError("\(modelPath): the model has no output layer") }
         let width = model.nodes[outputIndex].outputShape.reduce(1, *)
-        let classNames = dataSet.classNames ?? labels ?? (0..<width).map(String.init)
+        let classNames = labels ?? dataSet.classNames ?? (0..<width).map(String.init)
         guard classNames.count == width else {
-            let source = dataSet.classNames != nil ? "\(dataSet.path) has \(classNames.count) class folders" : "--labels names \(classNames.count) classes"
-            throw EvalError("\(source) but the model's output '\(model.nodes[outputIndex].name)' has \(width) units")
+            let source = labels == nil ? "\(dataSet.path) has \(classNames.count) class folders" : "--labels names \(classNames.count) classes"
+            throw EvalError("\(source) but the model's output '\(model.nodes[outputIndex].name)' has \(width) units; give --labels naming every output")
         }
+        let labelMap = try classIndexes(of: dataSet, in: classNames)
         if options.sample != nil || options.limit != nil, options.shard.count > 1 {
             throw EvalError("--sample and --limit cannot be combined with --shard: a sample or the first n of each shard are not those of the whole")
         }
@@ -59,7 +61,9 @@ public enum Evaluation {
                                         probabilityKind: kind, layers: model.nodes.map { ($0.name, $0.layer.className, $0.outputShape) },
                                         galleryLimit: options.galleryLimit, shard: options.shard)
         let inputShape = model.inputs[0].shape, inputWidth = inputShape.reduce(1, *)
-        func evaluate(_ batch: DataSetBatch) throws {
+        func evaluate(_ read: DataSetBatch) throws {
+            var batch = read
+            if let labelMap { batch.labels = batch.labels.map { labelMap[$0] } }
             guard batch.featureCount == inputWidth else {
                 throw EvalError("\(dataSet.path): samples have \(batch.featureCount) values but the model's input '\(model.inputs[0].name)' takes \(shapeDescription(inputShape)) = \(inputWidth)")
             }
@@ -91,6 +95,19 @@ public enum Evaluation {
             throw EvalError("\(dataSet.path): no usable samples (\(dataSet.issues.count) skipped)")
         }
         return statistics
+    }
+}
+
+/// For a data set that names its own classes (an image folder) evaluated with
+/// `--labels`: each of its classes' index among the labels, found by name, so a
+/// folder may hold only some of the model's classes. Nil when no mapping is needed.
+private func classIndexes(of dataSet: LabeledDataSet, in classNames: [String]) throws -> [Int]? {
+    guard let own = dataSet.classNames, own != classNames else { return nil }
+    return try own.map { name in
+        guard let index = classNames.firstIndex(of: name) else {
+            throw EvalError("\(dataSet.path): class folder '\(name)' is not one of the labels (\(classNames.joined(separator: ",")))")
+        }
+        return index
     }
 }
 
