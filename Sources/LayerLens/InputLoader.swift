@@ -42,8 +42,8 @@ public func loadInput(_ path: String, for model: Model, input index: Int = 0, op
         guard path.lowercased().hasSuffix(".csv") || options.row != nil else {
             throw FileError(path, "is not an image (PNG, JPEG), a NumPy .npy array or a CSV data set")
         }
-        let sample = try CSVRowReader.read(path, row: options.row ?? 0)
-        (raw, notes, truth) = (sample.raster, ["CSV row \(options.row ?? 0): label \(sample.label), \(sample.raster.height)×\(sample.raster.width) pixels"], sample.label)
+        let sample = try readCSVRow(path, row: options.row ?? 0)
+        (raw, notes, truth) = (sample.raster, ["CSV row \(options.row ?? 0) (line \(sample.line)): label \(sample.label), \(sample.raster.height)×\(sample.raster.width) pixels"], sample.label)
     }
     let result = try Preprocessor.run(options.steps, on: raw, modelInputShape: model.inputs[index].shape)
     return PreparedInput(path: path, tensor: result.tensor, raw: raw, processed: result.processed, steps: result.steps,
@@ -63,4 +63,28 @@ public func loadInputPair(_ a: String, _ b: String, for model: Model, options: (
         throw PipelineError("diff compares one sample with one sample; \(first.tensor.batchSize > 1 ? a : b) holds a batch")
     }
     return (first, second)
+}
+
+/// Row `row` (0-based, not counting a header) of a Kaggle-style CSV as a square
+/// grey image, read by the data set reader in strict mode: a bad row before it is
+/// an error naming its line.
+func readCSVRow(_ path: String, row: Int) throws -> (raster: Raster, label: Int, line: Int) {
+    let data = try CSVDataSet(path: path, strict: true)
+    var seen = 0
+    var found: (pixels: [Float], label: Int, line: Int)?
+    try data.forEachBatch(maxCount: 4096) { batch in
+        guard row < seen + batch.count else {
+            seen += batch.count
+            return true
+        }
+        let index = row - seen, width = batch.featureCount
+        found = (Array(batch.features[(index * width)..<((index + 1) * width)]), batch.labels[index], batch.sampleIDs[index])
+        return false
+    }
+    guard let found else { throw FileError(path, "has \(seen) data rows; row \(row) does not exist (rows count from 0)") }
+    let side = Int(Double(found.pixels.count).squareRoot())
+    guard side * side == found.pixels.count else {
+        throw FileError(path, "line \(found.line): \(found.pixels.count) pixel values after the label, not a square image (784 for 28×28)")
+    }
+    return (Raster(height: side, width: side, channels: 1, values: found.pixels), found.label, found.line)
 }

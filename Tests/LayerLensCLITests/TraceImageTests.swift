@@ -51,6 +51,13 @@ import TestSupport
         #expect(prediction["index"] as? Int == label)  // the seed model gets this held-out row right
     }
 
+    @Test func aCSVRowPastTheEndIsOneLine() throws {
+        let data = Fixtures.path("letters/letters_sample.csv")
+        let result = try layerlens(["trace", model, data, "--row", "1300", "--no-report"])
+        #expect(result.status == 1)
+        #expect(result.stderr == "layerlens: error: \(data): has 1300 data rows; row 1300 does not exist (rows count from 0)\n")
+    }
+
     @Test func convolutionalReportsTakeAChannelLimit() throws {
         let folder = try Fixtures.temporaryFolder()
         let result = try layerlens(["trace", Fixtures.path("models/cnn_k3.keras"), Fixtures.path("images/drawing_x.png"),
