@@ -176,13 +176,21 @@ public enum EvalReport {
         let pictures: [(String, [Double], ColorScale)] = [
             ("mean", layer.mean, scale(of: layer.mean)),
             ("standard deviation", layer.std, scale(of: layer.std)),
-            ("share of values above 0", layer.activeFraction, ColorScale(low: 0, high: 1)),
+            ("share > 0 (dead: red)", layer.activeFraction, ColorScale(low: 0, high: 1)),
         ]
         var x = margin
         for (title, values, colorScale) in pictures {
             let map = ActivationMap(layout: layout, values: values.map(Float.init), scale: colorScale, cell: cell)
             canvas.text(title, x: x, y: top + 12, size: 11, color: .gray(0.3), bold: true)
             map.draw(on: canvas, x: x, y: top + 18)
+            if colorScale == ColorScale(low: 0, high: 1), cell >= 4 {
+                // Dead units outlined in red where they sit.
+                for unit in layer.deadUnits {
+                    let (row, column) = layout.position(of: unit)
+                    canvas.stroke(x: x + Double(column) * cell + 0.5, y: top + 18 + Double(row) * cell + 0.5, width: cell - 1, height: cell - 1,
+                                  RGB(0.9, 0.1, 0.1), lineWidth: 1)
+                }
+            }
             x += map.width(on: canvas) + gap
         }
         // Class × unit mean activation.
