@@ -13,9 +13,9 @@ public struct EvalOptions: Sendable {
     public var shard: Shard = .whole
     /// Misclassified examples kept for the gallery.
     public var galleryLimit = 36
-    /// Samples per forward pass: large enough to keep both cores busy, small
-    /// enough that every layer's output of a batch stays a few tens of MB.
-    public var batchSize = 4096
+    /// Samples per forward pass; nil picks one from the model so that every
+    /// layer's output of a batch fits in about 64 MB (256...8192 samples).
+    public var batchSize: Int?
 
     public init() {}
 }
@@ -61,6 +61,7 @@ public enum Evaluation {
                                         probabilityKind: kind, layers: model.nodes.map { ($0.name, $0.layer.className, $0.outputShape) },
                                         galleryLimit: options.galleryLimit, shard: options.shard)
         let inputShape = model.inputs[0].shape, inputWidth = inputShape.reduce(1, *)
+        let batchSize = options.batchSize ?? automaticBatchSize(model)
         func evaluate(_ read: DataSetBatch) throws {
             var batch = read
             if let labelMap { batch.labels = batch.labels.map { labelMap[$0] } }
@@ -73,7 +74,7 @@ public enum Evaluation {
         }
         var seen = 0
         var reservoir = options.sample.map { Reservoir(capacity: $0, seed: options.seed) }
-        try dataSet.forEachBatch(maxCount: options.batchSize) { full in
+        try dataSet.forEachBatch(maxCount: batchSize) { full in
             var batch = full
             if let limit = options.limit, seen + batch.count > limit { batch = batch.prefix(limit - seen) }
             if reservoir != nil {
@@ -86,8 +87,8 @@ public enum Evaluation {
             return options.limit.map { seen < $0 } ?? true
         }
         if let chosen = reservoir?.batch {
-            for start in stride(from: 0, to: chosen.count, by: options.batchSize) {
-                try evaluate(chosen.slice(start..<min(start + options.batchSize, chosen.count)))
+            for start in stride(from: 0, to: chosen.count, by: batchSize) {
+                try evaluate(chosen.slice(start..<min(start + batchSize, chosen.count)))
             }
         }
         statistics.record(issues: dataSet.issues)
@@ -96,6 +97,15 @@ public enum Evaluation {
         }
         return statistics
     }
+}
+
+/// Samples per batch for `model`: every layer's output of one batch in about
+/// 64 MB, a multiple of the tracer's chunk size, 256...8192. It depends only on
+/// the model, so shards and single runs batch alike.
+func automaticBatchSize(_ model: Model) -> Int {
+    let bytesPerSample = 4 * (model.inputs.reduce(0) { $0 + $1.shape.reduce(1, *) } + model.nodes.reduce(0) { $0 + $1.outputShape.reduce(1, *) })
+    let samples = (64 << 20) / max(bytesPerSample, 1)
+    return min(8192, max(256, samples / 256 * 256))
 }
 
 /// For a data set that names its own classes (an image folder) evaluated with
