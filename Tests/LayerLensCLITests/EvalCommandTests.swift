@@ -146,6 +146,27 @@ import TestSupport
         #expect(unlabelled.stderr == "layerlens: error: \(folder) has 2 class folders but the model's output 'dense_4' has 26 units; give --labels naming every output\n")
     }
 
+    @Test func readsTheLabelFromAnotherColumn() throws {
+        let rows = try String(contentsOfFile: sample, encoding: .utf8).split(separator: "\n").map { line -> String in
+            let cells = line.split(separator: ",")
+            return (cells.dropFirst() + [cells[0]]).joined(separator: ",")
+        }
+        let path = try Fixtures.temporaryFolder() + "/label_last.csv"
+        try Data(("p" + (0..<784).map(String.init).joined(separator: ",p") + ",label\n" + rows.joined(separator: "\n")).utf8).write(to: URL(fileURLWithPath: path))
+        let output = try json(try layerlens(["eval", model, path, "--label-column", "785", "--json", "--no-report"]))
+        #expect(output["count"] as? Int == 1300)
+        #expect(output["confusion"] as? [[Int]] == (try golden())["confusion"] as? [[Int]])
+    }
+
+    @Test func samplesOfTheWrongWidthAreOneLine() throws {
+        let path = try Fixtures.temporaryFolder() + "/narrow.csv"
+        try Data("1,0,0,0\n2,255,255,255\n".utf8).write(to: URL(fileURLWithPath: path))
+        let result = try layerlens(["eval", model, path, "--no-report"])
+        #expect(result.status == 1)
+        #expect(result.stderr.hasPrefix("layerlens: error: \(path): samples have 3 values but the model's input"))
+        #expect(result.stderr.split(separator: "\n").count == 1)
+    }
+
     @Test func usageErrorsAreOneLine() throws {
         for arguments in [["--shard", "2/2", "--part", "p.json"], ["--shard", "0/2"], ["--top-k", "0"], ["--sample", "10", "--shard", "0/2", "--part", "p"]] {
             let result = try layerlens(["eval", model, sample] + arguments)
