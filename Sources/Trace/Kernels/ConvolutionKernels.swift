@@ -20,6 +20,9 @@ func convolve2D(_ input: Tensor, kernel: Tensor, bias: Tensor?, rows: WindowAxis
     var output = [Float].large(count: positions * filters) { _ in }
     var patches = [Float](repeating: 0, count: min(tileRows, positions) * patch)
     let biasValues = bias?.scalars ?? [Float](repeating: 0, count: filters)
+    // The window geometry, read once: these are computed properties of WindowAxis.
+    let (rowStride, rowDilation, rowPad) = (rows.stride, rows.dilation, rows.padBefore)
+    let (columnStride, columnDilation, columnPad) = (columns.stride, columns.dilation, columns.padBefore)
     for group in 0..<groups {
         // The kernel rows are (ky, kx, c) in C order, matching the patch layout.
         var weights = [Float](repeating: 0, count: patch * groupFilters)
@@ -35,9 +38,9 @@ func convolve2D(_ input: Tensor, kernel: Tensor, bias: Tensor?, rows: WindowAxis
                         let n = position / (outHeight * outWidth), oy = (position / outWidth) % outHeight, ox = position % outWidth
                         var column = row * patch
                         for ky in 0..<kh {
-                            let y = oy * rows.stride + ky * rows.dilation - rows.padBefore
+                            let y = oy * rowStride + ky * rowDilation - rowPad
                             for kx in 0..<kw {
-                                let x = ox * columns.stride + kx * columns.dilation - columns.padBefore
+                                let x = ox * columnStride + kx * columnDilation - columnPad
                                 if y >= 0, y < height, x >= 0, x < width {
                                     let base = ((n * height + y) * width + x) * channels + group * groupChannels
                                     for c in 0..<groupChannels { target[column + c] = source[base + c] }
@@ -139,29 +142,37 @@ func depthwiseConvolve2D(_ input: Tensor, kernel: Tensor, bias: Tensor?, rows: W
 func pool2D(_ input: Tensor, kind: Pooling2D.Kind, rows: WindowAxis, columns: WindowAxis) -> Tensor {
     let batch = input.shape[0], height = input.shape[1], width = input.shape[2], channels = input.shape[3]
     let count = batch * rows.output * columns.output * channels
+    // The window geometry, read once: these are computed properties of WindowAxis.
+    let (outputRows, rowStride, rowPad, rowWindow) = (rows.output, rows.stride, rows.padBefore, rows.window)
+    let (outputColumns, columnStride, columnPad, columnWindow) = (columns.output, columns.stride, columns.padBefore, columns.window)
+    let isMax = kind == .max
     // Every output position is set below before it is accumulated into.
     var output = [Float].large(count: count) { _ in }
     input.scalars.withUnsafeBufferPointer { source in
         output.withUnsafeMutableBufferPointer { target in
             for n in 0..<batch {
-                for oy in 0..<rows.output {
-                    let yStart = max(oy * rows.stride - rows.padBefore, 0), yEnd = min(oy * rows.stride - rows.padBefore + rows.window, height)
-                    for ox in 0..<columns.output {
-                        let xStart = max(ox * columns.stride - columns.padBefore, 0)
-                        let xEnd = min(ox * columns.stride - columns.padBefore + columns.window, width)
-                        let out = target.baseAddress! + ((n * rows.output + oy) * columns.output + ox) * channels
-                        for c in 0..<channels { out[c] = kind == .max ? -.infinity : 0 }
+                for oy in 0..<outputRows {
+                    let yStart = max(oy * rowStride - rowPad, 0), yEnd = min(oy * rowStride - rowPad + rowWindow, height)
+                    for ox in 0..<outputColumns {
+                        let xStart = max(ox * columnStride - columnPad, 0)
+                        let xEnd = min(ox * columnStride - columnPad + columnWindow, width)
+                        let out = target.baseAddress! + ((n * outputRows + oy) * outputColumns + ox) * channels
+                        for c in 0..<channels { out[c] = isMax ? -.infinity : 0 }
                         for y in yStart..<max(yEnd, yStart) {
                             for x in xStart..<max(xEnd, xStart) {
                                 let base = source.baseAddress! + ((n * height + y) * width + x) * channels
-                                if kind == .max {
-                                    for c in 0..<channels where base[c] > out[c] || base[c].isNaN { out[c] = base[c] }
+                                if isMax {
+                                    // A NaN, once met, stays: it is taken and nothing compares above it.
+                                    for c in 0..<channels {
+                                        let value = base[c], current = out[c]
+                                        out[c] = value > current || value != value ? value : current
+                                    }
                                 } else {
                                     for c in 0..<channels { out[c] += base[c] }
                                 }
                             }
                         }
-                        if kind == .average {
+                        if !isMax {
                             let count = Float(max((yEnd - yStart) * (xEnd - xStart), 1))
                             for c in 0..<channels { out[c] /= count }
                         }
