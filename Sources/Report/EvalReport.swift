@@ -197,11 +197,16 @@ public enum EvalReport {
         let classes = summary.statistics.classCount
         let means = layer.classMeans.flatMap { $0.map { $0.map(Float.init) } ?? Array(repeating: .nan, count: units) }
         let heatScale = scale(of: means.filter { !$0.isNaN }.map(Double.init))
-        let cellWidth = max(1, min(24, ((width - x - 2 * margin - 60) / Double(units)).rounded(.down)))
-        let heat = HeatMap(rows: classes, columns: units, values: means, scale: heatScale, cellWidth: cellWidth,
+        // One pixel per unit at the least: a layer wider than the page shows its first units.
+        let room = width - x - 2 * margin - 60
+        let shown = min(units, Int(room))
+        let cellWidth = max(1, min(24, (room / Double(shown)).rounded(.down)))
+        let shownMeans = (0..<classes).flatMap { means[($0 * units)..<($0 * units + shown)] }
+        let heat = HeatMap(rows: classes, columns: shown, values: shownMeans, scale: heatScale, cellWidth: cellWidth,
                            cellHeight: max(10, min(14, (260 / Double(classes)).rounded(.down))),
                            rowLabels: summary.statistics.classNames, columnLabels: isOutput ? summary.statistics.classNames : nil)
-        canvas.text("mean per class (rows) and \(unitKind) (columns)", x: x, y: top + 12, size: 11, color: .gray(0.3), bold: true)
+        let heatTitle = "mean per class (rows) and \(unitKind) (columns)" + (shown < units ? ", the first \(shown) of \(units)" : "")
+        canvas.text(heatTitle, x: x, y: top + 12, size: 11, color: .gray(0.3), bold: true)
         heat.draw(on: canvas, x: x, y: top + 18 - HeatMap.headerHeight + 14)
         top += max(18 + Double(layout.rows) * cell, 18 + heat.height) + 16
         // What each class looks like in this layer: one small map per class on one scale.
