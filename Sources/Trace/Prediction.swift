@@ -106,10 +106,25 @@ public struct Prediction: Sendable {
 
 /// Softmax with the maximum subtracted first, accumulated in Double.
 public func softmaxProbabilities(_ logits: [Float]) -> [Float] {
-    guard let peak = logits.max() else { return [] }
-    let exponentials = logits.map { exp(Double($0 - peak)) }
-    let total = exponentials.reduce(0, +)
-    return exponentials.map { Float($0 / total) }
+    var result = [Float](repeating: 0, count: logits.count)
+    logits.withUnsafeBufferPointer { source in
+        result.withUnsafeMutableBufferPointer { writeSoftmax(of: source, into: $0) }
+    }
+    return result
+}
+
+/// The softmax of `logits` written to `target` (the same count): the maximum
+/// subtracted first, the sum accumulated in Double.
+func writeSoftmax(of logits: UnsafeBufferPointer<Float>, into target: UnsafeMutableBufferPointer<Float>) {
+    guard let peak = logits.max() else { return }
+    withUnsafeTemporaryAllocation(of: Double.self, capacity: logits.count) { exponentials in
+        var total = 0.0
+        for index in logits.indices {
+            exponentials[index] = exp(Double(logits[index] - peak))
+            total += exponentials[index]
+        }
+        for index in logits.indices { target[index] = Float(exponentials[index] / total) }
+    }
 }
 
 extension ProbabilityKind {
@@ -128,11 +143,15 @@ extension ProbabilityKind {
 
     /// The probabilities of a batch of final-layer outputs (`width` per sample, row-major).
     public func probabilities(_ outputs: [Float], width: Int) -> [Float] {
-        guard self == .softmax else { return outputs }
-        var result: [Float] = []
-        result.reserveCapacity(outputs.count)
-        for start in stride(from: 0, to: outputs.count, by: max(width, 1)) {
-            result += softmaxProbabilities(Array(outputs[start..<(start + width)]))
+        guard self == .softmax, width > 0 else { return outputs }
+        var result = [Float](repeating: 0, count: outputs.count)
+        outputs.withUnsafeBufferPointer { source in
+            result.withUnsafeMutableBufferPointer { target in
+                for start in stride(from: 0, to: outputs.count, by: width) {
+                    writeSoftmax(of: UnsafeBufferPointer(rebasing: source[start..<(start + width)]),
+                                 into: UnsafeMutableBufferPointer(rebasing: target[start..<(start + width)]))
+                }
+            }
         }
         return result
     }

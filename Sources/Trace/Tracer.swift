@@ -92,10 +92,16 @@ public enum Tracer {
             }
             outputs = results.values.map { $0! }
         }
+        // The chunks' outputs are joined layer by layer, the layers spread over the cores (it is all copying).
+        let joined = ConcurrentSlots<Tensor>(count: model.nodes.count)
+        DispatchQueue.concurrentPerform(iterations: outputs.count == 1 ? 0 : model.nodes.count) { index in
+            joined.store(Tensor.concatenatingBatches(outputs.map { $0[index] }), at: index)
+        }
+        let joinedOutputs = joined.values
         let traced = model.nodes.indices.map { index in
             let node = model.nodes[index]
             return TracedLayer(index: index, name: node.name, className: node.layer.className, activation: node.layer.activation?.name,
-                               output: outputs.count == 1 ? outputs[0][index] : Tensor.concatenatingBatches(outputs.map { $0[index] }))
+                               output: outputs.count == 1 ? outputs[0][index] : joinedOutputs[index]!)
         }
         let partial = Trace(inputs: inputs, layers: traced, outputs: [])
         return Trace(inputs: inputs, layers: traced, outputs: model.outputs.map(partial.value))
