@@ -207,6 +207,7 @@ private struct FastRowParser {
 
     /// The label and the start of the next line, or nil when the line is not plainly good.
     private func fastRow(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, into row: UnsafeMutablePointer<Float>) -> (Int?, Int) {
+        if rules.labelColumn == 0 { return labelFirstRow(bytes, from: start, into: row) }
         var position = start, column = 0, pixel = 0, label = -1
         let end = bytes.count
         let labelColumn = rules.labelColumn
@@ -235,6 +236,46 @@ private struct FastRowParser {
             guard position >= end || bytes[position] == 10, pixel == pixelCount, label >= 0 else { return (nil, start) }
             return (label, position + 1)
         }
+    }
+
+    /// `fastRow` for the Kaggle layout, the label first: pixels of one to three
+    /// digits, each followed by a comma but the last, read without a general loop.
+    private func labelFirstRow(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, into row: UnsafeMutablePointer<Float>) -> (Int?, Int) {
+        let end = bytes.count
+        var position = start, label = 0, digits = 0
+        while position < end, digits < 10 {
+            let digit = bytes[position] &- 48
+            if digit >= 10 { break }
+            label = label &* 10 &+ Int(digit)
+            digits += 1
+            position += 1
+        }
+        guard digits > 0, digits < 10, position < end, bytes[position] == 44 else { return (nil, start) }
+        if let classCount = rules.classCount, label >= classCount { return (nil, start) }
+        position += 1
+        for pixel in 0..<pixelCount {
+            guard position < end else { return (nil, start) }
+            var value = Int(bytes[position] &- 48)
+            guard value < 10 else { return (nil, start) }
+            position += 1
+            if position < end, case let second = Int(bytes[position] &- 48), second < 10 {
+                value = value &* 10 &+ second
+                position += 1
+                if position < end, case let third = Int(bytes[position] &- 48), third < 10 {
+                    value = value &* 10 &+ third
+                    position += 1
+                }
+            }
+            guard value <= 255 else { return (nil, start) }
+            row[pixel] = Float(value)
+            if pixel < pixelCount - 1 {
+                guard position < end, bytes[position] == 44 else { return (nil, start) }
+                position += 1
+            }
+        }
+        if position + 1 < end, bytes[position] == 13, bytes[position + 1] == 10 { position += 1 }  // CR LF
+        guard position >= end || bytes[position] == 10 else { return (nil, start) }
+        return (label, position + 1)
     }
 
     /// A line the fast path passed on: blank, a problem, or good after all (spaces).

@@ -21,7 +21,11 @@ func apply(_ activation: Activation, to tensor: consuming Tensor) -> Tensor {
         // The tensor is consumed, so a caller's last use is changed in place, not copied.
         var result = tensor
         result.scalars.withUnsafeMutableBufferPointer { values in
-            for index in values.indices where !(values[index] > 0 || values[index].isNaN) { values[index] = 0 }
+            // A select, not a conditional store, so that the loop vectorises.
+            for index in values.indices {
+                let value = values[index]
+                values[index] = value > 0 || value != value ? value : 0
+            }
         }
         return result
     default:
