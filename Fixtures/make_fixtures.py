@@ -1009,6 +1009,15 @@ def eval_goldens():
         with open(os.path.join(GOLDENS, f"eval_{name}.json"), "w") as f:
             json.dump(numbers, f)
 
+    # The seed bug over the whole sample: pixels inverted and scaled to 0..1 (`--preprocess invert,scale=1/255`).
+    model = tf_keras.models.load_model(os.path.join(MODELS, "seed_tf2.h5"))
+    outputs = layer_outputs(tf_keras, model, ((255.0 - x) / 255.0).astype(np.float32))
+    probabilities = tf.nn.softmax(np.asarray(outputs[-1], np.float64)).numpy()
+    numbers = eval_numbers(model.layers, outputs, probabilities, y, 26, 3)
+    numbers.update({"model": "models/seed_tf2.h5", "data": "letters/letters_sample.csv", "preprocess": "invert,scale=1/255"})
+    with open(os.path.join(GOLDENS, "eval_seed_tf2_inverted.json"), "w") as f:
+        json.dump(numbers, f)
+
     folder = os.path.join(LETTERS, "folder")
     shutil.rmtree(folder, ignore_errors=True)
     for label, letter in enumerate(ALPHABET):

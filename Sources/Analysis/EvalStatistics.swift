@@ -20,6 +20,8 @@ public struct EvalStatistics: Codable, Sendable, Equatable {
     public let classNames: [String]
     public let topK: Int
     public let probabilityKind: String
+    /// The `--preprocess` steps run on every sample, as written, or nil.
+    public let preprocess: String?
     /// The misclassified examples kept for the gallery, at most this many.
     public let galleryLimit: Int
     /// The shards this covers (merged parts list every one).
@@ -57,7 +59,9 @@ public struct EvalStatistics: Codable, Sendable, Equatable {
     }
 
     public init(model: String, data: String, classNames: [String], topK: Int, probabilityKind: ProbabilityKind,
-                layers: [(name: String, className: String, sampleShape: [Int])], galleryLimit: Int = 36, shard: Shard = .whole) {
+                layers: [(name: String, className: String, sampleShape: [Int])], galleryLimit: Int = 36, shard: Shard = .whole,
+                preprocess: String? = nil) {
+        self.preprocess = preprocess
         self.model = model
         self.data = data
         self.classNames = classNames
@@ -111,9 +115,9 @@ public struct EvalStatistics: Codable, Sendable, Equatable {
     /// The statistics of `self` and `other`, parts of one data set evaluated with one model.
     /// Throws when they come from different models, classes or settings.
     public func merged(with other: EvalStatistics) throws -> EvalStatistics {
-        guard model == other.model, classNames == other.classNames, topK == other.topK,
+        guard model == other.model, classNames == other.classNames, topK == other.topK, preprocess == other.preprocess,
               layers.map(\.name) == other.layers.map(\.name), galleryLimit == other.galleryLimit else {
-            throw EvalMergeError("the parts come from different runs (model, classes, top-k or layers differ): \(model) vs \(other.model)")
+            throw EvalMergeError("the parts come from different runs (model, classes, top-k, preprocessing or layers differ): \(model) vs \(other.model)")
         }
         guard shards[0].count == other.shards[0].count else {
             throw EvalMergeError("the parts come from different splits (\(shards[0]) and \(other.shards[0]))")

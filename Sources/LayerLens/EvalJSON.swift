@@ -12,6 +12,8 @@ public struct EvalJSON: Encodable, Sendable {
     public let issues: [String]
     public let classNames: [String]
     public let probabilities: String
+    /// The `--preprocess` steps run on every CSV row or array sample, or nil.
+    public let preprocess: String?
     public let topK: Int
     public let accuracy: Double
     public let topKAccuracy: Double
@@ -35,6 +37,7 @@ public struct EvalJSON: Encodable, Sendable {
         issues = statistics.issues.map(\.description)
         classNames = statistics.classNames
         probabilities = statistics.probabilityKind
+        preprocess = statistics.preprocess
         topK = statistics.topK
         accuracy = summary.accuracy
         topKAccuracy = summary.topKAccuracy

@@ -11,6 +11,10 @@ public struct EvalOptions: Sendable {
     public var sample: Int?
     public var seed: UInt64 = 0
     public var shard: Shard = .whole
+    /// Steps run on every sample of a CSV or array data set, each taken as a
+    /// 0..255 image (square grey, or square RGB), as `trace` runs them. Image
+    /// folders take theirs from `DataSetOptions.input`.
+    public var preprocess: [PreprocessStep]?
     /// Misclassified examples kept for the gallery.
     public var galleryLimit = 36
     /// Samples per forward pass; nil picks one from the model so that every
@@ -59,12 +63,14 @@ public enum Evaluation {
         let kind = ProbabilityKind(model: model)
         var statistics = EvalStatistics(model: modelPath, data: dataSet.path, classNames: classNames, topK: min(options.topK, width),
                                         probabilityKind: kind, layers: model.nodes.map { ($0.name, $0.layer.className, $0.outputShape) },
-                                        galleryLimit: options.galleryLimit, shard: options.shard)
+                                        galleryLimit: options.galleryLimit, shard: options.shard,
+                                        preprocess: options.preprocess.map { $0.map(\.text).joined(separator: ",") })
         let inputShape = model.inputs[0].shape, inputWidth = inputShape.reduce(1, *)
         let batchSize = options.batchSize ?? automaticBatchSize(model)
         func evaluate(_ read: DataSetBatch) throws {
             var batch = read
             if let labelMap { batch.labels = batch.labels.map { labelMap[$0] } }
+            if let steps = options.preprocess { batch = try preprocessSamples(batch, steps: steps, model: model, path: dataSet.path) }
             guard batch.featureCount == inputWidth else {
                 throw EvalError("\(dataSet.path): samples have \(batch.featureCount) values but the model's input '\(model.inputs[0].name)' takes \(shapeDescription(inputShape)) = \(inputWidth)")
             }
@@ -106,6 +112,36 @@ func automaticBatchSize(_ model: Model) -> Int {
     let bytesPerSample = 4 * (model.inputs.reduce(0) { $0 + $1.shape.reduce(1, *) } + model.nodes.reduce(0) { $0 + $1.outputShape.reduce(1, *) })
     let samples = (64 << 20) / max(bytesPerSample, 1)
     return min(8192, max(256, samples / 256 * 256))
+}
+
+/// `batch` with every sample run through `steps` as a 0..255 image of the square
+/// shape its values make (grey, or RGB), on all cores.
+func preprocessSamples(_ batch: DataSetBatch, steps: [PreprocessStep], model: Model, path: String) throws -> DataSetBatch {
+    let image: (height: Int, width: Int, channels: Int)
+    do { image = try Preprocessor.imageShape(for: [batch.featureCount]) } catch {
+        throw EvalError("\(path): --preprocess takes samples as square images; \(batch.featureCount) values are not one")
+    }
+    let inputShape = model.inputs[0].shape
+    let prepared = ConcurrentSlots<Result<[Float], Error>>(count: batch.count)
+    let width = batch.featureCount, features = batch.features
+    DispatchQueue.concurrentPerform(iterations: batch.count) { sample in
+        prepared.store(Result {
+            let raster = Raster(height: image.height, width: image.width, channels: image.channels,
+                                values: Array(features[(sample * width)..<((sample + 1) * width)]))
+            return try Preprocessor.run(steps, on: raster, modelInputShape: inputShape).tensor.scalars
+        }, at: sample)
+    }
+    var result = batch
+    result.features = []
+    result.features.reserveCapacity(batch.count * inputShape.reduce(1, *))
+    for outcome in prepared.values {
+        switch outcome {
+        case let .success(values)?: result.features += values
+        case let .failure(error)?: throw EvalError("\(path): --preprocess: \(error)")
+        case nil: throw EvalError("\(path): --preprocess did not run")
+        }
+    }
+    return DataSetBatch(features: result.features, labels: batch.labels, sampleIDs: batch.sampleIDs, featureCount: inputShape.reduce(1, *))
 }
 
 /// For a data set that names its own classes (an image folder) evaluated with

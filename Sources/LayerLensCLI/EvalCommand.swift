@@ -39,7 +39,7 @@ struct EvalCommand: ParsableCommand {
     @Option(help: ArgumentHelp("For an x .npy: its labels .npy (default: the same name with the last x turned into y).", valueName: "file"))
     var yFile: String?
 
-    @Option(help: ArgumentHelp("Image folders: " + preprocessHelp, valueName: "steps"))
+    @Option(help: ArgumentHelp(preprocessHelp + " CSV rows and arrays are taken as 0..255 square images.", valueName: "steps"))
     var preprocess: String?
 
     @OptionGroup var decode: DecodeArguments
@@ -88,6 +88,8 @@ struct EvalCommand: ParsableCommand {
         let dataSet = try stage { try openDataSet(data, model: model, options: dataOptions) }
         var options = EvalOptions()
         (options.topK, options.limit, options.sample, options.seed, options.shard) = (topK, limit, sample, seed, dataOptions.shard)
+        // An image folder runs the steps as it decodes; CSV rows and arrays run them as they are evaluated.
+        if !(dataSet is ImageFolderDataSet) { options.preprocess = dataOptions.input.steps }
         let bar = ProgressBar()
         let statistics = try stage {
             try Evaluation.run(model: model, modelPath: modelArguments.model, dataSet: dataSet, labels: labelNames, options: options,

@@ -41,13 +41,14 @@ public enum EvalReport {
         let statistics = summary.statistics
         let shards = statistics.shards == [.whole] ? "" : " · merged from shards \(statistics.shards.map(\.description).joined(separator: ", "))"
         let skipped = statistics.issues.isEmpty ? "" : " · \(groupedDigits(statistics.issues.count)) skipped (bad rows or files; listed by --json)"
+        let preprocess = statistics.preprocess.map { [ReportParts.Line(text: "Every sample preprocessed: " + $0.replacingOccurrences(of: ",", with: " → "), size: 13)] } ?? []
         return [
             .init(text: "LayerLens eval: \(statistics.data)", size: 20, bold: true),
             .init(text: "Model \(statistics.model) · \(groupedDigits(statistics.count)) samples · \(statistics.classCount) classes · probabilities: \(statistics.probabilityKind == "none" ? "the model's softmax" : statistics.probabilityKind)" + skipped + shards, size: 13),
             .init(text: String(format: "Accuracy %.2f%%   ·   top-%d %.2f%%   ·   macro F1 %.4f   ·   ECE %.4f",
                                summary.accuracy * 100, statistics.topK, summary.topKAccuracy * 100, summary.macroF1, summary.expectedCalibrationError),
                   size: 18, bold: true),
-        ]
+        ] + preprocess
     }
 
     static func heading(_ text: String, on canvas: Canvas, y: Double) {

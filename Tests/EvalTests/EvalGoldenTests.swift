@@ -90,6 +90,14 @@ func goldenMismatch(_ summary: EvalSummary, _ golden: EvalGolden) -> String? {
         #expect(goldenMismatch(EvalSummary(statistics), try EvalGolden.load("eval_seed_tf2")) == nil)
     }
 
+    @Test func preprocessedCSVRowsGiveKerasNumbersForTheSeedBug() throws {
+        var options = EvalOptions()
+        options.preprocess = try PreprocessStep.parse("invert,scale=1/255")
+        let statistics = try evaluate("models/seed_tf2.h5", Fixtures.path("letters/letters_sample.csv"), options: options)
+        #expect(statistics.preprocess == "invert,scale=0.00392157")
+        #expect(goldenMismatch(EvalSummary(statistics), try EvalGolden.load("eval_seed_tf2_inverted")) == nil)
+    }
+
     @Test func anImageFolderIsReadAsKerasReadsIt() throws {
         let golden = try EvalGolden.load("eval_seed_tf2_folder")
         let statistics = try evaluate("models/seed_tf2.h5", Fixtures.path("letters/folder"))
