@@ -58,6 +58,8 @@ public struct EvalStatistics: Codable, Sendable, Equatable {
         public let inputShape: [Int]
     }
 
+    /// Empty statistics for an evaluation of `model` (a path) on `data` with these
+    /// classes and layers (name, class, sample shape), for shard `shard`.
     public init(model: String, data: String, classNames: [String], topK: Int, probabilityKind: ProbabilityKind,
                 layers: [(name: String, className: String, sampleShape: [Int])], galleryLimit: Int = 36, shard: Shard = .whole,
                 preprocess: String? = nil) {

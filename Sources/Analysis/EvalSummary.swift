@@ -10,6 +10,7 @@ import Foundation
 /// over 10 equal-width bins of the top probability; a confidence of exactly 1
 /// falls in the last bin. Standard deviations are population ones (NumPy's ddof=0).
 public struct EvalSummary: Sendable {
+    /// One class's scores and how many samples it has.
     public struct ClassResult: Sendable, Codable, Equatable {
         public let label: String
         public let precision: Double
@@ -69,6 +70,7 @@ public struct EvalSummary: Sendable {
     public let expectedCalibrationError: Double
     public let layers: [LayerResult]
 
+    /// Every rate of `statistics`.
     public init(_ statistics: EvalStatistics) {
         self.statistics = statistics
         let classes = statistics.classCount, total = Double(max(statistics.count, 1))

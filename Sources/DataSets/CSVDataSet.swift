@@ -36,6 +36,9 @@ public final class CSVDataSet: LabeledDataSet {
     /// Blocks smaller than this are parsed on one core.
     static let parallelBytes = 256 << 10
 
+    /// A CSV data set at `path` with its labels in column `labelColumn` (0-based) and,
+    /// when `classCount` is given, labels checked against it. Throws `FileError`
+    /// when the file cannot be read; rows are read by `forEachBatch`.
     public init(path: String, labelColumn: Int = 0, classCount: Int? = nil, strict: Bool = false, shard: Shard = .whole,
                 blockSize: Int = CSVDataSet.defaultBlockSize) throws {
         try requireReadableFile(path)

@@ -27,6 +27,7 @@ public struct EvalJSON: Encodable, Sendable {
     public let reliability: [EvalSummary.ReliabilityBin]
     public let layers: [EvalSummary.LayerResult]
 
+    /// The JSON of `summary`.
     public init(_ summary: EvalSummary) {
         let statistics = summary.statistics
         model = statistics.model

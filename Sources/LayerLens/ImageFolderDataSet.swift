@@ -24,6 +24,9 @@ public final class ImageFolderDataSet: LabeledDataSet {
     /// File name endings read as images.
     public static let imageExtensions: Set<String> = ["png", "jpg", "jpeg"]
 
+    /// Lists the class sub-folders of `path` and their images; each image is later
+    /// read with `options` and fitted to `model`'s input. Throws `FileError` for a
+    /// folder without class folders or images.
     public init(path: String, model: Model, options: InputOptions, strict: Bool = false, shard: Shard = .whole,
                 blockSize: Int = 4096) throws {
         let folder = URL(fileURLWithPath: path)

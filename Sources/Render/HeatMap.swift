@@ -43,10 +43,12 @@ public struct HeatMap {
         (rowLabels.map { canvas.textWidth($0, size: Self.labelSize) }.max() ?? 0) + Self.labelGap
     }
 
+    /// The width of the row labels, the grid and the colour bar.
     public func width(on canvas: Canvas) -> Double {
         rowLabelWidth(on: canvas) + gridWidth + ColorBar.gap + colorBar.width(on: canvas)
     }
 
+    /// The height of the column header and the grid.
     public var height: Double { Self.headerHeight + gridHeight }
 
     /// Draws the map with its top-left corner (of the row labels and column header) at (x, y).
