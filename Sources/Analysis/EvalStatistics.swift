@@ -35,7 +35,7 @@ public struct EvalStatistics: Codable, Sendable, Equatable {
     /// The first misclassified samples in data order.
     public var gallery: [GalleryEntry] = []
     /// Samples the data set skipped, with why.
-    public var issues: [DataSetIssue] = []
+    public var issues = IssueLog()
 
     public var classCount: Int { classNames.count }
 
@@ -111,8 +111,8 @@ public struct EvalStatistics: Codable, Sendable, Equatable {
         layers = results.values.map { $0! }
     }
 
-    /// Adds the issues of the data set read so far.
-    public mutating func record(issues newIssues: [DataSetIssue]) { issues += newIssues }
+    /// Takes the problems the data set met.
+    public mutating func record(issues log: IssueLog) { issues = log }
 
     /// The statistics of `self` and `other`, parts of one data set evaluated with one model.
     /// Throws when they come from different models, classes or settings.
@@ -137,7 +137,7 @@ public struct EvalStatistics: Codable, Sendable, Equatable {
         }
         result.layers = zip(layers, other.layers).map { $0.merged(with: $1) }
         result.gallery = Array((gallery + other.gallery).sorted { $0.sampleID < $1.sampleID }.prefix(galleryLimit))
-        result.issues = (issues + other.issues).sorted { ($0.path, $0.line ?? 0) < ($1.path, $1.line ?? 0) }
+        result.issues = issues.merged(with: other.issues)
         return result
     }
 

@@ -29,7 +29,7 @@ public final class CSVDataSet: LabeledDataSet {
     /// The unit of reading, batching and sharding, in bytes.
     public let blockSize: Int
     public let classNames: [String]? = nil
-    public private(set) var issues: [DataSetIssue] = []
+    public private(set) var issues = IssueLog()
     public private(set) var fractionRead = 0.0
 
     public static let defaultBlockSize = 8 << 20
@@ -94,7 +94,7 @@ public final class CSVDataSet: LabeledDataSet {
             lineBefore += parsed.lines
             fractionRead = bytes.isEmpty ? 1 : min(1, Double(reader.position - bytes.lowerBound) / Double(bytes.count))
             if strict, let first = parsed.issues.first { throw first }
-            issues += parsed.issues
+            parsed.issues.forEach { issues.record($0) }
             guard let pixelCount, !parsed.labels.isEmpty else { continue }
             var keepGoing = true
             if parsed.labels.count <= maxCount {

@@ -15,6 +15,33 @@ public struct DataSetIssue: Error, CustomStringConvertible, Sendable, Equatable,
     public var description: String { line.map { "\(path): line \($0): \(problem)" } ?? "\(path): \(problem)" }
 }
 
+/// The problems a data set met: every one counted, the first `limit` kept with
+/// their file and line, so that a file of bad rows cannot fill the memory.
+public struct IssueLog: Sendable, Equatable, Codable {
+    public static let limit = 1000
+    /// The first problems, in the order met.
+    public private(set) var kept: [DataSetIssue] = []
+    /// How many problems there were.
+    public private(set) var count = 0
+
+    public init() {}
+
+    /// Counts `issue`, keeping it while fewer than `limit` are kept.
+    public mutating func record(_ issue: DataSetIssue) {
+        count += 1
+        if kept.count < Self.limit { kept.append(issue) }
+    }
+
+    /// The logs of two disjoint parts of a data set as one: the counts add and
+    /// the first `limit` problems in file order are kept.
+    public func merged(with other: IssueLog) -> IssueLog {
+        var result = IssueLog()
+        result.count = count + other.count
+        result.kept = Array((kept + other.kept).sorted { ($0.path, $0.line ?? 0) < ($1.path, $1.line ?? 0) }.prefix(Self.limit))
+        return result
+    }
+}
+
 /// A batch of labelled samples: features as Float, row-major, and their labels.
 public struct DataSetBatch: Sendable {
     /// `count × featureCount` values.
@@ -90,7 +117,7 @@ public protocol LabeledDataSet: AnyObject {
     /// Class names the data set itself defines (an image folder's sub-folders), or nil.
     var classNames: [String]? { get }
     /// The samples skipped so far, with their problems.
-    var issues: [DataSetIssue] { get }
+    var issues: IssueLog { get }
     /// The share of the data (of the shard) read so far, 0...1.
     var fractionRead: Double { get }
     /// Calls `body` with batches of at most `maxCount` good samples, in order,

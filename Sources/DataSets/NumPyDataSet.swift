@@ -11,7 +11,7 @@ import NumPyFormat
 public final class NumPyDataSet: LabeledDataSet {
     public let path: String
     public let classNames: [String]? = nil
-    public private(set) var issues: [DataSetIssue] = []
+    public private(set) var issues = IssueLog()
     public private(set) var fractionRead = 0.0
     /// The sample shape of `x` (its shape without the first axis).
     public let sampleShape: [Int]
@@ -80,7 +80,7 @@ public final class NumPyDataSet: LabeledDataSet {
                 if label < 0 || (classCount.map { label >= $0 } ?? false) {
                     let issue = DataSetIssue(path: path, line: nil, problem: "\(sampleName(index)): label \(label) is outside 0..\((classCount ?? 1) - 1)")
                     if strict { throw issue }
-                    issues.append(issue)
+                    issues.record(issue)
                     continue
                 }
                 batch.features += features[(index * width)..<((index + 1) * width)]

@@ -35,7 +35,7 @@ public struct EvalJSON: Encodable, Sendable {
         shards = statistics.shards.map(\.description)
         count = statistics.count
         skipped = statistics.issues.count
-        issues = statistics.issues.map(\.description)
+        issues = statistics.issues.kept.map(\.description)
         classNames = statistics.classNames
         probabilities = statistics.probabilityKind
         preprocess = statistics.preprocess

@@ -10,7 +10,7 @@ import Foundation
 public final class ImageFolderDataSet: LabeledDataSet {
     public let path: String
     public let classNames: [String]?
-    public private(set) var issues: [DataSetIssue] = []
+    public private(set) var issues = IssueLog()
     public private(set) var fractionRead = 0.0
     public let strict: Bool
     /// Every image, with its class index, sorted by class then name.
@@ -84,7 +84,7 @@ public final class ImageFolderDataSet: LabeledDataSet {
                 case let .failure(error)?:
                     let issue = DataSetIssue(path: files[index].path, line: nil, problem: Self.problem(error, path: files[index].path))
                     if strict { throw issue }
-                    issues.append(issue)
+                    issues.record(issue)
                 case nil:
                     continue
                 }

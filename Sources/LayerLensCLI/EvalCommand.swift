@@ -166,9 +166,11 @@ struct EvalOutputArguments: ParsableArguments {
             if !files.isEmpty { print("wrote " + files.joined(separator: " and ")) }
         }
         let issues = statistics.issues
-        issues.prefix(20).forEach { printError("skipped: \($0)") }
-        if issues.count > 20 { printError("skipped: … and \(issues.count - 20) more (all are in --json)") }
-        if !issues.isEmpty { printError("warning: \(issues.count) samples skipped; --strict stops at the first") }
+        issues.kept.prefix(20).forEach { printError("skipped: \($0)") }
+        if issues.count > 20 {
+            printError("skipped: … and \(issues.count - 20) more (--json lists the first \(min(issues.count, IssueLog.limit)))")
+        }
+        if issues.count > 0 { printError("warning: \(issues.count) samples skipped; --strict stops at the first") }
     }
 }
 
@@ -184,7 +186,7 @@ struct EvalText {
     var text: String {
         let statistics = summary.statistics
         var lines = ["\(statistics.model) on \(statistics.data): \(groupedDigits(statistics.count)) samples"
-            + (statistics.issues.isEmpty ? "" : ", \(statistics.issues.count) skipped")]
+            + (statistics.issues.count == 0 ? "" : ", \(statistics.issues.count) skipped")]
         lines.append(String(format: "accuracy %.2f%%   top-%d %.2f%%   macro F1 %.4f   ECE %.4f",
                             summary.accuracy * 100, statistics.topK, summary.topKAccuracy * 100, summary.macroF1, summary.expectedCalibrationError))
         let pairs = summary.confusedPairs.prefix(5).map { "\($0.trueLabel)→\($0.predictedLabel) \($0.count)" }

@@ -40,7 +40,7 @@ public enum EvalReport {
     static func headerLines(_ summary: EvalSummary) -> [ReportParts.Line] {
         let statistics = summary.statistics
         let shards = statistics.shards == [.whole] ? "" : " · merged from shards \(statistics.shards.map(\.description).joined(separator: ", "))"
-        let skipped = statistics.issues.isEmpty ? "" : " · \(groupedDigits(statistics.issues.count)) skipped (bad rows or files; listed by --json)"
+        let skipped = statistics.issues.count == 0 ? "" : " · \(groupedDigits(statistics.issues.count)) skipped (bad rows or files; listed by --json)"
         let preprocess = statistics.preprocess.map { [ReportParts.Line(text: "Every sample preprocessed: " + $0.replacingOccurrences(of: ",", with: " → "), size: 13)] } ?? []
         return [
             .init(text: "LayerLens eval: \(statistics.data)", size: 20, bold: true),

@@ -24,7 +24,7 @@ import TestSupport
         #expect(labels == y)
         #expect(features == x)
         #expect(batches == (1300 + batchSize - 1) / batchSize)  // the sample is one block
-        #expect(data.issues.isEmpty)
+        #expect(data.issues.count == 0)
     }
 
     func write(_ text: String) throws -> String {
@@ -53,8 +53,8 @@ import TestSupport
         var labels: [Int] = []
         try data.forEachBatch(maxCount: 4) { labels += $0.labels; return true }
         #expect(labels == [0, 1])
-        #expect(data.issues.map(\.line) == [2, 3, 4, 5])
-        #expect(data.issues.map(\.problem) == [
+        #expect(data.issues.kept.map(\.line) == [2, 3, 4, 5])
+        #expect(data.issues.kept.map(\.problem) == [
             "3 cells where the rows before have 4",
             "column 2: 'x' is not a whole number",
             "label 30 is outside 0..25",
@@ -63,6 +63,18 @@ import TestSupport
         let strict = try CSVDataSet(path: try write(text), classCount: 26, strict: true)
         let issue = #expect(throws: DataSetIssue.self) { try strict.forEachBatch(maxCount: 4) { _ in true } }
         #expect(issue?.description.hasSuffix("data.csv: line 2: 3 cells where the rows before have 4") == true)
+    }
+
+    @Test func countsEveryBadRowButKeepsTheFirstThousand() throws {
+        let text = "0,1,2\n" + String(repeating: "1,2\n", count: 1500) + "1,5,6\n"
+        let data = try CSVDataSet(path: try write(text))
+        var labels: [Int] = []
+        try data.forEachBatch(maxCount: 10) { labels += $0.labels; return true }
+        #expect(labels == [0, 1])
+        #expect(data.issues.count == 1500)
+        #expect(data.issues.kept.count == IssueLog.limit)
+        #expect(data.issues.kept.first?.line == 2)
+        #expect(data.issues.kept.last?.line == 1001)
     }
 
     @Test func refusesEmptyAndMissingFiles() throws {

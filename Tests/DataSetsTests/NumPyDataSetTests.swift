@@ -40,7 +40,7 @@ import TestSupport
             .write(to: URL(fileURLWithPath: path))
         let data = try NumPyDataSet(path: path, classCount: 2)
         #expect(try read(data).labels == [0, 1])
-        #expect(data.issues.map(\.description) == ["\(path): x[1]: label 9 is outside 0..1"])
+        #expect(data.issues.kept.map(\.description) == ["\(path): x[1]: label 9 is outside 0..1"])
         let strict = try NumPyDataSet(path: path, classCount: 2, strict: true)
         #expect(throws: DataSetIssue.self) { try read(strict) }
     }
