@@ -23,6 +23,8 @@ func convolve2D(_ input: Tensor, kernel: Tensor, bias: Tensor?, rows: WindowAxis
     // The window geometry, read once: these are computed properties of WindowAxis.
     let (rowStride, rowDilation, rowPad) = (rows.stride, rows.dilation, rows.padBefore)
     let (columnStride, columnDilation, columnPad) = (columns.stride, columns.dilation, columns.padBefore)
+    // One group and no column dilation: a kernel row's receptive field is contiguous in the input.
+    let contiguousRows = groups == 1 && columnDilation == 1
     for group in 0..<groups {
         // The kernel rows are (ky, kx, c) in C order, matching the patch layout.
         var weights = [Float](repeating: 0, count: patch * groupFilters)
@@ -39,6 +41,14 @@ func convolve2D(_ input: Tensor, kernel: Tensor, bias: Tensor?, rows: WindowAxis
                         var column = row * patch
                         for ky in 0..<kh {
                             let y = oy * rowStride + ky * rowDilation - rowPad
+                            let x0 = ox * columnStride - columnPad
+                            if contiguousRows, y >= 0, y < height, x0 >= 0, x0 + kw <= width {
+                                // The whole kernel row lies inside the input: in NHWC it is one run of kw·C values.
+                                let base = ((n * height + y) * width + x0) * channels
+                                (target.baseAddress! + column).update(from: source.baseAddress! + base, count: kw * channels)
+                                column += kw * channels
+                                continue
+                            }
                             for kx in 0..<kw {
                                 let x = ox * columnStride + kx * columnDilation - columnPad
                                 if y >= 0, y < height, x >= 0, x < width {
