@@ -76,9 +76,19 @@ public struct EvalStatistics: Codable, Sendable, Equatable {
         self.layers = layers.map { LayerStatistics(name: $0.name, className: $0.className, sampleShape: $0.sampleShape, classCount: classNames.count) }
     }
 
+    /// The same settings with nothing counted: a part to fill and `absorb`.
+    public func emptied() -> EvalStatistics {
+        var empty = self
+        (empty.count, empty.topKCorrect, empty.gallery, empty.issues) = (0, 0, [], IssueLog())
+        empty.confusion = Array(repeating: 0, count: confusion.count)
+        empty.calibration = Array(repeating: CalibrationBin(), count: calibration.count)
+        empty.layers = layers.map { LayerStatistics(name: $0.name, className: $0.className, sampleShape: $0.sampleShape, classCount: classCount) }
+        return empty
+    }
+
     /// Adds a traced batch: `labels[i]` is sample i's true class, `probabilities`
-    /// its `classCount` probabilities (row-major), `inputs` the model input values.
-    public mutating func add(trace: Trace, probabilities: [Float], labels: [Int], sampleIDs: [Int], names: (Int) -> String) {
+    /// its `classCount` probabilities (row-major). Gallery entries are named later, by `nameGallery`.
+    public mutating func add(trace: Trace, probabilities: [Float], labels: [Int], sampleIDs: [Int]) {
         let classes = classCount
         for (sample, label) in labels.enumerated() {
             let row = probabilities[(sample * classes)..<((sample + 1) * classes)]
@@ -94,21 +104,35 @@ public struct EvalStatistics: Codable, Sendable, Equatable {
             if predicted != label, gallery.count < galleryLimit {
                 let input = trace.input
                 let width = input.sampleShape.reduce(1, *)
-                gallery.append(GalleryEntry(sampleID: sampleIDs[sample], name: names(sampleIDs[sample]), trueClass: label,
+                gallery.append(GalleryEntry(sampleID: sampleIDs[sample], name: "", trueClass: label,
                                             top: Array(ranked.prefix(3)), topProbabilities: ranked.prefix(3).map { row[sample * classes + $0] },
                                             input: Array(input.scalars[(sample * width)..<((sample + 1) * width)]), inputShape: input.sampleShape))
             }
         }
         count += labels.count
-        let traced = trace.layers
-        let results = ConcurrentSlots<LayerStatistics>(count: layers.count)
-        let current = layers
-        DispatchQueue.concurrentPerform(iterations: layers.count) { index in
-            var statistics = current[index]
-            statistics.add(traced[index].output, labels: labels)
-            results.store(statistics, at: index)
+        for index in layers.indices { layers[index].add(trace.layers[index].output, labels: labels) }
+    }
+
+    /// Names the gallery's unnamed entries by their sample IDs.
+    public mutating func nameGallery(_ name: (Int) -> String) {
+        for index in gallery.indices where gallery[index].name.isEmpty {
+            let entry = gallery[index]
+            gallery[index] = GalleryEntry(sampleID: entry.sampleID, name: name(entry.sampleID), trueClass: entry.trueClass, top: entry.top,
+                                          topProbabilities: entry.topProbabilities, input: entry.input, inputShape: entry.inputShape)
         }
-        layers = results.values.map { $0! }
+    }
+
+    /// Adds what `part` counted (of other samples, with the same settings): counts
+    /// and exact sums add, the gallery keeps its first entries in data order.
+    public mutating func absorb(_ part: EvalStatistics) {
+        count += part.count
+        topKCorrect += part.topKCorrect
+        confusion = zip(confusion, part.confusion).map(+)
+        calibration = zip(calibration, part.calibration).map { a, b in
+            CalibrationBin(count: a.count + b.count, correct: a.correct + b.correct, confidenceSum: [a.confidenceSum[0] + b.confidenceSum[0]])
+        }
+        layers = zip(layers, part.layers).map { $0.merged(with: $1) }
+        gallery = Array((gallery + part.gallery).sorted { $0.sampleID < $1.sampleID }.prefix(galleryLimit))
     }
 
     /// Takes the problems the data set met.
@@ -128,15 +152,8 @@ public struct EvalStatistics: Codable, Sendable, Equatable {
             throw EvalMergeError("shard \(Set(shards).intersection(other.shards).map(\.description).sorted().joined(separator: ", ")) is given twice")
         }
         var result = self
+        result.absorb(other)
         result.shards = (shards + other.shards).sorted { ($0.count, $0.index) < ($1.count, $1.index) }
-        result.count += other.count
-        result.topKCorrect += other.topKCorrect
-        result.confusion = zip(confusion, other.confusion).map(+)
-        result.calibration = zip(calibration, other.calibration).map { a, b in
-            CalibrationBin(count: a.count + b.count, correct: a.correct + b.correct, confidenceSum: [a.confidenceSum[0] + b.confidenceSum[0]])
-        }
-        result.layers = zip(layers, other.layers).map { $0.merged(with: $1) }
-        result.gallery = Array((gallery + other.gallery).sorted { $0.sampleID < $1.sampleID }.prefix(galleryLimit))
         result.issues = issues.merged(with: other.issues)
         return result
     }

@@ -74,9 +74,22 @@ public enum Evaluation {
             guard batch.featureCount == inputWidth else {
                 throw EvalError("\(dataSet.path): samples have \(batch.featureCount) values but the model's input '\(model.inputs[0].name)' takes \(shapeDescription(inputShape)) = \(inputWidth)")
             }
-            let trace = try Tracer.trace(model, input: Tensor(shape: [batch.count] + inputShape, scalars: batch.features))
-            let probabilities = kind.probabilities(trace.outputs[0].scalars, width: width)
-            statistics.add(trace: trace, probabilities: probabilities, labels: batch.labels, sampleIDs: batch.sampleIDs, names: dataSet.sampleName)
+            // Each chunk is traced and counted on its own core, its outputs still in cache; the parts'
+            // counts and exact sums then add up in any order.
+            let chunks = (batch.count + Tracer.chunkSize - 1) / Tracer.chunkSize
+            let parts = ConcurrentSlots<Result<EvalStatistics, Error>>(count: chunks)
+            let (empty, features) = (statistics.emptied(), batch)
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                parts.store(Result {
+                    let samples = features.slice((chunk * Tracer.chunkSize)..<min((chunk + 1) * Tracer.chunkSize, features.count))
+                    let trace = try Tracer.trace(model, input: Tensor(shape: [samples.count] + inputShape, scalars: samples.features))
+                    var part = empty
+                    part.add(trace: trace, probabilities: kind.probabilities(trace.outputs[0].scalars, width: width),
+                             labels: samples.labels, sampleIDs: samples.sampleIDs)
+                    return part
+                }, at: chunk)
+            }
+            for part in parts.values { statistics.absorb(try part!.get()) }
         }
         var seen = 0
         var reservoir = options.sample.map { Reservoir(capacity: $0, seed: options.seed) }
@@ -98,6 +111,7 @@ public enum Evaluation {
             }
         }
         statistics.record(issues: dataSet.issues)
+        statistics.nameGallery(dataSet.sampleName)
         guard statistics.count > 0 || options.shard.count > 1 else {
             throw EvalError("\(dataSet.path): no usable samples (\(dataSet.issues.count) skipped)")
         }

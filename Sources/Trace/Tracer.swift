@@ -51,7 +51,7 @@ public enum Tracer {
     /// call it is in, so chunks have a fixed size, not one per core: a sample's
     /// outputs then depend only on its place in the batch, never on the machine's
     /// core count, which is what lets `eval` shards merge bit for bit.
-    static let chunkSize = 256
+    public static let chunkSize = 256
 
     /// Runs a single-input `model` on `input` (batch first; its sample shape must
     /// be the model's input shape) and returns every node's output.
