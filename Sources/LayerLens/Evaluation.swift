@@ -17,9 +17,10 @@ public struct EvalOptions: Sendable {
     public var preprocess: [PreprocessStep]?
     /// Misclassified examples kept for the gallery.
     public var galleryLimit = 36
-    /// Samples per forward pass; nil picks one from the model so that every
-    /// layer's output of a batch fits in about 64 MB (256...8192 samples).
-    public var batchSize: Int?
+    /// Samples read at a time. Each batch is traced in chunks of
+    /// `Tracer.chunkSize`, one per core at a time, so memory holds the batch's
+    /// inputs and a few chunks' layer outputs, whatever the batch size.
+    public var batchSize = 8192
 
     public init() {}
 }
@@ -66,7 +67,7 @@ public enum Evaluation {
                                         galleryLimit: options.galleryLimit, shard: options.shard,
                                         preprocess: options.preprocess.map { $0.map(\.text).joined(separator: ",") })
         let inputShape = model.inputs[0].shape, inputWidth = inputShape.reduce(1, *)
-        let batchSize = options.batchSize ?? automaticBatchSize(model)
+        let batchSize = options.batchSize
         func evaluate(_ read: DataSetBatch) throws {
             var batch = read
             if let labelMap { batch.labels = batch.labels.map { labelMap[$0] } }
@@ -117,15 +118,6 @@ public enum Evaluation {
         }
         return statistics
     }
-}
-
-/// Samples per batch for `model`: every layer's output of one batch in about
-/// 64 MB, a multiple of the tracer's chunk size, 256...8192. It depends only on
-/// the model, so shards and single runs batch alike.
-func automaticBatchSize(_ model: Model) -> Int {
-    let bytesPerSample = 4 * (model.inputs.reduce(0) { $0 + $1.shape.reduce(1, *) } + model.nodes.reduce(0) { $0 + $1.outputShape.reduce(1, *) })
-    let samples = (64 << 20) / max(bytesPerSample, 1)
-    return min(8192, max(256, samples / 256 * 256))
 }
 
 /// `batch` with every sample run through `steps` as a 0..255 image of the square

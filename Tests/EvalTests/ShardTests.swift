@@ -25,7 +25,7 @@ func differingFields(_ a: EvalStatistics, _ b: EvalStatistics) -> [String] {
 
 @Suite struct ShardTests {
     /// Every shard's part, written and read back as `merge` does, merged in a scrambled order.
-    func mergedParts(_ modelFile: String, count: Int, batchSize: Int? = nil, dataSet: (Shard) throws -> LabeledDataSet) throws -> EvalStatistics {
+    func mergedParts(_ modelFile: String, count: Int, batchSize: Int = 8192, dataSet: (Shard) throws -> LabeledDataSet) throws -> EvalStatistics {
         let folder = try Fixtures.temporaryFolder()
         let model = try loadModel(at: Fixtures.path(modelFile))
         var parts: [(path: String, statistics: EvalStatistics)] = []
