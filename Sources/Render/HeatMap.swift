@@ -68,7 +68,9 @@ public struct HeatMap {
                 }
             }
         }
-        let textSize = min(cellHeight * 0.5, cellWidth * 0.42, 11)
+        // Small enough for the longest text to fit its cell (DejaVu digits are about 0.64 em wide).
+        let longest = Double(cellTexts?.map(\.count).max() ?? 1)
+        let textSize = min(cellHeight * 0.5, (cellWidth - 2) / (0.64 * max(longest, 2)), 11)
         if let cellTexts, textSize >= 6 {
             for (index, text) in cellTexts.enumerated() where !text.isEmpty {
                 let row = index / columns, column = index % columns

@@ -62,7 +62,7 @@ public enum EvalReport {
         let cell = max(8, min(30, (660 / Double(classes)).rounded(.down)))
         let labels = statistics.classNames
         let values = summary.normalizedConfusion.flatMap { $0.map(Float.init) }
-        let texts = statistics.confusion.map { $0 == 0 ? "" : String($0) }
+        let texts = statistics.confusion.map { $0 == 0 ? "" : compactCount($0) }
         let map = HeatMap(rows: classes, columns: classes, values: values, scale: ColorScale(low: 0, high: 1), cellWidth: cell, cellHeight: cell,
                           rowLabels: labels, columnLabels: labels, cellTexts: texts)
         heading("Confusion matrix: rows true class, columns predicted; colour = share of the true class, numbers = counts", on: canvas, y: y)
@@ -228,6 +228,15 @@ public enum EvalReport {
             }
         }
         return top + Double((classes + perRow - 1) / perRow) * (Double(layout.rows) * small + 18)
+    }
+
+    /// A count in at most four characters: 987, 9876, 14k, 143k, 1.4M.
+    static func compactCount(_ count: Int) -> String {
+        switch count {
+        case ..<10_000: String(count)
+        case ..<1_000_000: "\(count / 1000)k"
+        default: String(format: "%.1fM", Double(count) / 1e6)
+        }
     }
 
     /// Up to 16 indexes, then how many more.
