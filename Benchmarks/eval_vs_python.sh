@@ -24,3 +24,5 @@ echo "layerlens  eval, numbers only (--json): $(median_ms 3 "${eval_json[@]}")"
 /usr/bin/time -f "python     loadtxt + predict: %e s wall, peak %M KB" .venv/bin/python Benchmarks/keras_eval.py "$model" "$data"
 /usr/bin/time -f "python     loadtxt + predict (batch 1024): %e s wall, peak %M KB" .venv/bin/python Benchmarks/keras_eval.py "$model" "$data" --batch-size=1024
 /usr/bin/time -f "python     with every layer's statistics: %e s wall, peak %M KB" .venv/bin/python Benchmarks/keras_eval.py "$model" "$data" --layers
+cnn_run=("$bin/layerlens" eval Fixtures/models/cnn_k3.keras "$data" --labels A-Z -o "$work/eval_cnn.png")
+/usr/bin/time -f "layerlens  eval of the letters CNN with report: %e s wall, peak %M KB" "${cnn_run[@]}" >/dev/null
