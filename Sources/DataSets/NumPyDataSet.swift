@@ -5,8 +5,10 @@ import NumPyFormat
 /// A data set held in NumPy arrays: `x` (samples first, any numeric type) and
 /// `y` (class indices, or one-hot rows), from one `.npz` or a pair of `.npy` files.
 ///
-/// The arrays are read whole (a `.npz` member is compressed or not, so it cannot
-/// be streamed in general); batches are then cut from them. A label outside
+/// An `x` `.npy` is streamed from disk, rows as they are needed, so its size is
+/// not bounded by memory; a `.npz` member may be compressed, so it is read whole
+/// and kept in its own element type (uint8 pixels stay one byte each), with each
+/// batch converted as it is read. The labels are read whole. A label outside
 /// `0..<classCount` is a problem like a bad CSV row.
 public final class NumPyDataSet: LabeledDataSet {
     public let path: String
@@ -19,23 +21,24 @@ public final class NumPyDataSet: LabeledDataSet {
     public let shard: Shard
     /// Samples per block: the unit of batching and sharding.
     public let blockSize: Int
-    private let features: [Float]
+    /// Rows `range` of `x` as Float.
+    private let rows: (Range<Int>) throws -> [Float]
     private let labels: [Int]
     private let classCount: Int?
     private let arrayName: String
 
     /// Reads `x` and `y` from the `.npz` at `path` (members `xKey`, `yKey`), or
-    /// `x` from the `.npy` at `path` and `y` from `labelsPath` (by default the
-    /// same name with its last `x` turned into `y`: `x_test.npy` → `y_test.npy`).
+    /// streams `x` from the `.npy` at `path` with `y` from `labelsPath` (by default
+    /// the same name with its last `x` turned into `y`: `x_test.npy` → `y_test.npy`).
     public init(path: String, xKey: String = "x", yKey: String = "y", labelsPath: String? = nil,
                 classCount: Int? = nil, strict: Bool = false, shard: Shard = .whole,
                 blockSize: Int = 4096) throws {
-        let x: NumPyArray, y: NumPyArray, labelsSource: String
+        let shape: [Int], y: NumPyArray, labelsSource: String
         if path.lowercased().hasSuffix(".npy") {
             labelsSource = labelsPath ?? Self.labelsPath(besides: path)
-            x = try NumPyFile.read(path)
+            let reader = try NumPyRowReader(path: path)
             y = try NumPyFile.read(labelsSource)
-            arrayName = "x"
+            (shape, rows, arrayName) = (reader.shape, { try reader.floats(rows: $0) }, "x")
         } else {
             let arrays = try NumPyFile.readArchive(path)
             func member(_ key: String) throws -> NumPyArray {
@@ -44,11 +47,13 @@ public final class NumPyDataSet: LabeledDataSet {
                 }
                 return array
             }
-            (x, y) = (try member(xKey), try member(yKey))
+            let x = try member(xKey)
+            y = try member(yKey)
+            let width = x.shape.dropFirst().reduce(1, *)
             labelsSource = "\(path)[\(yKey)]"
-            arrayName = xKey
+            (shape, rows, arrayName) = (x.shape, { x.floats(elements: ($0.lowerBound * width)..<($0.upperBound * width)) }, xKey)
         }
-        guard let count = x.shape.first, count > 0 else { throw FileError(path, "holds no samples (x has shape \(x.shape))") }
+        guard let count = shape.first, count > 0 else { throw FileError(path, "holds no samples (x has shape \(shape))") }
         guard y.shape.first == count, y.shape.count <= 2, y.shape.count < 2 || y.shape[1] > 0 else {
             throw FileError(labelsSource, "labels of shape \(y.shape) do not fit \(count) samples (want (\(count),) or (\(count), classes))")
         }
@@ -56,8 +61,7 @@ public final class NumPyDataSet: LabeledDataSet {
             throw FileError(labelsSource, "labels must be whole numbers or one-hot rows")
         }
         self.path = path
-        sampleShape = Array(x.shape.dropFirst())
-        features = x.floats
+        sampleShape = Array(shape.dropFirst())
         labels = integers
         self.classCount = classCount
         self.strict = strict
@@ -73,8 +77,9 @@ public final class NumPyDataSet: LabeledDataSet {
         var start = range.lowerBound
         while start < range.upperBound {
             let end = min(start + maxCount, (start / blockSize + 1) * blockSize, range.upperBound)
+            let features = try rows(start..<end)
             var batch = DataSetBatch(features: [], labels: [], sampleIDs: [], featureCount: width)
-            batch.features.reserveCapacity((end - start) * width)
+            batch.features.reserveCapacity(features.count)
             for index in start..<end {
                 let label = labels[index]
                 if label < 0 || (classCount.map { label >= $0 } ?? false) {
@@ -83,7 +88,7 @@ public final class NumPyDataSet: LabeledDataSet {
                     issues.record(issue)
                     continue
                 }
-                batch.features += features[(index * width)..<((index + 1) * width)]
+                batch.features += features[((index - start) * width)..<((index - start + 1) * width)]
                 batch.labels.append(label)
                 batch.sampleIDs.append(index)
             }

@@ -45,6 +45,18 @@ public struct NumPyArray: Sendable {
         }
     }
 
+    /// The elements in `range` (C order) converted to Float.
+    public func floats(elements range: Range<Int>) -> [Float] {
+        switch storage {
+        case let .float32(values): Array(values[range])
+        case let .float64(values): values[range].map { Float($0) }
+        case let .uint8(values): values[range].map { Float($0) }
+        case let .int32(values): values[range].map { Float($0) }
+        case let .int64(values): values[range].map { Float($0) }
+        case let .bool(values): values[range].map { $0 ? 1 : 0 }
+        }
+    }
+
     /// Every element as an integer; floats must be whole numbers, else nil.
     public var integers: [Int]? {
         switch storage {

@@ -90,6 +90,15 @@ func goldenMismatch(_ summary: EvalSummary, _ golden: EvalGolden) -> String? {
         #expect(goldenMismatch(EvalSummary(statistics), try EvalGolden.load("eval_seed_tf2")) == nil)
     }
 
+    @Test func anXAndYPairOfNpyFilesStreamsToTheSameNumbers() throws {
+        let arrays = try NumPyFile.readArchive(Fixtures.path("letters/letters_sample.npz"))
+        let folder = try Fixtures.temporaryFolder()
+        try NumPyFile.encode(try #require(arrays["x"]).tensor.reshaped([1300, 28, 28, 1])).write(to: URL(fileURLWithPath: folder + "/x_held.npy"))
+        try NumPyFile.encode(try #require(arrays["y"]).tensor).write(to: URL(fileURLWithPath: folder + "/y_held.npy"))
+        let statistics = try evaluate("models/cnn_k3.keras", folder + "/x_held.npy")
+        #expect(goldenMismatch(EvalSummary(statistics), try EvalGolden.load("eval_cnn_k3")) == nil)
+    }
+
     @Test func preprocessedCSVRowsGiveKerasNumbersForTheSeedBug() throws {
         var options = EvalOptions()
         options.preprocess = try PreprocessStep.parse("invert,scale=1/255")
