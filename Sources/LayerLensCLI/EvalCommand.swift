@@ -21,7 +21,7 @@ struct EvalCommand: ParsableCommand {
     @Argument(help: "The data set: a CSV file, a .npz/.npy file, or a folder of class sub-folders.")
     var data: String
 
-    @Option(help: ArgumentHelp("Class labels: a-z, A-Z, 0-9, a comma-separated list, or a file with one label per line (an image folder names its own).", valueName: "labels"))
+    @Option(help: ArgumentHelp("Class labels: a-z, A-Z, 0-9, a comma-separated list, or a file with one label per line (an image folder's sub-folders are matched to them by name; without them they are the classes).", valueName: "labels"))
     var labels: String?
 
     @Option(help: ArgumentHelp("k of the top-k accuracy.", valueName: "k"))
@@ -53,7 +53,7 @@ struct EvalCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The seed of --sample.", valueName: "s"))
     var seed: UInt64 = 0
 
-    @Option(help: ArgumentHelp("Evaluate only part K of N (0 ≤ K < N): lines, rows or files split evenly.", valueName: "K/N"))
+    @Option(help: ArgumentHelp("Evaluate only part K of N (0 ≤ K < N): a run of whole blocks (8 MiB of a CSV, 4,096 array rows or images).", valueName: "K/N"))
     var shard: String?
 
     @Option(help: ArgumentHelp("Write the mergeable statistics to this file (for `layerlens merge`).", valueName: "file"))
