@@ -64,9 +64,17 @@ public struct EvalJSON: Encodable, Sendable {
 
 /// The part file `eval --part` writes and `merge` reads: `EvalStatistics` as JSON.
 public enum EvalPartFile {
+    /// Part files hold counts and sums, a few MB even for wide models; anything
+    /// past this is not one.
+    public static let sizeLimit = 1 << 30
+
     /// Reads a part; throws `FileError` for a file that is not one.
     public static func read(_ path: String) throws -> EvalStatistics {
         try requireReadableFile(path)
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        guard size <= sizeLimit else {
+            throw FileError(path, "is \(size >> 20) MiB; an eval part file is a few MB, so this is not one")
+        }
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
         let statistics: EvalStatistics
         do {
