@@ -137,17 +137,17 @@ func preprocessSamples(_ batch: DataSetBatch, steps: [PreprocessStep], model: Mo
             return try Preprocessor.run(steps, on: raster, modelInputShape: inputShape).tensor.scalars
         }, at: sample)
     }
-    var result = batch
-    result.features = []
-    result.features.reserveCapacity(batch.count * inputShape.reduce(1, *))
+    let inputWidth = inputShape.reduce(1, *)
+    var preparedFeatures: [Float] = []
+    preparedFeatures.reserveCapacity(batch.count * inputWidth)
     for outcome in prepared.values {
         switch outcome {
-        case let .success(values)?: result.features += values
+        case let .success(values)?: preparedFeatures += values
         case let .failure(error)?: throw EvalError("\(path): --preprocess: \(error)")
         case nil: throw EvalError("\(path): --preprocess did not run")
         }
     }
-    return DataSetBatch(features: result.features, labels: batch.labels, sampleIDs: batch.sampleIDs, featureCount: inputShape.reduce(1, *))
+    return DataSetBatch(features: preparedFeatures, labels: batch.labels, sampleIDs: batch.sampleIDs, featureCount: inputWidth)
 }
 
 /// For a data set that names its own classes (an image folder) evaluated with
