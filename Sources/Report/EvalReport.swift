@@ -12,27 +12,38 @@ import Render
 /// mean-activation map and one small map per class in the layer's square layout.
 public enum EvalReport {
     static let margin = 24.0, gap = 36.0, width = 1480.0
+    /// Layers stop before the picture would pass Cairo's 32,767-pixel side.
+    static let heightLimit = 32_000.0
 
     /// Draws `summary` as PNG bytes.
     public static func render(_ summary: EvalSummary) throws -> Data {
         let measure = try Canvas(width: 1, height: 1)
-        let height = draw(summary, on: measure)
+        let height = draw(summary, on: measure, measure: measure)
         let canvas = try Canvas(width: Int(width), height: Int(height.rounded(.up)))
-        _ = draw(summary, on: canvas)
+        _ = draw(summary, on: canvas, measure: measure)
         return try canvas.pngData()
     }
 
-    /// Draws everything from the top; returns the height used. Run once on a
-    /// 1-pixel canvas to measure, then on the real one.
-    private static func draw(_ summary: EvalSummary, on canvas: Canvas) -> Double {
+    /// Draws everything from the top; returns the height used. Run once on the
+    /// 1-pixel `measure` canvas to measure, then on the real one.
+    private static func draw(_ summary: EvalSummary, on canvas: Canvas, measure: Canvas) -> Double {
         var y = ReportParts.draw(headerLines(summary), on: canvas, x: margin, y: margin) + 30
         y = drawConfusionAndClasses(summary, on: canvas, y: y) + gap
         y = drawCalibrationAndPairs(summary, on: canvas, y: y) + gap
         y = drawGallery(summary, on: canvas, y: y) + gap
         heading("Layers over the whole set: a unit is an element of a vector output, a channel of a map", on: canvas, y: y)
         y += 14
+        var shown = 0
         for layer in summary.layers {
+            let height = drawLayer(layer, summary: summary, on: measure, y: 0)
+            guard y + 16 + height + 18 + 40 + margin <= heightLimit else { break }
             y = drawLayer(layer, summary: summary, on: canvas, y: y + 16) + 18
+            shown += 1
+        }
+        if shown < summary.layers.count {
+            canvas.text("… and \(summary.layers.count - shown) more layers, left out to keep the picture within 32,767 pixels; --json has every number",
+                        x: margin, y: y + 24, size: 13, color: RGB(0.7, 0.1, 0.1), bold: true)
+            y += 40
         }
         return y + margin
     }
