@@ -142,7 +142,8 @@ public struct EvalStatistics: Codable, Sendable, Equatable {
     /// Throws when they come from different models, classes or settings.
     public func merged(with other: EvalStatistics) throws -> EvalStatistics {
         guard model == other.model, classNames == other.classNames, topK == other.topK, preprocess == other.preprocess,
-              layers.map(\.name) == other.layers.map(\.name), galleryLimit == other.galleryLimit else {
+              layers.map(\.name) == other.layers.map(\.name), layers.map(\.sampleShape) == other.layers.map(\.sampleShape),
+              galleryLimit == other.galleryLimit else {
             throw EvalMergeError("the parts come from different runs (model, classes, top-k, preprocessing or layers differ): \(model) vs \(other.model)")
         }
         guard shards[0].count == other.shards[0].count else {
@@ -156,6 +157,35 @@ public struct EvalStatistics: Codable, Sendable, Equatable {
         result.shards = (shards + other.shards).sorted { ($0.count, $0.index) < ($1.count, $1.index) }
         result.issues = issues.merged(with: other.issues)
         return result
+    }
+
+    /// What makes these statistics inconsistent (arrays of the wrong size, class
+    /// indexes out of range, negative counts), or nil: a part file read from disk
+    /// is checked before anything indexes into it.
+    public var inconsistency: String? {
+        let classes = classCount
+        guard classes > 0, topK >= 1, count >= 0, topKCorrect >= 0, galleryLimit >= 0 else { return "counts or settings out of range" }
+        guard !shards.isEmpty, shards.allSatisfy({ $0.count >= 1 && (0..<$0.count).contains($0.index) }) else { return "no valid shard" }
+        guard confusion.count == classes * classes, confusion.allSatisfy({ $0 >= 0 }) else { return "the confusion matrix is not \(classes)×\(classes)" }
+        guard calibration.count == Self.calibrationBinCount, calibration.allSatisfy({ $0.confidenceSum.count == 1 && $0.count >= 0 }) else {
+            return "the calibration bins are malformed"
+        }
+        for layer in layers {
+            let units = layer.sampleShape.count <= 1 ? layer.sampleShape.reduce(1, *) : (layer.sampleShape.last ?? 0)
+            guard layer.sampleShape.allSatisfy({ $0 >= 0 }), layer.unitCount == units, layer.positiveCount.count == units,
+                  layer.sumsOfSquares.count == units, layer.classSums.count == classes * units, layer.classValueCount.count == classes,
+                  layer.valueCount >= 0, layer.positions == (units == 0 ? 0 : layer.sampleShape.reduce(1, *) / units) else {
+                return "layer '\(layer.name)' has arrays of the wrong size"
+            }
+        }
+        for entry in gallery {
+            guard (0..<classes).contains(entry.trueClass), entry.top.allSatisfy({ (0..<classes).contains($0) }),
+                  entry.top.count == entry.topProbabilities.count, !entry.top.isEmpty,
+                  entry.inputShape.allSatisfy({ $0 >= 0 }), entry.input.count == entry.inputShape.reduce(1, *) else {
+                return "gallery entry \(entry.sampleID) is malformed"
+            }
+        }
+        return nil
     }
 
     /// Whether the shards cover the whole data set: all N parts of one N-way split.

@@ -76,15 +76,17 @@ public enum EvalPartFile {
             throw FileError(path, "is \(size >> 20) MiB; an eval part file is a few MB, so this is not one")
         }
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        struct Version: Decodable { let formatVersion: Int }
+        if let version = try? JSONDecoder().decode(Version.self, from: data), version.formatVersion != EvalStatistics.formatVersion {
+            throw FileError(path, "is an eval part file of format \(version.formatVersion); this layerlens reads format \(EvalStatistics.formatVersion)")
+        }
         let statistics: EvalStatistics
         do {
             statistics = try JSONDecoder().decode(EvalStatistics.self, from: data)
         } catch {
             throw FileError(path, "is not an eval part file (written by `layerlens eval --part`): \(decodingProblem(error))")
         }
-        guard statistics.formatVersion == EvalStatistics.formatVersion else {
-            throw FileError(path, "is an eval part file of format \(statistics.formatVersion); this layerlens reads format \(EvalStatistics.formatVersion)")
-        }
+        if let problem = statistics.inconsistency { throw FileError(path, "is a damaged eval part file: \(problem)") }
         return statistics
     }
 

@@ -91,9 +91,19 @@ func differingFields(_ a: EvalStatistics, _ b: EvalStatistics) -> [String] {
         let other = try evaluate("models/seed_k3.keras", data, options: options, dataOptions: dataOptions)
         #expect(throws: EvalMergeError.self) { try seed.merged(with: seed) }  // the same shard twice
         #expect(throws: EvalMergeError.self) { try seed.merged(with: other) }  // another model
-        let bad = try Fixtures.temporaryFolder() + "/part.json"
+        let folder = try Fixtures.temporaryFolder()
+        let bad = folder + "/part.json"
         try Data("{\"formatVersion\": 1}".utf8).write(to: URL(fileURLWithPath: bad))
         let error = #expect(throws: FileError.self) { try EvalPartFile.read(bad) }
         #expect(error?.description.contains("is not an eval part file") == true)
+        try Data("{\"formatVersion\": 2}".utf8).write(to: URL(fileURLWithPath: bad))
+        let future = #expect(throws: FileError.self) { try EvalPartFile.read(bad) }
+        #expect(future?.problem == "is an eval part file of format 2; this layerlens reads format 1")
+        // A part whose confusion matrix lost a row is refused before anything indexes into it.
+        var damaged = seed
+        damaged.confusion.removeLast(26)
+        try EvalPartFile.encode(damaged).write(to: URL(fileURLWithPath: bad))
+        let broken = #expect(throws: FileError.self) { try EvalPartFile.read(bad) }
+        #expect(broken?.problem == "is a damaged eval part file: the confusion matrix is not 26×26")
     }
 }
