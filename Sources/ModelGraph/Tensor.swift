@@ -102,3 +102,29 @@ extension Tensor {
 public func kerasShapeDescription(_ sampleShape: [Int]) -> String {
     "(" + (["None"] + sampleShape.map(String.init)).joined(separator: ", ") + ")"
 }
+
+/// For each element of an array of `shape` in C order, its offset in a source
+/// laid out with `strides` (one per axis): how transposes and Fortran-order
+/// arrays are gathered into C order.
+public func stridedOffsets(shape: [Int], strides: [Int]) -> [Int] {
+    precondition(shape.count == strides.count)
+    let count = shape.reduce(1, *)
+    var offsets = [Int]()
+    offsets.reserveCapacity(count)
+    var index = [Int](repeating: 0, count: shape.count)
+    var offset = 0
+    for _ in 0..<count {
+        offsets.append(offset)
+        // Advance the multi-index like an odometer, the last axis fastest.
+        var axis = shape.count - 1
+        while axis >= 0 {
+            index[axis] += 1
+            offset += strides[axis]
+            if index[axis] < shape[axis] { break }
+            offset -= strides[axis] * index[axis]
+            index[axis] = 0
+            axis -= 1
+        }
+    }
+    return offsets
+}

@@ -167,20 +167,7 @@ public enum NumPyFile {
             // Strides of the stored (Fortran) layout: the first axis varies fastest.
             var fortranStrides = [Int](repeating: 1, count: shape.count)
             for axis in 1..<shape.count { fortranStrides[axis] = fortranStrides[axis - 1] * shape[axis - 1] }
-            var result = [T]()
-            result.reserveCapacity(values.count)
-            var index = [Int](repeating: 0, count: shape.count)
-            for _ in 0..<values.count {
-                result.append(values[zip(index, fortranStrides).reduce(0) { $0 + $1.0 * $1.1 }])
-                var axis = shape.count - 1
-                while axis >= 0 {
-                    index[axis] += 1
-                    if index[axis] < shape[axis] { break }
-                    index[axis] = 0
-                    axis -= 1
-                }
-            }
-            return result
+            return stridedOffsets(shape: shape, strides: fortranStrides).map { values[$0] }
         }
         switch storage {
         case let .float32(values): return .float32(reorder(values))

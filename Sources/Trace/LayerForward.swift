@@ -218,20 +218,12 @@ extension Permute: ForwardLayer {
         var strides = [Int](repeating: 1, count: shape.count)
         for axis in stride(from: shape.count - 2, through: 0, by: -1) { strides[axis] = strides[axis + 1] * shape[axis + 1] }
         let sampleCount = shape.reduce(1, *)
+        // Output axis k walks input axis dims[k]: the same gather for every sample.
+        let sources = stridedOffsets(shape: outputShape, strides: dims.map { strides[$0 - 1] })
         var output = [Float](repeating: 0, count: input.count)
-        var index = [Int](repeating: 0, count: shape.count)
         for n in 0..<input.batchSize {
-            for position in 0..<sampleCount {
-                // `index` walks the output in C order; the source offset follows the permutation.
-                let source = zip(dims, index).reduce(0) { $0 + strides[$1.0 - 1] * $1.1 }
+            for (position, source) in sources.enumerated() {
                 output[n * sampleCount + position] = input.scalars[n * sampleCount + source]
-                var axis = shape.count - 1
-                while axis >= 0 {
-                    index[axis] += 1
-                    if index[axis] < outputShape[axis] { break }
-                    index[axis] = 0
-                    axis -= 1
-                }
             }
         }
         return Tensor(shape: [input.batchSize] + outputShape, scalars: output)
