@@ -1,4 +1,3 @@
-import Dispatch
 import FileIO
 import Foundation
 import ModelGraph
@@ -140,19 +139,16 @@ public final class CSVDataSet: LabeledDataSet {
         for count in partLines { firstRow.append(firstRow.last! + count) }
         let needed = firstRow.last! * pixelCount
         if storage.count < needed { storage.append(contentsOf: repeatElement(0, count: needed - storage.count)) }
-        let results = ConcurrentSlots<ParsedBlock>(count: partCount)
-        let (path, rowStarts, partBounds) = (path, firstRow, bounds)
         let parts = storage.withUnsafeMutableBufferPointer { output -> [ParsedBlock] in
             // Each part writes only its own rows of `output` and reads only its own bytes of `lines`.
-            nonisolated(unsafe) let base = output.baseAddress!, input = lines
-            DispatchQueue.concurrentPerform(iterations: partCount) { part in
+            let base = output.baseAddress!
+            let parts = concurrentMap(partCount) { part in
                 var parser = FastRowParser(path: path, pixelCount: pixelCount, rules: rules,
-                                           output: base + rowStarts[part] * pixelCount)
+                                           output: base + firstRow[part] * pixelCount)
                 let firstLineOfPart = firstLine + partLines[..<part].reduce(0, +)
-                parser.parse(UnsafeBufferPointer(rebasing: input[partBounds[part]..<partBounds[part + 1]]), firstLine: firstLineOfPart)
-                results.store(parser.result, at: part)
+                parser.parse(UnsafeBufferPointer(rebasing: lines[bounds[part]..<bounds[part + 1]]), firstLine: firstLineOfPart)
+                return parser.result
             }
-            let parts = results.values.map { $0! }
             // Close the gaps left by skipped lines, so that the rows are contiguous.
             var row = parsed.labels.count
             for (part, result) in parts.enumerated() {

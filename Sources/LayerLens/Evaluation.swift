@@ -78,19 +78,18 @@ public enum Evaluation {
             // Each chunk is traced and counted on its own core, its outputs still in cache; the parts'
             // counts and exact sums then add up in any order.
             let chunks = (batch.count + Tracer.chunkSize - 1) / Tracer.chunkSize
-            let parts = ConcurrentSlots<Result<EvalStatistics, Error>>(count: chunks)
-            let (empty, features) = (statistics.emptied(), batch)
-            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                parts.store(Result {
-                    let samples = features.slice((chunk * Tracer.chunkSize)..<min((chunk + 1) * Tracer.chunkSize, features.count))
+            let empty = statistics.emptied()
+            let parts = concurrentMap(chunks) { chunk in
+                Result {
+                    let samples = batch.slice((chunk * Tracer.chunkSize)..<min((chunk + 1) * Tracer.chunkSize, batch.count))
                     let trace = try Tracer.trace(model, input: Tensor(shape: [samples.count] + inputShape, scalars: samples.features))
                     var part = empty
                     part.add(trace: trace, probabilities: kind.probabilities(trace.outputs[0].scalars, width: width),
                              labels: samples.labels, sampleIDs: samples.sampleIDs)
                     return part
-                }, at: chunk)
+                }
             }
-            for part in parts.values { statistics.absorb(try part!.get()) }
+            for part in parts { statistics.absorb(try part.get()) }
         }
         var seen = 0
         var reservoir = options.sample.map { Reservoir(capacity: $0, seed: options.seed) }
@@ -128,23 +127,21 @@ func preprocessSamples(_ batch: DataSetBatch, steps: [PreprocessStep], model: Mo
         throw EvalError("\(path): --preprocess takes samples as square images; \(batch.featureCount) values are not one")
     }
     let inputShape = model.inputs[0].shape
-    let prepared = ConcurrentSlots<Result<[Float], Error>>(count: batch.count)
-    let width = batch.featureCount, features = batch.features
-    DispatchQueue.concurrentPerform(iterations: batch.count) { sample in
-        prepared.store(Result {
+    let width = batch.featureCount
+    let prepared = concurrentMap(batch.count) { sample in
+        Result {
             let raster = Raster(height: image.height, width: image.width, channels: image.channels,
-                                values: Array(features[(sample * width)..<((sample + 1) * width)]))
+                                values: Array(batch.features[(sample * width)..<((sample + 1) * width)]))
             return try Preprocessor.run(steps, on: raster, modelInputShape: inputShape).tensor.scalars
-        }, at: sample)
+        }
     }
     let inputWidth = inputShape.reduce(1, *)
     var preparedFeatures: [Float] = []
     preparedFeatures.reserveCapacity(batch.count * inputWidth)
-    for outcome in prepared.values {
+    for outcome in prepared {
         switch outcome {
-        case let .success(values)?: preparedFeatures += values
-        case let .failure(error)?: throw EvalError("\(path): --preprocess: \(error)")
-        case nil: throw EvalError("\(path): --preprocess did not run")
+        case let .success(values): preparedFeatures += values
+        case let .failure(error): throw EvalError("\(path): --preprocess: \(error)")
         }
     }
     return DataSetBatch(features: preparedFeatures, labels: batch.labels, sampleIDs: batch.sampleIDs, featureCount: inputWidth)

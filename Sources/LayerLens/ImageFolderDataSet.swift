@@ -1,5 +1,4 @@
 import DataSets
-import Dispatch
 import Foundation
 
 /// A folder of images with one sub-folder per class, as Keras's
@@ -67,26 +66,22 @@ public final class ImageFolderDataSet: LabeledDataSet {
             let end = min(start + maxCount, (start / blockSize + 1) * blockSize, range.upperBound)
             let first = start
             defer { start = end }
-            let loaded = ConcurrentSlots<Result<[Float], Error>>(count: end - start)
-            let (files, model, options) = (files, model, options)
-            DispatchQueue.concurrentPerform(iterations: end - start) { offset in
-                loaded.store(Result { try loadInput(files[first + offset].path, for: model, options: options).tensor.scalars }, at: offset)
+            let loaded = concurrentMap(end - start) { offset in
+                Result { try loadInput(files[first + offset].path, for: model, options: options).tensor.scalars }
             }
             var batch = DataSetBatch(features: [], labels: [], sampleIDs: [], featureCount: featureCount)
             batch.features.reserveCapacity((end - start) * featureCount)
-            for (offset, result) in loaded.values.enumerated() {
+            for (offset, result) in loaded.enumerated() {
                 let index = start + offset
                 switch result {
-                case let .success(values)?:
+                case let .success(values):
                     batch.features += values
                     batch.labels.append(files[index].label)
                     batch.sampleIDs.append(index)
-                case let .failure(error)?:
+                case let .failure(error):
                     let issue = DataSetIssue(path: files[index].path, line: nil, problem: Self.problem(error, path: files[index].path))
                     if strict { throw issue }
                     issues.record(issue)
-                case nil:
-                    continue
                 }
             }
             fractionRead = Double(end - range.lowerBound) / Double(range.count)

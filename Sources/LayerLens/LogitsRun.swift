@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 
 /// `logits` over many inputs: each input's statistics, and the inputs that could not be read.
@@ -18,16 +17,9 @@ public struct LogitsRun: Sendable {
     /// pass, and computes each input's logit statistics. A bad input is recorded
     /// in `failures` and the rest go on.
     public init(model: Model, inputs: [String], options: InputOptions, labels: [String]?) throws {
-        let loaded = ConcurrentSlots<Result<PreparedInput, Error>>(count: inputs.count)
-        DispatchQueue.concurrentPerform(iterations: inputs.count) { index in
-            do {
-                loaded.store(.success(try loadInput(inputs[index], for: model, options: options)), at: index)
-            } catch {
-                loaded.store(.failure(error), at: index)
-            }
-        }
+        let loaded = concurrentMap(inputs.count) { index in Result { try loadInput(inputs[index], for: model, options: options) } }
         var names: [String] = [], tensors: [Tensor] = [], failures: [String] = []
-        for (index, result) in loaded.values.enumerated() {
+        for (index, result) in loaded.enumerated() {
             switch result {
             case let .success(input):
                 let batch = input.tensor.batchSize
@@ -35,8 +27,6 @@ public struct LogitsRun: Sendable {
                 tensors.append(input.tensor)
             case let .failure(error):
                 failures.append(String(describing: error))
-            case nil:
-                failures.append("\(inputs[index]): was not read")
             }
         }
         guard !tensors.isEmpty else {

@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import ModelGraph
 
@@ -84,24 +83,19 @@ public enum Tracer {
         if batch < parallelThreshold {
             outputs = [run(steps, on: inputs)]
         } else {
-            let chunkCount = (batch + chunkSize - 1) / chunkSize
-            let results = ConcurrentSlots<[Tensor]>(count: chunkCount)
-            DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+            outputs = concurrentMap((batch + chunkSize - 1) / chunkSize) { chunk in
                 let start = chunk * chunkSize
-                results.store(run(steps, on: inputs.map { $0.batch(start..<min(start + chunkSize, batch)) }), at: chunk)
+                return run(steps, on: inputs.map { $0.batch(start..<min(start + chunkSize, batch)) })
             }
-            outputs = results.values.map { $0! }
         }
         // The chunks' outputs are joined layer by layer, the layers spread over the cores (it is all copying).
-        let joined = ConcurrentSlots<Tensor>(count: model.nodes.count)
-        DispatchQueue.concurrentPerform(iterations: outputs.count == 1 ? 0 : model.nodes.count) { index in
-            joined.store(Tensor.concatenatingBatches(outputs.map { $0[index] }), at: index)
+        let joined = outputs.count == 1 ? outputs[0] : concurrentMap(model.nodes.count) { index in
+            Tensor.concatenatingBatches(outputs.map { $0[index] })
         }
-        let joinedOutputs = joined.values
         let traced = model.nodes.indices.map { index in
             let node = model.nodes[index]
             return TracedLayer(index: index, name: node.name, className: node.layer.className, activation: node.layer.activation?.name,
-                               output: outputs.count == 1 ? outputs[0][index] : joinedOutputs[index]!)
+                               output: joined[index])
         }
         let partial = Trace(inputs: inputs, layers: traced, outputs: [])
         return Trace(inputs: inputs, layers: traced, outputs: model.outputs.map(partial.value))
