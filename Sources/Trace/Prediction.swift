@@ -36,21 +36,9 @@ public struct Prediction: Sendable {
         let width = output.sampleShape.reduce(1, *)
         let values = Array(output.scalars[(sample * width)..<((sample + 1) * width)])
         self.labels = labels ?? (0..<width).map(String.init)
-        let (activation, logits) = Self.finalActivationAndLogits(trace: trace, model: model, sample: sample)
-        switch activation {
-        case .softmax:
-            kind = .none
-            probabilities = values
-            self.logits = logits
-        case .sigmoid:
-            kind = .sigmoid
-            probabilities = values
-            self.logits = logits
-        default:
-            kind = .softmax
-            probabilities = softmaxProbabilities(values)
-            self.logits = values
-        }
+        kind = ProbabilityKind(model: model)
+        probabilities = kind.probabilities(values, width: width)
+        logits = kind == .softmax ? values : Self.logitsBeneathFinalActivation(trace: trace, model: model, sample: sample)
     }
 
     /// A prediction from known final-layer values: for `.softmax`, probabilities
@@ -72,23 +60,19 @@ public struct Prediction: Sendable {
     /// The most probable class.
     public var best: ClassScore { top(1)[0] }
 
-    /// Finds the activation the model's first output ends in and, for
-    /// softmax/sigmoid ends, the logits beneath it: the input of a separate
-    /// activation layer, or the Dense pre-activation recomputed from the traced
-    /// input to it.
-    static func finalActivationAndLogits(trace: Trace, model: Model, sample: Int) -> (ActivationKind, [Float]?) {
-        guard case let .node(index)? = model.outputs.first else { return (.other, nil) }
+    /// For a model whose first output ends in a softmax or sigmoid, the logits
+    /// beneath it: the input of a separate activation layer, or the Dense
+    /// pre-activation recomputed from the traced input to it; nil when neither.
+    static func logitsBeneathFinalActivation(trace: Trace, model: Model, sample: Int) -> [Float]? {
+        guard case let .node(index)? = model.outputs.first else { return nil }
         let node = model.nodes[index], last = node.layer
-        let kind = ActivationKind(last.activation)
-        guard kind != .other, node.inputs.count == 1 else { return (kind, nil) }
+        guard node.inputs.count == 1 else { return nil }
         let row = trace.value(node.inputs[0]).batch(sample..<(sample + 1))
         if let dense = last as? Dense {
-            let pre = denseForward(input: row.scalars, rows: row.count / dense.inputUnits, kernel: dense.kernel.scalars,
-                                   inputUnits: dense.inputUnits, units: dense.units, bias: dense.bias?.scalars)
-            return (kind, pre)
+            return denseForward(input: row.scalars, rows: row.count / dense.inputUnits, kernel: dense.kernel.scalars,
+                                inputUnits: dense.inputUnits, units: dense.units, bias: dense.bias?.scalars)
         }
-        if last is ActivationLayer { return (kind, row.scalars) }
-        return (kind, nil)
+        return last is ActivationLayer ? row.scalars : nil
     }
 
     enum ActivationKind {
