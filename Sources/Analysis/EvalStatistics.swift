@@ -50,7 +50,8 @@ public struct EvalStatistics: Codable, Sendable, Equatable {
     public struct GalleryEntry: Codable, Sendable, Equatable {
         /// The data set's number for it (CSV line, array index, file index), which orders the gallery.
         public let sampleID: Int
-        public let name: String
+        /// The data set's name for the sample, set by `nameGallery` once the run is over.
+        public internal(set) var name: String
         public let trueClass: Int
         public let top: [Int]
         public let topProbabilities: [Float]
@@ -115,11 +116,7 @@ public struct EvalStatistics: Codable, Sendable, Equatable {
 
     /// Names the gallery's unnamed entries by their sample IDs.
     public mutating func nameGallery(_ name: (Int) -> String) {
-        for index in gallery.indices where gallery[index].name.isEmpty {
-            let entry = gallery[index]
-            gallery[index] = GalleryEntry(sampleID: entry.sampleID, name: name(entry.sampleID), trueClass: entry.trueClass, top: entry.top,
-                                          topProbabilities: entry.topProbabilities, input: entry.input, inputShape: entry.inputShape)
-        }
+        for index in gallery.indices where gallery[index].name.isEmpty { gallery[index].name = name(gallery[index].sampleID) }
     }
 
     /// Adds what `part` counted (of other samples, with the same settings): counts

@@ -1,8 +1,8 @@
 import DataSets
 import Foundation
 
-/// The JSON form of `layerlens eval --json` (keys in snake case): every number
-/// of the evaluation.
+/// The JSON form of `layerlens eval --json` (written with `prettyJSON(_:snakeCaseKeys: true)`):
+/// every number of the evaluation.
 public struct EvalJSON: Encodable, Sendable {
     public let model: String
     public let data: String
@@ -53,13 +53,6 @@ public struct EvalJSON: Encodable, Sendable {
         layers = summary.layers
     }
 
-    /// Pretty, sorted, snake-case JSON.
-    public func encoded() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        return try encoder.encode(self)
-    }
 }
 
 /// The part file `eval --part` writes and `merge` reads: `EvalStatistics` as JSON.

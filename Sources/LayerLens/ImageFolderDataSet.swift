@@ -89,9 +89,9 @@ public final class ImageFolderDataSet: LabeledDataSet {
         }
     }
 
-    /// An error's message without the path it starts with (the issue names the file).
+    /// An error's message without the file it names (the issue names the file).
     private static func problem(_ error: Error, path: String) -> String {
-        let text = String(describing: error)
-        return text.hasPrefix(path + ": ") ? String(text.dropFirst(path.count + 2)) : text
+        if let error = error as? FileError, error.path == path { return error.problem }
+        return String(describing: error)
     }
 }

@@ -159,7 +159,7 @@ struct EvalOutputArguments: ParsableArguments {
             try stage { try writeCreatingFolder(png, to: reportPath) }
         }
         if json {
-            printData(try stage { try EvalJSON(summary).encoded() })
+            printData(try stage { try prettyJSON(EvalJSON(summary), snakeCaseKeys: true) })
         } else {
             print(EvalText(summary: summary).text)
             let files = [reportPath, part].compactMap { $0 }

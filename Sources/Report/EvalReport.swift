@@ -37,7 +37,8 @@ public enum EvalReport {
         for layer in summary.layers {
             let height = drawLayer(layer, summary: summary, on: measure, y: 0)
             guard y + 16 + height + 18 + 40 + margin <= heightLimit else { break }
-            y = drawLayer(layer, summary: summary, on: canvas, y: y + 16) + 18
+            if canvas !== measure { _ = drawLayer(layer, summary: summary, on: canvas, y: y + 16) }
+            y += 16 + height + 18
             shown += 1
         }
         if shown < summary.layers.count {
