@@ -78,8 +78,7 @@ struct DiffCommand: ParsableCommand {
         let diff = ActivationDiff(model: model, a: traces.a, b: traces.b, topCount: topUnits)
         var reportPath: String?
         if !noReport {
-            let stem = { (path: String) in URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent }
-            let path = output ?? "Reports/diff_\(stem(a))_\(stem(b)).png"
+            let path = output ?? "Reports/diff_\(baseName(a))_\(baseName(b)).png"
             let sides = (a: DiffSide(input: loaded.a, prediction: predictions.a), b: DiffSide(input: loaded.b, prediction: predictions.b))
             let png = try stage {
                 try DiffReport.render(modelPath: modelArguments.model, model: model, a: sides.a, b: sides.b, diff: diff, top: labelArguments.top, cellPixels: cellPx)

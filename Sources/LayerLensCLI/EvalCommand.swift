@@ -174,11 +174,6 @@ struct EvalOutputArguments: ParsableArguments {
     }
 }
 
-/// The file name of `path` without its extension.
-func baseName(_ path: String) -> String {
-    URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-}
-
 /// The text summary of an evaluation.
 struct EvalText {
     let summary: EvalSummary

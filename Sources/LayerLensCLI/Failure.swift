@@ -30,3 +30,8 @@ func printData(_ data: Data) {
 func scoreText(_ score: ClassScore) -> String {
     score.probability.isFinite ? "\(score.label) \(String(format: "%.1f%%", Double(score.probability) * 100))" : "\(score.label) NaN"
 }
+
+/// The file name of `path` without its extension: what default report names are made of.
+func baseName(_ path: String) -> String {
+    URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+}

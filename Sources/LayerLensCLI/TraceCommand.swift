@@ -55,7 +55,7 @@ struct TraceCommand: ParsableCommand {
         let content = TraceReportContent(modelPath: modelArguments.model, model: model, input: loaded,
                                          groundTruth: loaded.groundTruth.map { $0 < prediction.labels.count ? prediction.labels[$0] : String($0) },
                                          otherInputPaths: Array(inputs.dropFirst()))
-        let reportPath = noReport ? nil : output ?? "Reports/\(URL(fileURLWithPath: input).deletingPathExtension().lastPathComponent).png"
+        let reportPath = noReport ? nil : output ?? "Reports/\(baseName(input)).png"
         let png = try reportPath.map { _ in
             try stage { try TraceReport.render(content, trace: trace, prediction: prediction, options: reportArguments.reportOptions) }
         }
