@@ -29,14 +29,16 @@ let package = Package(
         .target(name: "ModelGraph"),
         // NumPy's .npy and .npz array files.
         .target(name: "NumPyFormat", dependencies: ["ModelGraph", "FileIO"]),
-        // Keras .h5 and .keras files into a ModelGraph.
-        .target(name: "KerasFormat", dependencies: ["HDF5", "ModelGraph", "FileIO"]),
+        // Every layer kind: options, weights, output shape and forward pass, over the kernels (naive + OpenBLAS).
+        .target(name: "Layers", dependencies: ["ModelGraph", "COpenBLAS"]),
+        // Keras .h5 and .keras files into a ModelGraph: one reader per family of Keras layer classes.
+        .target(name: "KerasFormat", dependencies: ["HDF5", "ModelGraph", "Layers", "FileIO"]),
         // Images in (PNG, JPEG) and the explicit preprocessing pipeline.
         .target(name: "InputPipeline", dependencies: ["FileIO", "ModelGraph", "CPNG", "CTurboJPEG"]),
         // Whole data sets, streamed: the Kaggle-style CSV reader.
         .target(name: "DataSets", dependencies: ["FileIO", "ModelGraph", "NumPyFormat"]),
-        // Kernels and the tracer that records every layer's output.
-        .target(name: "Trace", dependencies: ["ModelGraph", "COpenBLAS"]),
+        // The tracer that records every layer's output, and predictions.
+        .target(name: "Trace", dependencies: ["ModelGraph", "Layers", "COpenBLAS"]),
         // Cairo drawing: canvas, matplotlib colormaps, activation maps, charts.
         .target(name: "Render", dependencies: ["ModelGraph", "CCairo", "CPNG"]),
         // Comparisons and statistics of traces: layer differences, logit statistics.
@@ -57,9 +59,9 @@ let package = Package(
 
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "TestSupport"]),
         .testTarget(name: "NumPyFormatTests", dependencies: ["NumPyFormat", "TestSupport"]),
-        .testTarget(name: "KerasFormatTests", dependencies: ["KerasFormat", "TestSupport"]),
+        .testTarget(name: "KerasFormatTests", dependencies: ["KerasFormat", "Layers", "TestSupport"]),
         .testTarget(name: "InputPipelineTests", dependencies: ["InputPipeline", "TestSupport"]),
-        .testTarget(name: "TraceTests", dependencies: ["LayerLens", "TestSupport"]),
+        .testTarget(name: "TraceTests", dependencies: ["LayerLens", "Layers", "TestSupport"]),
         .testTarget(name: "DataSetsTests", dependencies: ["DataSets", "NumPyFormat", "TestSupport"]),
         .testTarget(name: "EvalTests", dependencies: ["LayerLens", "LayerLensCLI", "TestSupport"]),
         .testTarget(name: "AnalysisTests", dependencies: ["LayerLens", "TestSupport"]),

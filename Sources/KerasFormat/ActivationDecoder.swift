@@ -38,7 +38,7 @@ enum ActivationDecoder {
         case "celu": .celu(alpha: 1)
         case "gelu": .gelu(approximate: false)
         case "sigmoid": .sigmoid
-        case "hard_sigmoid": .hardSigmoid(kerasMajorVersion >= 3 ? .keras3 : .keras2)
+        case "hard_sigmoid": .hardSigmoid(kerasMajorVersion >= 3 ? .shiftedReLU6 : .slopeOneFifth)
         case "hard_silu", "hard_swish": .hardSwish
         case "tanh": .tanh
         case "hard_tanh": .hardTanh

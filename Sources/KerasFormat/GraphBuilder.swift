@@ -1,3 +1,4 @@
+import Layers
 import ModelGraph
 
 /// Turns a model config into layer calls: decodes each layer once (with the
@@ -5,14 +6,14 @@ import ModelGraph
 /// models used as layers with path names (`encoder/dense_1`). A layer's second
 /// and later calls are named `name#2`, `name#3`, ….
 struct GraphBuilder {
-    let decoder: LayerDecoder
+    let kerasMajorVersion: Int
     /// The stored weights of the layer at the end of a path of entries from the top.
     let weights: ([LayerEntry]) throws -> [Tensor]
-    private(set) var calls: [(name: String, layer: any Layer, inputs: [ValueSource])] = []
+    private(set) var calls: [LayerCall] = []
     private var decoded: [String: any Layer] = [:]
 
-    init(decoder: LayerDecoder, weights: @escaping ([LayerEntry]) throws -> [Tensor]) {
-        self.decoder = decoder
+    init(kerasMajorVersion: Int, weights: @escaping ([LayerEntry]) throws -> [Tensor]) {
+        self.kerasMajorVersion = kerasMajorVersion
         self.weights = weights
     }
 
@@ -34,7 +35,7 @@ struct GraphBuilder {
         while !pending.isEmpty {
             var remaining: [(entry: LayerEntry, call: Int)] = []
             for item in pending {
-                let references = item.entry.calls[item.call]
+                let references = item.entry.calls[item.call].tensors
                 let values = references.compactMap(lookup)
                 guard values.count == references.count, !references.isEmpty else {
                     remaining.append(item)
@@ -44,7 +45,7 @@ struct GraphBuilder {
             }
             guard remaining.count < pending.count else {
                 let stuck = remaining[0]
-                guard let missing = stuck.entry.calls[stuck.call].first(where: { lookup($0) == nil }) else {
+                guard let missing = stuck.entry.calls[stuck.call].tensors.first(where: { lookup($0) == nil }) else {
                     throw stuck.entry.config.error("is called with no inputs")
                 }
                 let known = entries[missing.layer] != nil || graph.inputs.contains { $0.name == missing.layer }
@@ -72,21 +73,21 @@ struct GraphBuilder {
             return try expand(nested, inputs: inputs, prefix: name + "/", path: path + [entry])
         }
         let key = (path + [entry]).map(\.name).joined(separator: "/")
+        let shapes = inputs.map(\.shape)
         let layer: any Layer
         if let known = decoded[key] {
             layer = known
         } else {
-            layer = try decoder.decode(entry, weights: try weights(path + [entry]), inputShape: inputs[0].shape)
+            let source = KerasLayerSource(entry: entry, weights: try weights(path + [entry]), inputShapes: shapes,
+                                          call: entry.calls[number], kerasMajorVersion: kerasMajorVersion)
+            layer = try KerasLayerRegistry.read(source)
             decoded[key] = layer
         }
         let shape: [Int]
-        if let merge = layer as? any MergeLayer {
-            shape = try merge.outputShape(forInputs: inputs.map(\.shape))
-        } else {
-            guard inputs.count == 1 else { throw entry.config.error("takes one input, but a call gives it \(inputs.count)") }
-            shape = try layer.outputShape(for: inputs[0].shape)
+        do { shape = try layer.outputShape(forInputs: shapes) } catch let error as LayerError {
+            throw entry.config.error(error.problem)  // named with the class the file gives it
         }
-        calls.append((name: name, layer: layer, inputs: inputs.map(\.source)))
+        calls.append(LayerCall(name: name, typeName: entry.className, layer: layer, inputs: inputs.map(\.source)))
         return [(source: .node(calls.count - 1), shape: shape)]
     }
 }

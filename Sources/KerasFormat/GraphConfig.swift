@@ -13,12 +13,15 @@ struct TensorReference: Equatable {
 struct LayerEntry {
     let name: String
     let className: String
+    /// The Python module of the class, where the config records it
+    /// (`keras.layers`, `keras.src.ops.numpy`).
+    let module: String?
     let config: ConfigObject
     /// The key its weights have in a `.keras` archive: the snake-cased class
     /// name made unique in its container's layer order (`dense`, `dense_1`, …).
     let storageKey: String
     /// What each call of the layer takes, in order.
-    let calls: [[TensorReference]]
+    let calls: [CallArguments]
     /// The config of a Sequential or functional model used as this layer.
     let nested: GraphConfig?
 }
@@ -96,8 +99,8 @@ final class GraphConfig {
                 continue
             }
             let nested = modelClasses.contains(className) ? try GraphConfig(wrapper, kerasMajorVersion: kerasMajorVersion) : nil
-            layers.append(LayerEntry(name: entryName, className: className, config: config, storageKey: keys.next(className),
-                                     calls: [[previous]], nested: nested))
+            layers.append(LayerEntry(name: entryName, className: className, module: wrapper["module"]?.string, config: config,
+                                     storageKey: keys.next(className), calls: [CallArguments(input: previous)], nested: nested))
             previous = TensorReference(layer: entryName, node: 0, tensor: 0)
         }
         if shape == nil, let build = root.object("build_config") { shape = try build.ints("input_shape") }
@@ -118,9 +121,10 @@ final class GraphConfig {
                 inputShapes[entryName] = try sampleShape(try declaredInputShape(config: config, wrapper: wrapper))
                 continue
             }
-            let calls = try (wrapper["inbound_nodes"]?.array ?? []).map { try references(inCall: $0, wrapper: wrapper) }
+            let calls = try (wrapper["inbound_nodes"]?.array ?? []).map { try arguments(ofCall: $0, wrapper: wrapper) }
             let nested = modelClasses.contains(className) ? try GraphConfig(wrapper, kerasMajorVersion: kerasMajorVersion) : nil
-            layers.append(LayerEntry(name: entryName, className: className, config: config, storageKey: key, calls: calls, nested: nested))
+            layers.append(LayerEntry(name: entryName, className: className, module: wrapper["module"]?.string, config: config,
+                                     storageKey: key, calls: calls, nested: nested))
         }
         let inputs = try references(in: body["input_layers"], wrapper: body).map { reference in
             guard let shape = inputShapes[reference.layer] else {
@@ -139,44 +143,19 @@ final class GraphConfig {
         return (name, className, ConfigObject(layerConfig, context: "layer '\(name)' (\(className))"))
     }
 
-    /// The tensors one call takes: Keras 2's `[[name, node, tensor, kwargs], …]`
-    /// or Keras 3's `{"args": […], "kwargs": {…}}` with `__keras_tensor__` items
-    /// (lists of them for merges).
-    private static func references(inCall call: JSONValue, wrapper: ConfigObject) throws -> [TensorReference] {
-        if let object = call.object {
-            var found: [TensorReference] = []
-            func collect(_ value: JSONValue) throws {
-                if let tensor = value.object, tensor["class_name"]?.string == "__keras_tensor__" {
-                    guard let history = tensor["config"]?.object?["keras_history"]?.array else {
-                        throw wrapper.error("a call argument has no 'keras_history'")
-                    }
-                    found.append(try reference(history, wrapper: wrapper))
-                } else if let list = value.array {
-                    for item in list { try collect(item) }
-                }
-            }
-            try collect(object["args"] ?? .array([]))
-            return found
-        }
+    /// One call's arguments: Keras 3's `{"args": […], "kwargs": {…}}` or Keras 2's
+    /// `[[name, node, tensor, kwargs], …]`.
+    private static func arguments(ofCall call: JSONValue, wrapper: ConfigObject) throws -> CallArguments {
+        if let object = call.object { return try CallArguments(keras3: object, in: wrapper) }
         guard let list = call.array else { throw wrapper.error("'inbound_nodes' holds a call LayerLens cannot read") }
-        return try list.map { item in
-            guard let triple = item.array else { throw wrapper.error("'inbound_nodes' holds a call LayerLens cannot read") }
-            return try reference(triple, wrapper: wrapper)
-        }
+        return try CallArguments(keras2: list, in: wrapper)
     }
 
     /// `[[name, node, tensor], …]`, or one `[name, node, tensor]` (Keras 3 writes a single output so).
     private static func references(in value: JSONValue?, wrapper: ConfigObject) throws -> [TensorReference] {
         guard let list = value?.array else { throw wrapper.error("'input_layers' or 'output_layers' is missing") }
-        if list.first?.string != nil { return [try reference(list, wrapper: wrapper)] }
-        return try list.map { item in try reference(item.array ?? [], wrapper: wrapper) }
-    }
-
-    private static func reference(_ triple: [JSONValue], wrapper: ConfigObject) throws -> TensorReference {
-        guard triple.count >= 3, let layer = triple[0].string, let node = triple[1].number, let tensor = triple[2].number else {
-            throw wrapper.error("a tensor reference is not [layer, node, tensor]")
-        }
-        return TensorReference(layer: layer, node: Int(node), tensor: Int(tensor))
+        if list.first?.string != nil { return [try TensorReference(list, in: wrapper)] }
+        return try list.map { item in try TensorReference(item.array ?? [], in: wrapper) }
     }
 
     /// The batch input shape an InputLayer or a first layer declares, if any.

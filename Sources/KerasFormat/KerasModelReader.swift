@@ -36,15 +36,14 @@ public enum KerasModelReader {
             throw FileError(path, "is an HDF5 file but not a Keras model: 'model_config' is not present")
         }
         let version = root.hasAttribute("keras_version") ? try root.stringAttribute("keras_version") : "2"
-        let backend = root.hasAttribute("backend") ? try root.stringAttribute("backend") : nil
-        let major = ModelSource(path: path, format: .hdf5, kerasVersion: version, backend: nil).kerasMajorVersion
+        let major = majorVersion(version)
         let config = try GraphConfig(json: Data(try root.stringAttribute("model_config").utf8), kerasMajorVersion: major)
         guard root.contains("model_weights") else {
             throw FileError(path, "holds a model config but no 'model_weights' group")
         }
         let weights = H5WeightSource(group: try root.group("model_weights"))
-        let source = ModelSource(path: path, format: .hdf5, kerasVersion: version, backend: backend)
-        return try build(config, source: source, weights: weights.weights(for:))
+        let source = ModelSource(path: path, container: "h5", producer: "Keras", producerVersion: version)
+        return try build(config, source: source, kerasMajorVersion: major, weights: weights.weights(for:))
     }
 
     static func readArchive(_ path: String) throws -> Model {
@@ -61,27 +60,35 @@ public enum KerasModelReader {
            let recorded = metadata["keras_version"]?.string {
             version = recorded
         }
-        let major = ModelSource(path: path, format: .kerasArchive, kerasVersion: version, backend: nil).kerasMajorVersion
+        let major = majorVersion(version)
         let config = try GraphConfig(json: try zip.contents(of: "config.json", limit: 256 << 20), kerasMajorVersion: major)
         let weightsFile: HDF5File
         do { weightsFile = try HDF5File(image: try zip.contents(of: "model.weights.h5")) } catch let error as HDF5Error {
             throw FileError(path, "'model.weights.h5' inside is not a readable HDF5 file (\(error))")
         }
         let weights = ArchiveWeightSource(root: try weightsFile.root())
-        let source = ModelSource(path: path, format: .kerasArchive, kerasVersion: version, backend: nil)
-        return try build(config, source: source, weights: weights.weights(for:))
+        let source = ModelSource(path: path, container: "keras", producer: "Keras", producerVersion: version)
+        return try build(config, source: source, kerasMajorVersion: major, weights: weights.weights(for:))
     }
+
+    /// The major version in a `keras_version` string (`2.21.0` → 2).
+    static func majorVersion(_ version: String) -> Int { Int(version.split(separator: ".").first ?? "") ?? 0 }
 
     /// Checks every layer (nested ones too) before reading any weight, then
     /// builds the graph of calls.
-    static func build(_ config: GraphConfig, source: ModelSource, weights: @escaping ([LayerEntry]) throws -> [Tensor]) throws -> Model {
-        func check(_ graph: GraphConfig) throws {
-            for entry in graph.layers {
-                if let nested = entry.nested { try check(nested) } else { try LayerDecoder.checkSupported(entry) }
+    static func build(_ config: GraphConfig, source: ModelSource, kerasMajorVersion: Int,
+                      weights: @escaping ([LayerEntry]) throws -> [Tensor]) throws -> Model {
+        func entries(_ graph: GraphConfig) -> [LayerEntry] {
+            graph.layers.flatMap { entry in entry.nested.map(entries) ?? [entry] }
+        }
+        let all = entries(config)
+        try KerasLayerRegistry.checkSupported(all.map(\.className))
+        for entry in all {
+            if let format = entry.config["data_format"]?.string, format != "channels_last" {
+                throw entry.config.error("data_format '\(format)' is not supported; LayerLens runs channels_last models only")
             }
         }
-        try check(config)
-        var builder = GraphBuilder(decoder: LayerDecoder(kerasMajorVersion: source.kerasMajorVersion), weights: weights)
+        var builder = GraphBuilder(kerasMajorVersion: kerasMajorVersion, weights: weights)
         let inputs = config.inputs.enumerated().map { (source: ValueSource.input($0.offset), shape: $0.element.shape) }
         let outputs = try builder.expand(config, inputs: inputs, prefix: "", path: [])
         return try Model(name: config.name, source: source, inputs: config.inputs.map { ModelInputSpec(name: $0.name, shape: $0.shape) },

@@ -63,7 +63,7 @@ public enum Evaluation {
         }
         let kind = ProbabilityKind(model: model)
         var statistics = EvalStatistics(model: modelPath, data: dataSet.path, classNames: classNames, topK: min(options.topK, width),
-                                        probabilityKind: kind, layers: model.nodes.map { ($0.name, $0.layer.className, $0.outputShape) },
+                                        probabilityKind: kind, layers: model.nodes.map { ($0.name, $0.typeName, $0.outputShape) },
                                         galleryLimit: options.galleryLimit, shard: options.shard,
                                         preprocess: options.preprocess.map { $0.map(\.text).joined(separator: ",") })
         let inputShape = model.inputs[0].shape, inputWidth = inputShape.reduce(1, *)

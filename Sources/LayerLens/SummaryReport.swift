@@ -11,16 +11,21 @@ public struct SummaryReport: Codable, Sendable {
     }
 
     public let model: String
-    public let keras_version: String
+    /// The container format (`h5`, `keras`), the program that wrote the file and its version.
+    public let format: String
+    public let producer: String
+    public let producer_version: String
     public let layers: [LayerEntry]
     public let total_params: Int
 
     /// The report for `summary`.
     public init(_ summary: ModelSummary) {
         model = summary.source.path
-        keras_version = summary.source.kerasVersion
+        format = summary.source.container
+        producer = summary.source.producer
+        producer_version = summary.source.producerVersion
         layers = summary.rows.map { row in
-            LayerEntry(name: row.name, class: row.className, activation: row.activation,
+            LayerEntry(name: row.name, class: row.typeName, activation: row.activation,
                        output_shape: [nil] + row.outputShape.map { $0 }, params: row.parameterCount)
         }
         total_params = summary.totalParameters

@@ -33,11 +33,11 @@ struct SummaryTable {
     var text: String {
         let header = ["Layer", "Class", "Output shape", "Params", "Activation"] + (summary.isGraph ? ["Connected to"] : [])
         let rows = summary.rows.map { row in
-            [row.name, row.className, kerasShapeDescription(row.outputShape),
+            [row.name, row.typeName, kerasShapeDescription(row.outputShape),
              groupedDigits(row.parameterCount), row.activation ?? ""] + (summary.isGraph ? [row.connectedTo.joined(separator: ", ")] : [])
         }
         let source = summary.source
-        var lines = ["Model: \"\(summary.modelName)\"  (\(source.path), Keras \(source.kerasVersion), .\(source.format.rawValue))",
+        var lines = ["Model: \"\(summary.modelName)\"  (\(source.path), \(source.description))",
                      "Input: " + summary.inputs.map { "\($0.name) \(kerasShapeDescription($0.shape))" }.joined(separator: ", ")]
         lines += alignedTable(header: header, rows: rows, rightAligned: [3])
         lines.append("Total params: \(groupedDigits(summary.totalParameters))")

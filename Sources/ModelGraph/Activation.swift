@@ -1,12 +1,12 @@
 /// An element-wise (or, for the softmax family, axis-wise) activation function,
-/// with its parameters resolved as the Keras version that saved the model defines them.
+/// with its parameters resolved by the reader as the file's writer defines them.
 public enum Activation: Sendable, Equatable {
-    /// How hard_sigmoid is defined; Keras changed it between major versions.
+    /// The two definitions of hard_sigmoid in use (Keras 2 used the first, Keras 3 the second).
     public enum HardSigmoidForm: Sendable, Equatable {
-        /// Keras 2: `clip(0.2 x + 0.5, 0, 1)`.
-        case keras2
-        /// Keras 3: `relu6(x + 3) / 6`, that is `clip(x / 6 + 0.5, 0, 1)`.
-        case keras3
+        /// `clip(0.2 x + 0.5, 0, 1)`.
+        case slopeOneFifth
+        /// `relu6(x + 3) / 6`, that is `clip(x / 6 + 0.5, 0, 1)`.
+        case shiftedReLU6
     }
 
     case linear

@@ -12,17 +12,36 @@ public struct Node: Sendable {
     /// Unique in the model: the layer's name, path-qualified inside nested
     /// models, with `#2`, `#3`, … for a layer's second and later calls.
     public let name: String
+    /// The layer's type as the model file names it (`Dense`, `TFOpLambda`), for
+    /// summaries and reports; the graph itself never looks at it.
+    public let typeName: String
     public let layer: any Layer
     /// What the call takes, in order.
     public let inputs: [ValueSource]
     /// The sample shape the call produces.
     public let outputShape: [Int]
 
-    public init(name: String, layer: any Layer, inputs: [ValueSource], outputShape: [Int]) {
+    public init(name: String, typeName: String, layer: any Layer, inputs: [ValueSource], outputShape: [Int]) {
         self.name = name
+        self.typeName = typeName
         self.layer = layer
         self.inputs = inputs
         self.outputShape = outputShape
+    }
+}
+
+/// One layer call as a format reader describes it, before shapes are inferred.
+public struct LayerCall: Sendable {
+    public let name: String
+    public let typeName: String
+    public let layer: any Layer
+    public let inputs: [ValueSource]
+
+    public init(name: String, typeName: String, layer: any Layer, inputs: [ValueSource]) {
+        self.name = name
+        self.typeName = typeName
+        self.layer = layer
+        self.inputs = inputs
     }
 }
 
@@ -35,12 +54,6 @@ public struct ModelInputSpec: Sendable, Equatable {
         self.name = name
         self.shape = shape
     }
-}
-
-/// A layer that combines several inputs (Add, Concatenate, …).
-public protocol MergeLayer: Layer {
-    /// The sample shape produced from inputs of `shapes`; throws `LayerError` when they cannot merge.
-    func outputShape(forInputs shapes: [[Int]]) throws -> [Int]
 }
 
 /// A model read from a file: its graph of layer calls in execution order and
@@ -58,9 +71,10 @@ public struct Model: Sendable {
 
     /// A Sequential model: each layer takes the previous one's output. Throws
     /// `LayerError` when a layer cannot take what the previous one produces.
-    public init(name: String, source: ModelSource, inputShape: [Int], layers: [any Layer]) throws {
+    public init(name: String, source: ModelSource, inputShape: [Int], layers: [(typeName: String, layer: any Layer)]) throws {
         let calls = layers.enumerated().map { index, layer in
-            (name: layer.name, layer: layer, inputs: [index == 0 ? ValueSource.input(0) : .node(index - 1)])
+            LayerCall(name: layer.layer.name, typeName: layer.typeName, layer: layer.layer,
+                      inputs: [index == 0 ? ValueSource.input(0) : .node(index - 1)])
         }
         try self.init(name: name, source: source, inputs: [ModelInputSpec(name: "input", shape: inputShape)], calls: calls,
                       outputs: [layers.isEmpty ? .input(0) : .node(layers.count - 1)])
@@ -69,7 +83,7 @@ public struct Model: Sendable {
     /// A model from its layer calls in execution order: every call's inputs are
     /// model inputs or earlier calls. Infers each call's output shape.
     public init(name: String, source: ModelSource, inputs: [ModelInputSpec],
-                calls: [(name: String, layer: any Layer, inputs: [ValueSource])], outputs: [ValueSource]) throws {
+                calls: [LayerCall], outputs: [ValueSource]) throws {
         self.name = name
         self.source = source
         self.inputs = inputs
@@ -82,14 +96,8 @@ public struct Model: Sendable {
                 default: throw LayerError(call.layer, "takes an input that is not computed before it")
                 }
             }
-            let shape: [Int]
-            if let merge = call.layer as? any MergeLayer {
-                shape = try merge.outputShape(forInputs: shapes)
-            } else {
-                guard shapes.count == 1 else { throw LayerError(call.layer, "takes one input, but is given \(shapes.count)") }
-                shape = try call.layer.outputShape(for: shapes[0])
-            }
-            nodes.append(Node(name: call.name, layer: call.layer, inputs: call.inputs, outputShape: shape))
+            let shape = try call.layer.outputShape(forInputs: shapes)
+            nodes.append(Node(name: call.name, typeName: call.typeName, layer: call.layer, inputs: call.inputs, outputShape: shape))
         }
         self.nodes = nodes
         self.outputs = outputs
@@ -140,29 +148,22 @@ public struct Model: Sendable {
 
 /// Where a model came from.
 public struct ModelSource: Sendable, Equatable {
-    /// The container format of a model file.
-    public enum Format: String, Sendable {
-        /// Legacy HDF5, from `model.save("….h5")`.
-        case hdf5 = "h5"
-        /// Keras 3's zip archive, from `model.save("….keras")`.
-        case kerasArchive = "keras"
-    }
-
     /// The path of the file as given.
     public let path: String
-    public let format: Format
-    /// The `keras_version` the file records (`2.21.0`, `3.15.1`).
-    public let kerasVersion: String
-    /// The backend that saved it, where recorded (`tensorflow`).
-    public let backend: String?
+    /// The container format, as its usual file extension (`h5`, `keras`).
+    public let container: String
+    /// The program that wrote the file (`Keras`).
+    public let producer: String
+    /// That program's version as the file records it (`2.21.0`, `3.15.1`).
+    public let producerVersion: String
 
-    public init(path: String, format: Format, kerasVersion: String, backend: String?) {
+    public init(path: String, container: String, producer: String, producerVersion: String) {
         self.path = path
-        self.format = format
-        self.kerasVersion = kerasVersion
-        self.backend = backend
+        self.container = container
+        self.producer = producer
+        self.producerVersion = producerVersion
     }
 
-    /// The major version of Keras that wrote the file (2 or 3).
-    public var kerasMajorVersion: Int { Int(kerasVersion.split(separator: ".").first ?? "") ?? 0 }
+    /// `Keras 2.21.0, .h5`: who wrote the file, and how.
+    public var description: String { "\(producer) \(producerVersion), .\(container)" }
 }

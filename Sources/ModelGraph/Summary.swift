@@ -3,7 +3,7 @@ public struct ModelSummary: Sendable {
     /// One layer's row.
     public struct Row: Sendable {
         public let name: String
-        public let className: String
+        public let typeName: String
         /// The output shape of one sample (`[200]`), printed as `(None, 200)`.
         public let outputShape: [Int]
         public let parameterCount: Int
@@ -30,7 +30,7 @@ public struct ModelSummary: Sendable {
         rows = model.nodes.map { node in
             // A shared layer's weights are counted at its first call.
             let first = counted.insert(node.layer.name).inserted
-            return Row(name: node.name, className: node.layer.className, outputShape: node.outputShape,
+            return Row(name: node.name, typeName: node.typeName, outputShape: node.outputShape,
                        parameterCount: first ? node.layer.parameterCount : 0, activation: node.layer.activation?.name,
                        connectedTo: node.inputs.map(model.name(of:)))
         }

@@ -110,7 +110,7 @@ public enum TraceReport {
         let source = content.model.source
         var lines = [
             ReportParts.Line(text: "LayerLens trace: \(URL(fileURLWithPath: content.input.path).lastPathComponent)", size: 20, bold: true),
-            ReportParts.Line(text: "Model \(content.modelPath)  (Keras \(source.kerasVersion), .\(source.format.rawValue), "
+            ReportParts.Line(text: "Model \(content.modelPath)  (\(source.description), "
                 + content.model.inputs.map { "input " + (content.model.inputs.count > 1 ? "\($0.name) " : "") + kerasShapeDescription($0.shape) }
                     .joined(separator: ", ")
                 + ", \(groupedDigits(content.model.parameterCount)) parameters)", size: 13),

@@ -1,4 +1,5 @@
 import Foundation
+import Layers
 import ModelGraph
 
 /// How the final layer's outputs were turned into probabilities.
@@ -68,10 +69,7 @@ public struct Prediction: Sendable {
         let node = model.nodes[index], last = node.layer
         guard node.inputs.count == 1 else { return nil }
         let row = trace.value(node.inputs[0]).batch(sample..<(sample + 1))
-        if let dense = last as? Dense {
-            return denseForward(input: row.scalars, rows: row.count / dense.inputUnits, kernel: dense.kernel.scalars,
-                                inputUnits: dense.inputUnits, units: dense.units, bias: dense.bias?.scalars)
-        }
+        if let dense = last as? Dense { return dense.preActivation(row).scalars }
         return last is ActivationLayer ? row.scalars : nil
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Layers
 import ModelGraph
 
 /// One layer's output in a trace.
@@ -71,21 +72,11 @@ public enum Tracer {
         guard inputs.allSatisfy({ $0.batchSize == batch }) else {
             throw TraceError(description: "the model's inputs have different batch sizes")
         }
-        let steps = try model.nodes.map { node -> Step in
-            if let merge = node.layer as? any MergeForwardLayer { return .merge(merge, node.inputs) }
-            guard let forward = node.layer as? any ForwardLayer else {
-                throw TraceError(description: "layer '\(node.layer.name)' (\(node.layer.className)) cannot be run")
-            }
-            return .single(forward, node.inputs[0])
-        }
-        setBLASThreads(1)
-        let outputs: [[Tensor]]
-        if batch < parallelThreshold {
-            outputs = [run(steps, on: inputs)]
-        } else {
-            outputs = concurrentMap((batch + chunkSize - 1) / chunkSize) { chunk in
+        let outputs: [[Tensor]] = withBLASThreads(1) {
+            guard batch >= parallelThreshold else { return [run(model.nodes, on: inputs)] }
+            return concurrentMap((batch + chunkSize - 1) / chunkSize) { chunk in
                 let start = chunk * chunkSize
-                return run(steps, on: inputs.map { $0.batch(start..<min(start + chunkSize, batch)) })
+                return run(model.nodes, on: inputs.map { $0.batch(start..<min(start + chunkSize, batch)) })
             }
         }
         // The chunks' outputs are joined layer by layer, the layers spread over the cores (it is all copying).
@@ -94,33 +85,24 @@ public enum Tracer {
         }
         let traced = model.nodes.indices.map { index in
             let node = model.nodes[index]
-            return TracedLayer(index: index, name: node.name, className: node.layer.className, activation: node.layer.activation?.name,
+            return TracedLayer(index: index, name: node.name, className: node.typeName, activation: node.layer.activation?.name,
                                output: joined[index])
         }
         let partial = Trace(inputs: inputs, layers: traced, outputs: [])
         return Trace(inputs: inputs, layers: traced, outputs: model.outputs.map(partial.value))
     }
 
-    /// One node's work: a single-input layer or a merge.
-    enum Step {
-        case single(any ForwardLayer, ValueSource)
-        case merge(any MergeForwardLayer, [ValueSource])
-    }
-
-    private static func run(_ steps: [Step], on inputs: [Tensor]) -> [Tensor] {
+    private static func run(_ nodes: [Node], on inputs: [Tensor]) -> [Tensor] {
         var values: [Tensor] = []
-        values.reserveCapacity(steps.count)
-        func value(_ source: ValueSource) -> Tensor {
-            switch source {
-            case let .input(index): inputs[index]
-            case let .node(index): values[index]
+        values.reserveCapacity(nodes.count)
+        for node in nodes {
+            let arguments = node.inputs.map { source in
+                switch source {
+                case let .input(index): inputs[index]
+                case let .node(index): values[index]
+                }
             }
-        }
-        for step in steps {
-            switch step {
-            case let .single(layer, source): values.append(layer.forward(value(source)))
-            case let .merge(layer, sources): values.append(layer.forward(sources.map(value)))
-            }
+            values.append(node.layer.forward(arguments))
         }
         return values
     }

@@ -1,6 +1,7 @@
 import Foundation
 import LayerLens
 @testable import KerasFormat
+@testable import Layers
 @testable import Trace
 import Testing
 import TestSupport

@@ -1,3 +1,5 @@
+import ModelGraph
+
 /// How a window-based layer pads its input (Keras's `padding`).
 public enum Padding: String, Sendable {
     /// No padding: windows stay inside the input.
@@ -79,9 +81,8 @@ public struct Window2D: Sendable {
 
 /// A 2-D convolution over `[H, W, C]` samples (Keras's Conv2D; channels last),
 /// with strides, dilation, `same`/`valid` padding and grouped channels.
-public struct Conv2D: Layer {
+public struct Conv2D: UnaryLayer {
     public let name: String
-    public var className: String { "Conv2D" }
     public let filters: Int
     /// The window: the kernel's size with the strides, dilation and padding.
     public let window: Window2D
@@ -112,14 +113,18 @@ public struct Conv2D: Layer {
         let (height, width) = try window.outputSize(for: input, of: self)
         return [height, width, filters]
     }
+
+    public func forward(_ input: Tensor) -> Tensor {
+        let (rows, columns) = window.axes(for: input.sampleShape)
+        return apply(activation ?? .linear, to: convolve2D(input, kernel: kernel, bias: bias, rows: rows, columns: columns, groups: groups))
+    }
 }
 
 /// A depthwise 2-D convolution (Keras's DepthwiseConv2D): each input channel is
 /// convolved with its own `depthMultiplier` filters; channel c, filter m gives
 /// output channel `c · depthMultiplier + m`.
-public struct DepthwiseConv2D: Layer {
+public struct DepthwiseConv2D: UnaryLayer {
     public let name: String
-    public var className: String { "DepthwiseConv2D" }
     public let window: Window2D
     public let activation: Activation?
     /// Shape `[KH, KW, C, depthMultiplier]`.
@@ -145,12 +150,16 @@ public struct DepthwiseConv2D: Layer {
         let (height, width) = try window.outputSize(for: input, of: self)
         return [height, width, kernel.shape[2] * kernel.shape[3]]
     }
+
+    public func forward(_ input: Tensor) -> Tensor {
+        let (rows, columns) = window.axes(for: input.sampleShape)
+        return apply(activation ?? .linear, to: depthwiseConvolve2D(input, kernel: kernel, bias: bias, rows: rows, columns: columns))
+    }
 }
 
 /// A depthwise convolution followed by a 1×1 pointwise one (Keras's SeparableConv2D).
-public struct SeparableConv2D: Layer {
+public struct SeparableConv2D: UnaryLayer {
     public let name: String
-    public var className: String { "SeparableConv2D" }
     /// The depthwise stage, without bias or activation.
     public let depthwise: DepthwiseConv2D
     /// The pointwise stage: a 1×1 Conv2D with the layer's bias and activation.
@@ -168,13 +177,14 @@ public struct SeparableConv2D: Layer {
     public func outputShape(for input: [Int]) throws -> [Int] {
         try pointwise.outputShape(for: try depthwise.outputShape(for: input))
     }
+
+    public func forward(_ input: Tensor) -> Tensor { pointwise.forward(depthwise.forward(input)) }
 }
 
 /// A 1-D convolution over `[steps, C]` samples (Keras's Conv1D), run as a Conv2D
 /// of height 1; `causal` padding pads the start only.
-public struct Conv1D: Layer {
+public struct Conv1D: UnaryLayer {
     public let name: String
-    public var className: String { "Conv1D" }
     /// The equivalent 2-D convolution, kernel `[1, K, C / groups, filters]`.
     public let conv: Conv2D
 
@@ -190,14 +200,18 @@ public struct Conv1D: Layer {
         guard input.count == 2 else { throw LayerError(self, "expects a [steps, C] input, got \(shapeDescription(input))") }
         return Array(try conv.outputShape(for: [1] + input).dropFirst())
     }
+
+    public func forward(_ input: Tensor) -> Tensor {
+        let output = conv.forward(input.reshaped([input.batchSize, 1] + input.sampleShape))
+        return output.reshaped([output.batchSize] + Array(output.sampleShape.dropFirst()))
+    }
 }
 
 /// A transposed 2-D convolution (Keras's Conv2DTranspose): every input position
 /// scatters its kernel-weighted values into a stride-spaced output, cropped by
 /// TensorFlow's padding rule.
-public struct Conv2DTranspose: Layer {
+public struct Conv2DTranspose: UnaryLayer {
     public let name: String
-    public var className: String { "Conv2DTranspose" }
     public let strides: (Int, Int)
     public let padding: Padding
     public let activation: Activation?
@@ -227,5 +241,39 @@ public struct Conv2DTranspose: Layer {
         }
         return [geometry(input: input[0], window: kernel.shape[0], stride: strides.0).length,
                 geometry(input: input[1], window: kernel.shape[1], stride: strides.1).length, kernel.shape[2]]
+    }
+
+    public func forward(_ input: Tensor) -> Tensor {
+        let (batch, height, width, channels) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
+        let (kh, kw, filters) = (kernel.shape[0], kernel.shape[1], kernel.shape[2])
+        let rows = geometry(input: height, window: kh, stride: strides.0)
+        let columns = geometry(input: width, window: kw, stride: strides.1)
+        var output = [Float](repeating: 0, count: batch * rows.length * columns.length * filters)
+        for n in 0..<batch {
+            for iy in 0..<height {
+                for ix in 0..<width {
+                    let source = ((n * height + iy) * width + ix) * channels
+                    for ky in 0..<kh {
+                        let y = iy * strides.0 + ky - rows.cropBefore
+                        guard y >= 0, y < rows.length else { continue }
+                        for kx in 0..<kw {
+                            let x = ix * strides.1 + kx - columns.cropBefore
+                            guard x >= 0, x < columns.length else { continue }
+                            let target = ((n * rows.length + y) * columns.length + x) * filters
+                            let weights = (ky * kw + kx) * filters * channels
+                            for f in 0..<filters {
+                                var sum: Float = 0
+                                for c in 0..<channels { sum += input.scalars[source + c] * kernel.scalars[weights + f * channels + c] }
+                                output[target + f] += sum
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if let bias {
+            for index in output.indices { output[index] += bias.scalars[index % filters] }
+        }
+        return apply(activation ?? .linear, to: Tensor(shape: [batch, rows.length, columns.length, filters], scalars: output))
     }
 }

@@ -67,9 +67,9 @@ func elementwise(_ activation: Activation) -> @Sendable (Float) -> Float {
         return { x in 0.5 * x * (1 + erf(x / Float(2).squareRoot())) }
     case .sigmoid:
         return sigmoid
-    case .hardSigmoid(.keras2):
+    case .hardSigmoid(.slopeOneFifth):
         return { min(max(0.2 * $0 + 0.5, 0), 1) }
-    case .hardSigmoid(.keras3):
+    case .hardSigmoid(.shiftedReLU6):
         return { min(max($0 + 3, 0), 6) / 6 }
     case .hardSwish:
         return { $0 * min(max($0 + 3, 0), 6) / 6 }

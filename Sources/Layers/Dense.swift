@@ -1,7 +1,8 @@
+import ModelGraph
+
 /// A fully connected layer: `activation(x · kernel + bias)` over the last axis.
-public struct Dense: Layer {
+public struct Dense: UnaryLayer {
     public let name: String
-    public var className: String { "Dense" }
     /// The number of output units.
     public let units: Int
     /// The function applied to `x · kernel + bias`.
@@ -29,5 +30,17 @@ public struct Dense: Layer {
             throw LayerError(self, "expects an input whose last axis has \(inputUnits) values, got shape \(shapeDescription(input))")
         }
         return input.dropLast() + [units]
+    }
+
+    /// `x · kernel + bias`, before the activation: the logits beneath a softmax head.
+    public func preActivation(_ input: Tensor) -> Tensor {
+        let rows = input.count / inputUnits
+        let product = denseForward(input: input.scalars, rows: rows, kernel: kernel.scalars,
+                                   inputUnits: inputUnits, units: units, bias: bias?.scalars)
+        return Tensor(shape: input.shape.dropLast() + [units], scalars: product)
+    }
+
+    public func forward(_ input: Tensor) -> Tensor {
+        apply(activation ?? .linear, to: preActivation(input))
     }
 }

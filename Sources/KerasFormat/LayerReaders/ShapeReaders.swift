@@ -1,0 +1,74 @@
+import Layers
+import ModelGraph
+
+/// Flatten, Reshape, Permute and RepeatVector: values moved, not changed.
+enum ReshapingReader: KerasLayerReader {
+    static let classNames = ["Flatten", "Reshape", "Permute", "RepeatVector"]
+
+    static func read(_ source: KerasLayerSource) throws -> any Layer {
+        try source.expectNoWeights()
+        let config = source.config
+        switch source.className {
+        case "Flatten":
+            return Flatten(name: source.name)
+        case "Reshape":
+            guard let target = try config.ints("target_shape") else { throw source.error("'target_shape' is missing") }
+            return Reshape(name: source.name, targetShape: target)
+        case "Permute":
+            // Keras counts the sample axes from 1.
+            guard let dims = try config.ints("dims") else { throw source.error("'dims' is missing") }
+            return Permute(name: source.name, axes: dims.map { $0 - 1 })
+        default:
+            let count = try config.int("n")
+            guard count > 0 else { throw source.error("'n' must be positive") }
+            return RepeatVector(name: source.name, count: count)
+        }
+    }
+}
+
+/// ZeroPadding2D, Cropping2D and UpSampling2D.
+enum SpatialReader: KerasLayerReader {
+    static let classNames = ["ZeroPadding2D", "Cropping2D", "UpSampling2D"]
+
+    static func read(_ source: KerasLayerSource) throws -> any Layer {
+        try source.expectNoWeights()
+        let config = source.config
+        switch source.className {
+        case "ZeroPadding2D":
+            return ZeroPadding2D(name: source.name, edges: try edges(config, key: "padding", default: 1))
+        case "Cropping2D":
+            return Cropping2D(name: source.name, edges: try edges(config, key: "cropping", default: 0))
+        default:
+            let interpolation = config["interpolation"]?.string ?? "nearest"
+            guard let method = ResizeMethod(rawValue: interpolation), method != .area else {
+                throw source.error("interpolation '\(interpolation)' is not supported; LayerLens upsamples with 'nearest' or 'bilinear'")
+            }
+            return UpSampling2D(name: source.name, factors: try config.pair("size", default: (2, 2)), interpolation: method)
+        }
+    }
+
+    /// ZeroPadding2D's `padding` and Cropping2D's `cropping`: n, (rows, columns)
+    /// or ((top, bottom), (left, right)), each whole and non-negative.
+    private static func edges(_ config: ConfigObject, key: String, default fallback: Int) throws -> Edges2D {
+        let values: [Double]
+        if let value = config[key] {
+            let list = value.array ?? []
+            if let number = value.number {
+                values = Array(repeating: number, count: 4)
+            } else if list.count == 2, let rows = list[0].number, let columns = list[1].number {
+                values = [rows, rows, columns, columns]
+            } else {
+                let nested = list.compactMap { $0.array?.compactMap(\.number) }
+                guard nested.count == 2, nested.allSatisfy({ $0.count == 2 }) else { throw config.error("'\(key)' is not a padding specification") }
+                values = nested.flatMap { $0 }
+            }
+        } else {
+            values = Array(repeating: Double(fallback), count: 4)
+        }
+        guard values.allSatisfy({ $0 >= 0 && $0 < 1_048_576 && $0.rounded() == $0 }) else {
+            throw config.error("'\(key)' must hold whole numbers from 0 to 2^20")
+        }
+        let amounts = values.map { Int($0) }
+        return Edges2D(top: amounts[0], bottom: amounts[1], left: amounts[2], right: amounts[3])
+    }
+}
