@@ -8,6 +8,11 @@ indirect enum CallArgument {
     case constant(JSONValue)
     case list([CallArgument])
 
+    /// A config value as an argument: lists become `.list`, anything else a constant.
+    init(_ value: JSONValue) {
+        if let items = value.array { self = .list(items.map(CallArgument.init)) } else { self = .constant(value) }
+    }
+
     /// The number this argument holds, if it is a numeric constant.
     var number: Double? {
         if case let .constant(value) = self { return value.number }
@@ -22,6 +27,8 @@ struct CallArguments {
     var keywords: [String: CallArgument] = [:]
     /// The tensors the call takes: the layer call's inputs, in order.
     var tensors: [TensorReference] = []
+    /// Whether the config wrote the call in Keras 3's form.
+    private(set) var isKeras3 = false
 
     /// The argument at `position`, or else the keyword `name`.
     func argument(_ position: Int, _ name: String) -> CallArgument? {
@@ -37,6 +44,7 @@ struct CallArguments {
     /// Keras 3's `{"args": […], "kwargs": {…}}`, with `__keras_tensor__` objects
     /// naming their producer in `keras_history`.
     init(keras3 call: [String: JSONValue], in wrapper: ConfigObject) throws {
+        isKeras3 = true
         positional = try (call["args"]?.array ?? []).map { try argument(keras3: $0, in: wrapper) }
         for (key, value) in (call["kwargs"]?.object ?? [:]).sorted(by: { $0.key < $1.key }) {
             keywords[key] = try argument(keras3: value, in: wrapper)
@@ -57,14 +65,21 @@ struct CallArguments {
 
     /// Keras 2's `[[layer, node, tensor, kwargs], …]`: the tensors are the
     /// positional inputs; the first entry's kwargs hold the call's keyword
-    /// arguments, where a `[layer, node, tensor]` list is a tensor.
+    /// arguments, where a `[layer, node, tensor]` list is a tensor. tf.keras's
+    /// operator layers write one bare entry instead of a list of them, and a
+    /// constant first argument as `["_CONSTANT_VALUE", -1, value, kwargs]`.
     init(keras2 call: [JSONValue], in wrapper: ConfigObject) throws {
-        for item in call {
-            guard let entry = item.array else { throw wrapper.error("'inbound_nodes' holds a call LayerLens cannot read") }
+        let entries = call.first?.string != nil ? [JSONValue.array(call)] : call
+        for item in entries {
+            guard let entry = item.array, entry.count >= 3 else { throw wrapper.error("'inbound_nodes' holds a call LayerLens cannot read") }
+            if entry[0].string == "_CONSTANT_VALUE" {
+                positional.append(.constant(entry[2]))
+                continue
+            }
             tensors.append(try TensorReference(entry, in: wrapper))
             positional.append(.tensor(tensors.count - 1))
         }
-        let options = call.first?.array.flatMap { $0.count > 3 ? $0[3].object : nil } ?? [:]
+        let options = entries.first?.array.flatMap { $0.count > 3 ? $0[3].object : nil } ?? [:]
         for (key, value) in options.sorted(by: { $0.key < $1.key }) {
             keywords[key] = argument(keras2: value)
         }

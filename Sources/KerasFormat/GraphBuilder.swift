@@ -87,7 +87,7 @@ struct GraphBuilder {
         do { shape = try layer.outputShape(forInputs: shapes) } catch let error as LayerError {
             throw entry.config.error(error.problem)  // named with the class the file gives it
         }
-        calls.append(LayerCall(name: name, typeName: entry.className, layer: layer, inputs: inputs.map(\.source)))
+        calls.append(LayerCall(name: name, typeName: entry.typeName, layer: layer, inputs: inputs.map(\.source)))
         return [(source: .node(calls.count - 1), shape: shape)]
     }
 }

@@ -24,6 +24,25 @@ struct LayerEntry {
     let calls: [CallArguments]
     /// The config of a Sequential or functional model used as this layer.
     let nested: GraphConfig?
+
+    /// Whether this is a Keras 3 operation node (`x + 3.0`, `ops.mean(x)`) rather
+    /// than a layer: its module is `keras.src.ops.…`, or, in a Keras 3 `.h5`, which
+    /// records no module, its config lacks the `trainable` and `dtype` every layer writes.
+    var isOperation: Bool {
+        if let module { return module.hasPrefix("keras.src.ops") }
+        return config["trainable"] == nil && config["dtype"] == nil && calls.first?.isKeras3 == true
+    }
+
+    /// The name the layer readers know this entry's class by: operations are
+    /// `ops.Add`, apart from the `Add` layer.
+    var readerKey: String { isOperation ? "ops." + className : className }
+
+    /// What summaries and reports call this entry: its class, an operation's
+    /// `ops.` name, or a tf.keras operator layer's TensorFlow function (`tf.math.multiply`).
+    var typeName: String {
+        if ["TFOpLambda", "SlicingOpLambda"].contains(className), let function = config["function"]?.string { return "tf." + function }
+        return readerKey
+    }
 }
 
 /// A Sequential or functional model config, in either dialect: Keras 2

@@ -82,7 +82,7 @@ public enum KerasModelReader {
             graph.layers.flatMap { entry in entry.nested.map(entries) ?? [entry] }
         }
         let all = entries(config)
-        try KerasLayerRegistry.checkSupported(all.map(\.className))
+        try KerasLayerRegistry.checkSupported(all)
         for entry in all {
             if let format = entry.config["data_format"]?.string, format != "channels_last" {
                 throw entry.config.error("data_format '\(format)' is not supported; LayerLens runs channels_last models only")

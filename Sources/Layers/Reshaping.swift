@@ -119,3 +119,73 @@ public struct RepeatVector: UnaryLayer {
         return Tensor(shape: [input.batchSize, count, width], scalars: output)
     }
 }
+
+/// Python-style indexing of each sample: per sample axis a strided range
+/// (`1:5`, `::2`, negative bounds from the end) or a single index, which drops the axis.
+public struct Slice: UnaryLayer {
+    /// What one sample axis keeps.
+    public enum Selection: Sendable, Equatable {
+        /// `start:stop:step`; nil bounds are the axis's ends for the step's direction.
+        case range(start: Int?, stop: Int?, step: Int)
+        /// One position (negative from the end); the axis is dropped.
+        case index(Int)
+    }
+
+    public let name: String
+    /// One selection per leading sample axis; the axes after them are kept whole.
+    public let selections: [Selection]
+
+    public init(name: String, selections: [Selection]) {
+        self.name = name
+        self.selections = selections
+    }
+
+    /// For each sample axis, its first position, step and count, and whether it is kept; nil when out of range.
+    func plan(for input: [Int]) -> [(start: Int, step: Int, count: Int, kept: Bool)]? {
+        guard selections.count <= input.count else { return nil }
+        var plan: [(start: Int, step: Int, count: Int, kept: Bool)] = []
+        for (axis, extent) in input.enumerated() {
+            switch axis < selections.count ? selections[axis] : .range(start: nil, stop: nil, step: 1) {
+            case let .index(position):
+                let resolved = position < 0 ? position + extent : position
+                guard resolved >= 0, resolved < extent else { return nil }
+                plan.append((resolved, 1, 1, false))
+            case let .range(start, stop, step):
+                guard step != 0 else { return nil }
+                // Python's slice.indices: clamp the bounds into the axis for the step's direction.
+                func clamp(_ bound: Int?, _ fallback: Int) -> Int {
+                    guard var value = bound else { return fallback }
+                    if value < 0 { value += extent }
+                    return step > 0 ? Swift.min(Swift.max(value, 0), extent) : Swift.min(Swift.max(value, -1), extent - 1)
+                }
+                let first = clamp(start, step > 0 ? 0 : extent - 1), end = clamp(stop, step > 0 ? extent : -1)
+                let count = step > 0 ? Swift.max(0, (end - first + step - 1) / step) : Swift.max(0, (first - end - step - 1) / -step)
+                plan.append((first, step, count, true))
+            }
+        }
+        return plan
+    }
+
+    public func outputShape(for input: [Int]) throws -> [Int] {
+        guard let plan = plan(for: input) else {
+            throw LayerError(self, "\(selections.count) selections do not fit a sample of shape \(shapeDescription(input))")
+        }
+        return plan.filter(\.kept).map(\.count)
+    }
+
+    public func forward(_ input: Tensor) -> Tensor {
+        let sampleShape = input.sampleShape
+        let plan = plan(for: sampleShape)!
+        var strides = [Int](repeating: 1, count: sampleShape.count)
+        for axis in sampleShape.indices.dropLast().reversed() { strides[axis] = strides[axis + 1] * sampleShape[axis + 1] }
+        let base = zip(plan, strides).reduce(0) { $0 + $1.0.start * $1.1 }
+        let sources = stridedOffsets(shape: plan.map(\.count), strides: zip(plan, strides).map { $0.step * $1 })
+        let sampleCount = sampleShape.reduce(1, *)
+        var output: [Float] = []
+        output.reserveCapacity(input.batchSize * sources.count)
+        for n in 0..<input.batchSize {
+            for source in sources { output.append(input.scalars[n * sampleCount + base + source]) }
+        }
+        return Tensor(shape: [input.batchSize] + plan.filter(\.kept).map(\.count), scalars: output)
+    }
+}

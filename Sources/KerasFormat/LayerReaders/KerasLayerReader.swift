@@ -10,6 +10,13 @@ protocol KerasLayerReader {
     /// The layer one config entry describes; throws `KerasConfigError` for an
     /// option LayerLens does not implement or weights that do not fit.
     static func read(_ source: KerasLayerSource) throws -> any Layer
+    /// Whether this reader can build `entry`, judged before any weight is read
+    /// (a reader of many functions under one class name looks at which one).
+    static func accepts(_ entry: LayerEntry) -> Bool
+}
+
+extension KerasLayerReader {
+    static func accepts(_ entry: LayerEntry) -> Bool { true }
 }
 
 /// What a reader builds a layer from: its config entry, its stored weights (in
@@ -23,7 +30,8 @@ struct KerasLayerSource {
     let kerasMajorVersion: Int
 
     var name: String { entry.name }
-    var className: String { entry.className }
+    /// The class name, `ops.`-prefixed for Keras 3 operations (see `LayerEntry.readerKey`).
+    var className: String { entry.readerKey }
     var config: ConfigObject { entry.config }
     /// The sample shape of the first input.
     var inputShape: [Int] { inputShapes.first ?? [] }
@@ -87,6 +95,7 @@ enum KerasLayerRegistry {
         ConvolutionReader.self, PoolingReader.self, GlobalPoolingReader.self,
         BatchNormalizationReader.self, LayerNormalizationReader.self, NormalizationReader.self,
         ReshapingReader.self, SpatialReader.self, RescalingReader.self, MergeReader.self,
+        KerasOperationReader.self, TFOperatorReader.self, ApplicationLayerReader.self,
     ]
 
     /// The reader of each class name.
@@ -98,17 +107,19 @@ enum KerasLayerRegistry {
 
     /// Builds the layer of `source` with the reader of its class.
     static func read(_ source: KerasLayerSource) throws -> any Layer {
-        guard let reader = readerByClass[source.className] else {
+        guard let reader = readerByClass[source.entry.readerKey] else {
             throw source.error("unsupported layer class; supported: \(supportedClasses.joined(separator: ", "))")
         }
         return try reader.read(source)
     }
 
-    /// Refuses, before any weight is read, every layer class of `classes` that
-    /// LayerLens cannot run — all of them at once, each with its count.
-    static func checkSupported(_ classes: [String]) throws {
+    /// Refuses, before any weight is read, every layer of `entries` that
+    /// LayerLens cannot run — all of their classes at once, each with its count.
+    static func checkSupported(_ entries: [LayerEntry]) throws {
         var unsupported: [String: Int] = [:]
-        for name in classes where readerByClass[name] == nil { unsupported[name, default: 0] += 1 }
+        for entry in entries where !(readerByClass[entry.readerKey]?.accepts(entry) ?? false) {
+            unsupported[entry.typeName, default: 0] += 1
+        }
         guard !unsupported.isEmpty else { return }
         let listed = unsupported.sorted { $0.key < $1.key }.map { name, count in
             "\(name) (\(count) layer\(count == 1 ? "" : "s"))"
