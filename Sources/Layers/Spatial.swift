@@ -120,3 +120,81 @@ public struct Cropping2D: UnaryLayer {
         return Tensor(shape: [batch, outHeight, outWidth, channels], scalars: output)
     }
 }
+
+/// Resizes `[H, W, C]` samples to `height × width` as `tf.image.resize` does
+/// (bilinear with half-pixel centres, or nearest), optionally cropping the
+/// centre to the target's aspect ratio first.
+public struct Resize: UnaryLayer {
+    public let name: String
+    public let height: Int
+    public let width: Int
+    /// `.bilinear` or `.nearest`.
+    public let method: ResizeMethod
+    /// Whether the largest centred window of the target's aspect ratio is cut out before resizing.
+    public let cropToAspectRatio: Bool
+
+    public init(name: String, height: Int, width: Int, method: ResizeMethod, cropToAspectRatio: Bool) {
+        self.name = name
+        self.height = height
+        self.width = width
+        self.method = method
+        self.cropToAspectRatio = cropToAspectRatio
+    }
+
+    public func outputShape(for input: [Int]) throws -> [Int] {
+        guard input.count == 3, input[0] > 0, input[1] > 0 else { throw LayerError(self, "expects an [H, W, C] input, got \(shapeDescription(input))") }
+        return [height, width, input[2]]
+    }
+
+    /// The centred window of the target's aspect ratio inside `inputHeight × inputWidth`, as Keras computes it.
+    func cropWindow(inputHeight: Int, inputWidth: Int) -> (top: Int, left: Int, height: Int, width: Int) {
+        guard cropToAspectRatio else { return (0, 0, inputHeight, inputWidth) }
+        let cropHeight = max(min(inputHeight, Int(Double(inputWidth * height) / Double(width))), 1)
+        let cropWidth = max(min(inputWidth, Int(Double(inputHeight * width) / Double(height))), 1)
+        return ((inputHeight - cropHeight) / 2, (inputWidth - cropWidth) / 2, cropHeight, cropWidth)
+    }
+
+    public func forward(_ input: Tensor) -> Tensor {
+        let (batch, inputHeight, inputWidth, channels) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
+        let window = cropWindow(inputHeight: inputHeight, inputWidth: inputWidth)
+        let cropped = Cropping2D(name: name, edges: Edges2D(top: window.top, bottom: inputHeight - window.top - window.height,
+                                                            left: window.left, right: inputWidth - window.left - window.width))
+            .forward(input)
+        let sample = window.height * window.width * channels
+        let resized = (0..<batch).flatMap { n in
+            Resampling.resize(Array(cropped.scalars[(n * sample)..<((n + 1) * sample)]), height: window.height, width: window.width,
+                              channels: channels, toHeight: height, toWidth: width, method: method)
+        }
+        return Tensor(shape: [batch, height, width, channels], scalars: resized)
+    }
+}
+
+/// Cuts the centred `height × width` window out of `[H, W, C]` samples; a
+/// sample smaller than the window is instead resized to it (bilinear, cropped to
+/// its aspect ratio), as Keras's CenterCrop does.
+public struct CenterCrop: UnaryLayer {
+    public let name: String
+    public let height: Int
+    public let width: Int
+
+    public init(name: String, height: Int, width: Int) {
+        self.name = name
+        self.height = height
+        self.width = width
+    }
+
+    public func outputShape(for input: [Int]) throws -> [Int] {
+        guard input.count == 3, input[0] > 0, input[1] > 0 else { throw LayerError(self, "expects an [H, W, C] input, got \(shapeDescription(input))") }
+        return [height, width, input[2]]
+    }
+
+    public func forward(_ input: Tensor) -> Tensor {
+        let (inputHeight, inputWidth) = (input.shape[1], input.shape[2])
+        guard inputHeight >= height, inputWidth >= width else {
+            return Resize(name: name, height: height, width: width, method: .bilinear, cropToAspectRatio: true).forward(input)
+        }
+        let top = (inputHeight - height) / 2, left = (inputWidth - width) / 2
+        return Cropping2D(name: name, edges: Edges2D(top: top, bottom: inputHeight - height - top, left: left, right: inputWidth - width - left))
+            .forward(input)
+    }
+}

@@ -95,7 +95,7 @@ enum KerasLayerRegistry {
         ConvolutionReader.self, PoolingReader.self, GlobalPoolingReader.self,
         BatchNormalizationReader.self, LayerNormalizationReader.self, NormalizationReader.self,
         ReshapingReader.self, SpatialReader.self, RescalingReader.self, MergeReader.self,
-        KerasOperationReader.self, TFOperatorReader.self, ApplicationLayerReader.self,
+        ImageSizeReader.self, KerasOperationReader.self, TFOperatorReader.self, ApplicationLayerReader.self,
     ]
 
     /// The reader of each class name.

@@ -72,3 +72,26 @@ enum SpatialReader: KerasLayerReader {
         return Edges2D(top: amounts[0], bottom: amounts[1], left: amounts[2], right: amounts[3])
     }
 }
+
+/// The image preprocessing layers that change a sample's size: Resizing and CenterCrop.
+enum ImageSizeReader: KerasLayerReader {
+    static let classNames = ["Resizing", "CenterCrop"]
+
+    static func read(_ source: KerasLayerSource) throws -> any Layer {
+        try source.expectNoWeights()
+        let config = source.config
+        let height = try config.int("height"), width = try config.int("width")
+        guard height > 0, width > 0, height <= 1 << 16, width <= 1 << 16 else { throw source.error("a target size of \(height)×\(width) is out of range") }
+        _ = try source.inputShape(rank: 3, "[H, W, C]")
+        if source.className == "CenterCrop" { return CenterCrop(name: source.name, height: height, width: width) }
+        let interpolation = config["interpolation"]?.string ?? "bilinear"
+        guard let method = ResizeMethod(rawValue: interpolation), method != .area else {
+            throw source.error("interpolation '\(interpolation)' is not supported; LayerLens resizes with 'bilinear' or 'nearest'")
+        }
+        for option in ["pad_to_aspect_ratio", "antialias"] where try config.bool(option, default: false) {
+            throw source.error("\(option)=True is not supported")
+        }
+        return Resize(name: source.name, height: height, width: width, method: method,
+                      cropToAspectRatio: try config.bool("crop_to_aspect_ratio", default: false))
+    }
+}

@@ -27,7 +27,7 @@ enum TFOperatorReader: KerasLayerReader {
         "math.reduce_mean": .mean, "math.reduce_sum": .sum, "math.reduce_max": .max, "math.reduce_min": .min,
     ]
 
-    static let shaping = ["reshape", "concat", "expand_dims", "squeeze", "transpose", "compat.v1.transpose", "linalg.matrix_transpose",
+    static let shaping = ["reshape", "concat", "expand_dims", "squeeze", "compat.v1.squeeze", "transpose", "compat.v1.transpose", "linalg.matrix_transpose",
                           "__operators__.getitem"]
 
     static func accepts(_ entry: LayerEntry) -> Bool {
@@ -77,8 +77,9 @@ enum TFOperatorReader: KerasLayerReader {
             return try build.concatenate(axis: try build.integer(call.keywords["axis"], "axis"))
         case "expand_dims":
             return try build.expandDimensions(try build.integer(call.argument(1, "axis"), "axis"))
-        case "squeeze":
-            return try build.squeeze(try build.integers(call.argument(1, "axis"), "axis"))
+        case "squeeze", "compat.v1.squeeze":
+            // TensorFlow 1's spelling also takes the axes as `squeeze_dims`.
+            return try build.squeeze(try build.integers(call.argument(1, "axis") ?? call.keywords["squeeze_dims"], "axis"))
         case "transpose", "compat.v1.transpose", "linalg.matrix_transpose":
             return try build.transpose(try build.integers(call.argument(1, "perm"), "perm"))
         case "__operators__.getitem":
