@@ -69,3 +69,53 @@ public func parityViolation(_ ours: Tensor, _ keras: Tensor, label: String) -> S
     guard worst.index >= 0 else { return nil }
     return "\(label): element \(worst.index) is \(ours.scalars[worst.index]), Keras has \(keras.scalars[worst.index]) (|error| \(worst.error) > \(bound))"
 }
+
+/// The applications fixture script's record (`goldens/applications/manifest.json`):
+/// truncated keras.applications families in three formats, with Keras's float32
+/// output of every layer call and a float64 rebuild's (`f64/<key>`).
+public struct ApplicationManifest: Decodable {
+    public struct ModelEntry: Decodable {
+        public struct LayerEntry: Decodable {
+            public let index: Int
+            public let name: String
+            public let key: String
+            public let shape: [Int]
+        }
+        public let model: String
+        public let golden: String
+        public let family: String
+        public let format: String
+        public let total_params: Int
+        public let layers: [LayerEntry]
+    }
+    public let models: [String: ModelEntry]
+
+    /// The manifest, when the fixtures hold one.
+    public static func load() throws -> ApplicationManifest {
+        try JSONDecoder().decode(ApplicationManifest.self, from: Data(contentsOf: URL(fileURLWithPath: Fixtures.path("goldens/applications/manifest.json"))))
+    }
+
+    /// Every fixture's name, sorted.
+    public static let names = (try? load().models.keys.sorted()) ?? []
+}
+
+/// The exactness rule for deep networks: `ours` passes where it is within
+/// `1e-4 + 1e-5 · max|keras|` of Keras's float32 output element by element, or,
+/// where float32 rounding over depth makes that impossible, where its largest
+/// distance from the float64 rebuild `reference` is at most twice Keras's own.
+/// Nil when it passes; else a message naming `label` and both distances.
+public func depthAwareParityViolation(_ ours: Tensor, keras: Tensor, float64 reference: Tensor, label: String) -> String? {
+    guard let strict = parityViolation(ours, keras, label: label) else { return nil }
+    guard ours.shape == reference.shape, keras.shape == reference.shape else { return strict }
+    func distance(_ values: Tensor) -> Double {
+        zip(values.scalars, reference.scalars).reduce(0.0) { worst, pair in
+            let error = abs(Double(pair.0) - Double(pair.1))
+            return error.isNaN ? .infinity : max(worst, error)
+        }
+    }
+    let (ourDistance, kerasDistance) = (distance(ours), distance(keras))
+    guard ourDistance <= 2 * kerasDistance else {
+        return "\(strict); from the float64 rebuild LayerLens is \(ourDistance) away, Keras float32 \(kerasDistance) (more than 2×)"
+    }
+    return nil
+}
