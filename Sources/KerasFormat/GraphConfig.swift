@@ -19,7 +19,7 @@ struct LayerEntry {
     let config: ConfigObject
     /// The key its weights have in a `.keras` archive: the snake-cased class
     /// name made unique in its container's layer order (`dense`, `dense_1`, …).
-    let storageKey: String
+    var storageKey: String
     /// What each call of the layer takes, in order.
     let calls: [CallArguments]
     /// The config of a Sequential or functional model used as this layer.
@@ -34,8 +34,12 @@ struct LayerEntry {
     }
 
     /// The name the layer readers know this entry's class by: operations are
-    /// `ops.Add`, apart from the `Add` layer.
-    var readerKey: String { isOperation ? "ops." + className : className }
+    /// `ops.Add`, apart from the `Add` layer; a class registered under a package
+    /// (`Custom>CustomScaleLayer`, as tf.keras writes its own applications' layers) by its own name.
+    var readerKey: String {
+        let name = className.split(separator: ">").last.map(String.init) ?? className
+        return isOperation ? "ops." + name : name
+    }
 
     /// What summaries and reports call this entry: its class, an operation's
     /// `ops.` name, or a tf.keras operator layer's TensorFlow function (`tf.math.multiply`).
@@ -135,15 +139,18 @@ final class GraphConfig {
         var layers: [LayerEntry] = []
         for wrapper in wrappers {
             let (entryName, className, config) = try parts(of: wrapper)
-            let key = keys.next(className)
             if className == "InputLayer" {
+                _ = keys.next(className)
                 inputShapes[entryName] = try sampleShape(try declaredInputShape(config: config, wrapper: wrapper))
                 continue
             }
             let calls = try (wrapper["inbound_nodes"]?.array ?? []).map { try arguments(ofCall: $0, wrapper: wrapper) }
             let nested = modelClasses.contains(className) ? try GraphConfig(wrapper, kerasMajorVersion: kerasMajorVersion) : nil
-            layers.append(LayerEntry(name: entryName, className: className, module: wrapper["module"]?.string, config: config,
-                                     storageKey: key, calls: calls, nested: nested))
+            var entry = LayerEntry(name: entryName, className: className, module: wrapper["module"]?.string, config: config,
+                                   storageKey: "", calls: calls, nested: nested)
+            // Operations are not layers: they store nothing and take no key.
+            if !entry.isOperation { entry.storageKey = keys.next(className) }
+            layers.append(entry)
         }
         let inputs = try references(in: body["input_layers"], wrapper: body).map { reference in
             guard let shape = inputShapes[reference.layer] else {
