@@ -82,7 +82,8 @@ def operations_tf2():
 
 def squeeze_excite(lib):
     """Merges whose inputs broadcast: a squeeze-and-excite gate ([H, W, C] × [1, 1, C]),
-    and Add, Subtract, Maximum of a map and a per-channel vector."""
+    Add, Subtract, Maximum of a map and a per-channel [1, 1, C], and Add of a map
+    and a plain [C] vector (Keras inserts the missing axes after the batch axis)."""
     L = lib.layers
     x = lib.Input((9, 7, 4), name="image")
     features = L.Conv2D(6, 3, padding="same", activation="relu", name="features")(x)
@@ -92,7 +93,8 @@ def squeeze_excite(lib):
     shifted = L.Add(name="shift")([excited, squeezed])
     centred = L.Subtract(name="centre")([shifted, squeezed])
     clipped = L.Maximum(name="clip")([centred, gate])
-    return lib.Model(x, L.Dense(5, name="head")(L.GlobalMaxPooling2D(name="pool")(clipped)), name="squeeze_excite")
+    biased = L.Add(name="bias")([clipped, L.GlobalMaxPooling2D(name="channel_max")(features)])
+    return lib.Model(x, L.Dense(5, name="head")(L.GlobalMaxPooling2D(name="pool")(biased)), name="squeeze_excite")
 
 
 def preprocessing(lib):

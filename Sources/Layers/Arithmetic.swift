@@ -55,7 +55,7 @@ public struct BinaryArithmetic: Layer {
     }
 
     public func forward(_ inputs: [Tensor]) -> Tensor {
-        operation.apply(inputs[0], inputs[1], outputShape: broadcastShape(inputs[0].shape, inputs[1].shape)!)
+        combineBatches(operation, inputs[0], inputs[1])
     }
 }
 

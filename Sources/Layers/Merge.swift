@@ -41,7 +41,7 @@ public struct ElementwiseMerge: Layer {
     public func forward(_ inputs: [Tensor]) -> Tensor {
         var output = inputs[0]
         for other in inputs.dropFirst() {
-            output = operation.step.apply(output, other, outputShape: broadcastShape(output.shape, other.shape)!)
+            output = combineBatches(operation.step, output, other)
         }
         if operation == .average {
             let count = Float(inputs.count)

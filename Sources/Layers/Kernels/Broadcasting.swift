@@ -16,6 +16,25 @@ public func broadcastShape(_ a: [Int], _ b: [Int]) -> [Int]? {
     return shape
 }
 
+/// Two batches whose samples broadcast, the one of lower sample rank given
+/// extents of 1 right after its batch axis, so that whole shapes broadcast as
+/// the samples do (the batch axis never lines up with a sample axis).
+func alignedSamples(_ a: Tensor, _ b: Tensor) -> (Tensor, Tensor) {
+    func padded(_ tensor: Tensor, to rank: Int) -> Tensor {
+        let missing = rank - tensor.shape.count
+        guard missing > 0 else { return tensor }
+        return tensor.reshaped([tensor.batchSize] + Array(repeating: 1, count: missing) + tensor.sampleShape)
+    }
+    let rank = max(a.shape.count, b.shape.count)
+    return (padded(a, to: rank), padded(b, to: rank))
+}
+
+/// `a op b` for two batches whose samples broadcast.
+func combineBatches(_ operation: BinaryOperation, _ a: Tensor, _ b: Tensor) -> Tensor {
+    let (x, y) = alignedSamples(a, b)
+    return operation.apply(x, y, outputShape: broadcastShape(x.shape, y.shape)!)
+}
+
 /// The element strides of a C-order tensor of `shape` read as `outputShape`
 /// (right-aligned): 0 along the axes it is broadcast over.
 private func broadcastStrides(_ shape: [Int], to outputShape: [Int]) -> [Int] {
