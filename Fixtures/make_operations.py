@@ -114,6 +114,23 @@ def preprocessing(lib):
     return lib.Model(x, [joined, branches[1]], name="preprocessing")
 
 
+def unknown_classes_file():
+    """`bad/unknown_classes_tf2.h5`: the squeeze-and-excite model with four layers
+    renamed to classes LayerLens cannot run — a Lambda and three custom classes,
+    one of them twice — which must all be listed in one error."""
+    import h5py
+    import shutil
+    path = os.path.join(ROOT, "bad", "unknown_classes_tf2.h5")
+    shutil.copy(os.path.join(ROOT, "models", "squeeze_excite_tf2.h5"), path)
+    renamed = {"squeeze": "Lambda", "reduce": "MyBlock", "gate": "MyBlock", "excite": "Mystery", "shift": "Gizmo"}
+    with h5py.File(path, "r+") as f:
+        config = json.loads(f.attrs["model_config"])
+        for layer in config["config"]["layers"]:
+            if layer["name"] in renamed:
+                layer["class_name"] = renamed[layer["name"]]
+        f.attrs["model_config"] = json.dumps(config)
+
+
 def node_outputs(lib, model, inputs):
     """Every node's output (config order, InputLayers left out), by one model whose outputs they all are."""
     names = [entry.get("name", entry["config"]["name"]) for entry in model.get_config()["layers"] if entry["class_name"] != "InputLayer"]
@@ -167,6 +184,7 @@ def main():
             print(golden, model.count_params(), "params,", len(manifest["models"][golden]["layers"]), "nodes", flush=True)
     with open(manifest_path, "w") as f:
         json.dump(manifest, f, indent=2)
+    unknown_classes_file()
 
 
 if __name__ == "__main__":

@@ -73,6 +73,7 @@ import TestSupport
         ("bad/weights_only_k3.weights.h5", "weights-only"),
         ("bad/shape_mismatch.h5", "weight 'kernel' has shape (784, 200) in the file, but the config implies (784, 199)"),
         ("bad/lambda_tf2.h5", "Lambda layers hold Python code"),
+        ("bad/unknown_classes_tf2.h5", "unsupported layer classes: Gizmo (1 layer), Lambda (1 layer), MyBlock (2 layers), Mystery (1 layer);"),
         ("bad/lstm_k3.keras", "unsupported layer class: LSTM (1 layer)"),
         ("bad/channels_first_tf2.h5", "layer 'conv2d' (Conv2D): data_format 'channels_first' is not supported"),
         ("bad/upsampling_bicubic_k3.keras", "interpolation 'bicubic' is not supported"),
