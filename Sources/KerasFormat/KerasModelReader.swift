@@ -35,16 +35,25 @@ public enum KerasModelReader {
             }
             throw FileError(path, "is an HDF5 file but not a Keras model: 'model_config' is not present")
         }
-        let version = root.hasAttribute("keras_version") ? try root.stringAttribute("keras_version") : "2"
-        let backend = root.hasAttribute("backend") ? try root.stringAttribute("backend") : nil
+        let configJSON = Data(try root.stringAttribute("model_config").utf8)
+        let version = try KerasGeneration.checkedVersion(
+            recorded: root.hasAttribute("keras_version") ? try root.stringAttribute("keras_version") : nil,
+            config: JSONValue.parse(configJSON))
         let major = ModelSource(path: path, format: .hdf5, kerasVersion: version, backend: nil).kerasMajorVersion
-        let config = try GraphConfig(json: Data(try root.stringAttribute("model_config").utf8), kerasMajorVersion: major)
+        let config = try GraphConfig(json: configJSON, kerasMajorVersion: major)
         guard root.contains("model_weights") else {
             throw FileError(path, "holds a model config but no 'model_weights' group")
         }
-        let weights = H5WeightSource(group: try root.group("model_weights"))
+        let weightsGroup = try root.group("model_weights")
+        let weights = H5WeightSource(group: weightsGroup)
+        let backend = root.hasAttribute("backend") ? try root.stringAttribute("backend") : nil
         let source = ModelSource(path: path, format: .hdf5, kerasVersion: version, backend: backend)
-        return try build(config, source: source, weights: weights.weights(for:))
+        // Keras 2 decided by the weights group's backend whether to flip convolution kernels.
+        let isTheano = (weightsGroup.hasAttribute("backend") ? try weightsGroup.stringAttribute("backend") : backend) == "theano"
+        return try build(config, source: source) { layers in
+            let arrays = try weights.weights(for: layers)
+            return isTheano ? KerasGeneration.theanoArraysAsKerasLoadsThem(arrays, className: layers.last?.className ?? "") : arrays
+        }
     }
 
     static func readArchive(_ path: String) throws -> Model {
