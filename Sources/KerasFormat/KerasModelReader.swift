@@ -72,8 +72,15 @@ public enum KerasModelReader {
         }
         let major = ModelSource(path: path, format: .kerasArchive, kerasVersion: version, backend: nil).kerasMajorVersion
         let config = try GraphConfig(json: try zip.contents(of: "config.json", limit: 256 << 20), kerasMajorVersion: major)
+        // Keras stores the weights file uncompressed: HDF5 reads it in place from
+        // a map of the archive. A deflated one is unpacked once, into HDF5's image.
+        let member = try ZipMemberLocation(of: "model.weights.h5", inArchiveAt: path)
         let weightsFile: HDF5File
-        do { weightsFile = try HDF5File(image: try zip.contents(of: "model.weights.h5")) } catch let error as HDF5Error {
+        do {
+            weightsFile = member.isStored
+                ? try HDF5File(path: path, byteRange: member.dataRange)
+                : try HDF5File(imageOfSize: member.uncompressedSize) { try zip.unpack("model.weights.h5", into: $0) }
+        } catch let error as HDF5Error {
             throw FileError(path, "'model.weights.h5' inside is not a readable HDF5 file (\(error))")
         }
         let weights = ArchiveWeightSource(root: try weightsFile.root())
