@@ -28,6 +28,9 @@ public struct ZipFile {
         guard entry.uncompressedSize <= limit else {
             throw FileError(path, "'\(name)' would unpack to \(entry.uncompressedSize) bytes, over the \(limit)-byte limit")
         }
+        guard entry.uncompressedSize / UInt64(ZipMemberLocation.deflateRatioLimit) <= entry.compressedSize else {
+            throw FileError(path, "'\(name)' claims to unpack \(entry.compressedSize) bytes into \(entry.uncompressedSize) (truncated or corrupt archive)")
+        }
         var data = Data(count: Int(entry.uncompressedSize))
         try data.withUnsafeMutableBytes { try unpack(entry, into: $0) }
         return data
