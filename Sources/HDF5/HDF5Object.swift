@@ -41,9 +41,9 @@ public class HDF5Object {
 
     /// Attribute `name` as a list of strings. Every kind of string attribute
     /// Keras files carry is read: variable- or fixed-length, ASCII or UTF-8
-    /// charset, a scalar (one element) or an array (each element; h5py 2.x
-    /// wrote one-element arrays too). An empty numeric array, which Keras writes
-    /// for "no names", gives none. The bytes must be UTF-8 (ASCII included).
+    /// charset, a scalar (one element) or an array (each element). An empty
+    /// numeric array, which Keras writes for "no names", gives none. The bytes
+    /// must be UTF-8 (ASCII included).
     public func stringsAttribute(_ name: String) throws -> [String] {
         try HDF5Status.serialized { try unlockedStringsAttribute(name) }
     }
@@ -122,7 +122,7 @@ public class HDF5Object {
     }
 
     /// The bytes of each fixed-length string, converted by HDF5 to null padding
-    /// (so space- and null-terminated strings lose their padding) and cut at the first null.
+    /// (which drops the trailing spaces of space-padded strings) and cut at the first null.
     private func readFixedStrings(_ attribute: hid_t, name: String, count: Int, width: Int, memoryType: hid_t) throws -> [[UInt8]] {
         try HDF5Status.check(H5Tset_size(memoryType, width), "cannot make a string type")
         try HDF5Status.check(H5Tset_strpad(memoryType, H5T_STR_NULLPAD), "cannot make a string type")
