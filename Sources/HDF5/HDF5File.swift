@@ -1,5 +1,4 @@
 import CHDF5
-import Foundation
 
 /// An HDF5 file opened read-only, from disk or from bytes in memory.
 public final class HDF5File {
@@ -33,11 +32,6 @@ public final class HDF5File {
         let image = try HDF5FileImage.allocate(count: count, fill: fill)
         self.image = image
         id = try HDF5Status.serialized { try Self.open(image) }
-    }
-
-    /// Opens an HDF5 file held in `bytes`, copied once into a buffer HDF5 reads in place.
-    public convenience init(image bytes: Data) throws {
-        try self.init(imageOfSize: bytes.count) { buffer in buffer.copyBytes(from: bytes) }
     }
 
     private static func open(_ image: HDF5FileImage) throws -> hid_t {
