@@ -59,7 +59,7 @@ let package = Package(
 
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "TestSupport"]),
         .testTarget(name: "NumPyFormatTests", dependencies: ["NumPyFormat", "TestSupport"]),
-        .testTarget(name: "KerasFormatTests", dependencies: ["KerasFormat", "Layers", "TestSupport"]),
+        .testTarget(name: "KerasFormatTests", dependencies: ["KerasFormat", "HDF5", "Layers", "TestSupport"]),
         .testTarget(name: "InputPipelineTests", dependencies: ["InputPipeline", "TestSupport"]),
         .testTarget(name: "TraceTests", dependencies: ["LayerLens", "Layers", "TestSupport"]),
         .testTarget(name: "DataSetsTests", dependencies: ["DataSets", "NumPyFormat", "TestSupport"]),

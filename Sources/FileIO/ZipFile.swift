@@ -28,17 +28,39 @@ public struct ZipFile {
         guard entry.uncompressedSize <= limit else {
             throw FileError(path, "'\(name)' would unpack to \(entry.uncompressedSize) bytes, over the \(limit)-byte limit")
         }
-        var data = Data()
-        data.reserveCapacity(Int(entry.uncompressedSize))
+        guard entry.uncompressedSize / UInt64(ZipMemberLocation.deflateRatioLimit) <= entry.compressedSize else {
+            throw FileError(path, "'\(name)' claims to unpack \(entry.compressedSize) bytes into \(entry.uncompressedSize) (truncated or corrupt archive)")
+        }
+        var data = Data(count: Int(entry.uncompressedSize))
+        try data.withUnsafeMutableBytes { try unpack(entry, into: $0) }
+        return data
+    }
+
+    /// Unpacks `name` into `buffer`, which must be exactly its unpacked size,
+    /// checking its CRC-32: a member inflated once, straight where it is used.
+    /// Throws `FileError`.
+    public func unpack(_ name: String, into buffer: UnsafeMutableRawBufferPointer) throws {
+        guard let entry = archive[name] else { throw FileError(path, "has no '\(name)' inside") }
+        try unpack(entry, into: buffer)
+    }
+
+    private func unpack(_ entry: Entry, into buffer: UnsafeMutableRawBufferPointer) throws {
+        guard entry.uncompressedSize == UInt64(buffer.count) else {
+            throw FileError(path, "'\(entry.path)' unpacks to \(entry.uncompressedSize) bytes, not the \(buffer.count) expected")
+        }
+        var written = 0
         do {
             _ = try archive.extract(entry) { chunk in
-                guard UInt64(data.count + chunk.count) <= limit else { throw CocoaError(.fileReadTooLarge) }
-                data.append(chunk)
+                guard chunk.count <= buffer.count - written else { throw CocoaError(.fileReadTooLarge) }
+                chunk.copyBytes(to: UnsafeMutableRawBufferPointer(rebasing: buffer[written..<(written + chunk.count)]))
+                written += chunk.count
             }
         } catch {
-            throw FileError(path, "'\(name)' cannot be unpacked (truncated or corrupt archive)")
+            throw FileError(path, "'\(entry.path)' cannot be unpacked (truncated or corrupt archive)")
         }
-        return data
+        guard written == buffer.count else {
+            throw FileError(path, "'\(entry.path)' cannot be unpacked (truncated or corrupt archive)")
+        }
     }
 }
 

@@ -26,24 +26,94 @@ public final class HDF5Dataset: HDF5Object {
     }
 
     /// Every element as Float, in C order, converted by HDF5 from the stored
-    /// numeric type (`H5Dread` into `H5T_NATIVE_FLOAT`).
+    /// numeric type (`H5Dread` into `H5T_NATIVE_FLOAT`), a block of outermost
+    /// rows at a time. The element count the file claims is checked against
+    /// the bytes it stores before anything is allocated for it.
     public func readFloats() throws -> [Float] {
-        try HDF5Status.serialized { try unlockedReadFloats() }
+        try readFloats(blockBytes: Self.blockBytes)
     }
 
-    private func unlockedReadFloats() throws -> [Float] {
+    /// `readFloats()`, reading about `blockBytes` of raw data at a time.
+    func readFloats(blockBytes: Int) throws -> [Float] {
+        try HDF5Status.serialized { try unlockedReadFloats(blockBytes: blockBytes) }
+    }
+
+    private func unlockedReadFloats(blockBytes: Int) throws -> [Float] {
         let type = try HDF5Status.check(H5Dget_type(id), "cannot read the type of '\(path)'")
         let typeClass = H5Tget_class(type)
+        let elementSize = H5Tget_size(type)
         H5Tclose(type)
-        guard typeClass == H5T_FLOAT || typeClass == H5T_INTEGER else {
+        guard typeClass == H5T_FLOAT || typeClass == H5T_INTEGER, elementSize > 0 else {
             throw HDF5Error("dataset '\(path)' does not hold numbers")
         }
-        let count = try shape().reduce(1, *)
+        let shape = try unlockedShape()
+        let count = try elementCount(shape: shape, elementSize: elementSize)
         var values = [Float](repeating: 0, count: count)
-        if count > 0 {
-            try HDF5Status.check(H5Dread(id, ll_h5t_native_float(), ll_h5s_all(), ll_h5s_all(), ll_h5p_default(), &values),
-                                 "cannot read dataset '\(path)'")
+        guard count > 0 else { return values }
+        let rows = shape.first ?? 1
+        let rowElements = count / rows, rowBytes = rowElements * elementSize
+        let rowsPerBlock = max(1, blockBytes / rowBytes)
+        try values.withUnsafeMutableBufferPointer { buffer in
+            for firstRow in stride(from: 0, to: rows, by: rowsPerBlock) {
+                let block = firstRow..<(firstRow + min(rowsPerBlock, rows - firstRow))
+                try readRows(block, of: shape, into: UnsafeMutableBufferPointer(rebasing: buffer[(block.lowerBound * rowElements)...]))
+                (owner as? HDF5File)?.didCopyOut(rawDataOf: id, bytes: (block.lowerBound * rowBytes)..<(block.upperBound * rowBytes))
+            }
         }
         return values
     }
+
+    /// How much is read at a time: a file mapped in memory gives each block's
+    /// pages back once it is copied out, so this bounds what reading costs on top
+    /// of the values read.
+    static let blockBytes = 8 << 20
+
+    /// Reads outermost rows `rows` (all of a scalar) into `destination` (`H5Dread`
+    /// of a hyperslab into `H5T_NATIVE_FLOAT`).
+    private func readRows(_ rows: Range<Int>, of shape: [Int], into destination: UnsafeMutableBufferPointer<Float>) throws {
+        let fileSpace = try HDF5Status.check(H5Dget_space(id), "cannot read the shape of '\(path)'")
+        defer { H5Sclose(fileSpace) }
+        var blockShape = shape.map { hsize_t($0) }
+        if !shape.isEmpty {
+            blockShape[0] = hsize_t(rows.count)
+            var start = [hsize_t](repeating: 0, count: shape.count)
+            start[0] = hsize_t(rows.lowerBound)
+            try HDF5Status.check(H5Sselect_hyperslab(fileSpace, H5S_SELECT_SET, start, nil, blockShape, nil), "cannot select rows of '\(path)'")
+        }
+        let memorySpace = try HDF5Status.check(H5Screate_simple(Int32(blockShape.count), blockShape, nil), "cannot make a dataspace")
+        defer { H5Sclose(memorySpace) }
+        try HDF5Status.check(H5Dread(id, ll_h5t_native_float(), memorySpace, fileSpace, ll_h5p_default(), destination.baseAddress),
+                             "cannot read dataset '\(path)'")
+    }
+
+    /// The number of elements of the dataset's shape, refused when it overflows
+    /// or when a contiguous or compact dataset stores fewer bytes than it needs
+    /// (a corrupt shape); a chunked one may be compressed, so it is only held
+    /// to `chunkedElementLimit`.
+    private func elementCount(shape: [Int], elementSize: Int) throws -> Int {
+        var count = 1
+        for extent in shape {
+            let (product, overflow) = count.multipliedReportingOverflow(by: extent)
+            guard !overflow else { throw HDF5Error("dataset '\(path)' claims an impossible shape \(shape)") }
+            count = product
+        }
+        let creation = try HDF5Status.check(H5Dget_create_plist(id), "cannot read the layout of '\(path)'")
+        let layout = H5Pget_layout(creation)
+        H5Pclose(creation)
+        if layout == H5D_CHUNKED {
+            guard count <= Self.chunkedElementLimit else {
+                throw HDF5Error("dataset '\(path)' claims \(count) elements, over the limit of \(Self.chunkedElementLimit)")
+            }
+        } else {
+            let (needed, overflow) = count.multipliedReportingOverflow(by: elementSize)
+            let stored = H5Dget_storage_size(id)
+            guard !overflow, UInt64(stored) >= UInt64(needed) else {
+                throw HDF5Error("dataset '\(path)' claims shape \(shape) but stores \(stored) bytes (truncated or corrupt)")
+            }
+        }
+        return count
+    }
+
+    /// The most elements a chunked (possibly compressed) dataset may claim: 16 GiB of floats.
+    static let chunkedElementLimit = 1 << 32
 }

@@ -1,38 +1,55 @@
 import CHDF5
-import Foundation
 
 /// An HDF5 file opened read-only, from disk or from bytes in memory.
 public final class HDF5File {
     private let id: hid_t
+    /// The bytes an in-memory file is read from, kept while the file is open.
+    private let image: HDF5FileImage?
 
     /// The 8-byte signature every HDF5 superblock starts with.
     public static let signature: [UInt8] = [0x89, 0x48, 0x44, 0x46, 0x0D, 0x0A, 0x1A, 0x0A]
 
     /// Opens the file at `path` read-only (`H5Fopen`).
     public init(path: String) throws {
+        image = nil
         id = try HDF5Status.serialized {
             try HDF5Status.check(H5Fopen(path, ll_h5f_acc_rdonly(), ll_h5p_default()), "not a readable HDF5 file")
         }
     }
 
-    /// Opens an HDF5 file held in memory, such as `model.weights.h5` inside a
-    /// `.keras` archive, through the core driver (`H5Pset_fapl_core`, `H5Pset_file_image`,
-    /// which copies the bytes, so nothing here needs to outlive the call).
-    public init(image bytes: Data) throws {
-        id = try HDF5Status.serialized { try Self.open(image: bytes) }
+    /// Opens the HDF5 file that lies at bytes `range` of the file at `path` —
+    /// a member stored uncompressed in a zip archive, such as `model.weights.h5`
+    /// in a `.keras` file — by mapping those bytes read-only and reading them in place.
+    public init(path: String, byteRange range: Range<Int>) throws {
+        let image = try HDF5FileImage.map(path: path, range: range)
+        self.image = image
+        id = try HDF5Status.serialized { try Self.open(image) }
     }
 
-    private static func open(image bytes: Data) throws -> hid_t {
-        let access = try HDF5Status.check(H5Pcreate(ll_h5p_file_access()), "cannot create a file-access list")
-        defer { H5Pclose(access) }
-        try HDF5Status.check(H5Pset_fapl_core(access, 1 << 20, false), "cannot select the in-memory driver")
-        try bytes.withUnsafeBytes { buffer in
-            try HDF5Status.check(H5Pset_file_image(access, UnsafeMutableRawPointer(mutating: buffer.baseAddress), buffer.count),
-                                 "cannot hand the file image to HDF5")
-        }
+    /// Opens an HDF5 file image of `count` bytes that `fill` writes into a
+    /// buffer, which HDF5 then reads in place: a zip member unpacked once.
+    public init(imageOfSize count: Int, fill: (UnsafeMutableRawBufferPointer) throws -> Void) throws {
+        let image = try HDF5FileImage.allocate(count: count, fill: fill)
+        self.image = image
+        id = try HDF5Status.serialized { try Self.open(image) }
+    }
+
+    private static func open(_ image: HDF5FileImage) throws -> hid_t {
         // HDF5 shares an open file between opens of the same name, so each image gets its own.
         imageCount += 1
-        return try HDF5Status.check(H5Fopen("layerlens-image-\(imageCount)", ll_h5f_acc_rdonly(), access), "not a readable HDF5 file")
+        return try image.openFile(named: "layerlens-image-\(imageCount)")
+    }
+
+    /// Called after `H5Dread` copied `bytes` of dataset `dataset`'s raw data
+    /// out: the pages of a mapped image that held them are given back (the
+    /// data's place from `H5Dget_offset`, defined for contiguous data only), so
+    /// that reading a mapped file costs no more memory than reading it from
+    /// disk. Only under the HDF5 lock.
+    func didCopyOut(rawDataOf dataset: hid_t, bytes: Range<Int>) {
+        guard let image else { return }
+        let offset = H5Dget_offset(dataset)
+        guard offset < UInt(image.bytes.count), bytes.upperBound <= image.bytes.count - Int(offset) else { return }  // HADDR_UNDEF when not contiguous
+        image.releasePages((Int(offset) + bytes.lowerBound)..<(Int(offset) + bytes.upperBound))
     }
 
     deinit { HDF5Status.serialized { _ = H5Fclose(id) } }

@@ -1,4 +1,5 @@
 import CHDF5
+import Foundation
 
 /// An open HDF5 file, group or dataset handle, closed when the last reference goes.
 public class HDF5Object {
@@ -38,19 +39,28 @@ public class HDF5Object {
         }
     }
 
-    /// Attribute `name` as a list of strings: a scalar string gives one element,
-    /// an array of fixed- or variable-length strings gives each element, and an
-    /// empty numeric array (which Keras writes for "no names") gives none.
+    /// Attribute `name` as a list of strings. Every kind of string attribute
+    /// Keras files carry is read: variable- or fixed-length, ASCII or UTF-8
+    /// charset, a scalar (one element) or an array (each element). An empty
+    /// numeric array, which Keras writes for "no names", gives none. The bytes
+    /// must be UTF-8 (ASCII included).
     public func stringsAttribute(_ name: String) throws -> [String] {
         try HDF5Status.serialized { try unlockedStringsAttribute(name) }
     }
+
+    /// The most bytes (or string pointers) one attribute may make LayerLens
+    /// allocate; Keras splits its attributes at 64 KiB, so only a corrupt file
+    /// comes near it.
+    static let attributeByteLimit = 256 << 20
 
     private func unlockedStringsAttribute(_ name: String) throws -> [String] {
         let attribute = try HDF5Status.check(H5Aopen(id, name, ll_h5p_default()), "cannot open attribute '\(name)'")
         defer { H5Aclose(attribute) }
         let space = try HDF5Status.check(H5Aget_space(attribute), "cannot read the shape of attribute '\(name)'")
         defer { H5Sclose(space) }
-        let count = Int(H5Sget_simple_extent_npoints(space))
+        let points = H5Sget_simple_extent_npoints(space)
+        guard points >= 0 else { throw HDF5Status.failure("cannot read the shape of attribute '\(name)'") }
+        let count = Int(points)
         let fileType = try HDF5Status.check(H5Aget_type(attribute), "cannot read the type of attribute '\(name)'")
         defer { H5Tclose(fileType) }
         guard H5Tget_class(fileType) == H5T_STRING else {
@@ -58,25 +68,46 @@ public class HDF5Object {
             throw HDF5Error("attribute '\(name)' holds \(count) non-string values where strings were expected")
         }
         if count == 0 { return [] }
-        if H5Tis_variable_str(fileType) > 0 {
-            return try readVariableStrings(attribute, name: name, count: count)
+        let charset = H5Tget_cset(fileType)
+        guard charset == H5T_CSET_ASCII || charset == H5T_CSET_UTF8 else {
+            throw HDF5Error("attribute '\(name)' has a string character set HDF5 does not define (\(charset.rawValue))")
         }
-        return try readFixedStrings(attribute, name: name, count: count, width: H5Tget_size(fileType))
-    }
-
-    /// Attribute `name` as one string (the first element of a string array).
-    public func stringAttribute(_ name: String) throws -> String {
-        guard let first = try stringsAttribute(name).first else {
-            throw HDF5Error("attribute '\(name)' is empty")
+        let isVariable = H5Tis_variable_str(fileType)
+        guard isVariable >= 0 else { throw HDF5Status.failure("cannot read the type of attribute '\(name)'") }
+        let width = isVariable > 0 ? MemoryLayout<UnsafeMutablePointer<CChar>?>.stride : H5Tget_size(fileType)
+        let (bytes, overflow) = count.multipliedReportingOverflow(by: width)
+        guard width > 0, !overflow, bytes <= Self.attributeByteLimit else {
+            throw HDF5Error("attribute '\(name)' claims \(count) strings of \(width) bytes, over the \(Self.attributeByteLimit)-byte limit for an attribute")
         }
-        return first
-    }
-
-    private func readVariableStrings(_ attribute: hid_t, name: String, count: Int) throws -> [String] {
+        // The memory type keeps the file's charset: HDF5 converts between string
+        // sizes and paddings, but not between ASCII and UTF-8.
         let memoryType = try HDF5Status.check(H5Tcopy(ll_h5t_c_s1()), "cannot make a string type")
         defer { H5Tclose(memoryType) }
-        H5Tset_size(memoryType, ll_h5t_variable())
-        H5Tset_cset(memoryType, H5T_CSET_UTF8)
+        try HDF5Status.check(H5Tset_cset(memoryType, charset), "cannot make a string type")
+        let encoded = isVariable > 0
+            ? try readVariableStrings(attribute, name: name, count: count, memoryType: memoryType)
+            : try readFixedStrings(attribute, name: name, count: count, width: width, memoryType: memoryType)
+        return try encoded.map { bytes in
+            guard let text = String(validating: bytes, as: UTF8.self) else {
+                throw HDF5Error("attribute '\(name)' holds bytes that are not UTF-8 text")
+            }
+            return text
+        }
+    }
+
+    /// Attribute `name` as one string: a scalar or a one-element array.
+    public func stringAttribute(_ name: String) throws -> String {
+        let values = try stringsAttribute(name)
+        guard values.count == 1 else {
+            throw HDF5Error("attribute '\(name)' holds \(values.count) strings where one was expected")
+        }
+        return values[0]
+    }
+
+    /// The bytes of each variable-length string, read through HDF5's own
+    /// pointers (`H5Aread`), which are handed back with `H5Dvlen_reclaim`.
+    private func readVariableStrings(_ attribute: hid_t, name: String, count: Int, memoryType: hid_t) throws -> [[UInt8]] {
+        try HDF5Status.check(H5Tset_size(memoryType, ll_h5t_variable()), "cannot make a string type")
         var pointers = [UnsafeMutablePointer<CChar>?](repeating: nil, count: count)
         try HDF5Status.check(H5Aread(attribute, memoryType, &pointers), "cannot read attribute '\(name)'")
         defer {
@@ -84,20 +115,22 @@ public class HDF5Object {
             H5Dvlen_reclaim(memoryType, space, ll_h5p_default(), &pointers)  // H5Treclaim from 1.12 on; Debian 12 ships 1.10
             H5Sclose(space)
         }
-        return pointers.map { $0.map { String(cString: $0) } ?? "" }
+        return pointers.map { pointer in
+            guard let pointer else { return [] }
+            return Array(UnsafeRawBufferPointer(start: pointer, count: strlen(pointer)))
+        }
     }
 
-    private func readFixedStrings(_ attribute: hid_t, name: String, count: Int, width: Int) throws -> [String] {
-        let memoryType = try HDF5Status.check(H5Tcopy(ll_h5t_c_s1()), "cannot make a string type")
-        defer { H5Tclose(memoryType) }
-        H5Tset_size(memoryType, width)
-        H5Tset_strpad(memoryType, H5T_STR_NULLPAD)
+    /// The bytes of each fixed-length string, converted by HDF5 to null padding
+    /// (which drops the trailing spaces of space-padded strings) and cut at the first null.
+    private func readFixedStrings(_ attribute: hid_t, name: String, count: Int, width: Int, memoryType: hid_t) throws -> [[UInt8]] {
+        try HDF5Status.check(H5Tset_size(memoryType, width), "cannot make a string type")
+        try HDF5Status.check(H5Tset_strpad(memoryType, H5T_STR_NULLPAD), "cannot make a string type")
         var bytes = [UInt8](repeating: 0, count: count * width)
         try HDF5Status.check(H5Aread(attribute, memoryType, &bytes), "cannot read attribute '\(name)'")
         return (0..<count).map { index in
             let slice = bytes[(index * width)..<((index + 1) * width)]
-            let end = slice.firstIndex(of: 0) ?? slice.endIndex
-            return String(decoding: slice[slice.startIndex..<end], as: UTF8.self)
+            return Array(slice[slice.startIndex..<(slice.firstIndex(of: 0) ?? slice.endIndex)])
         }
     }
 }

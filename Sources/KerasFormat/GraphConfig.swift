@@ -190,7 +190,11 @@ final class GraphConfig {
         return try wrapper.object("build_config")?.ints("input_shape")
     }
 
-    /// One sample's shape from a batch shape, refusing unknown extents.
+    /// The most elements one input sample may have (8 GiB of floats): a larger
+    /// shape is a corrupt config, not a model.
+    static let sampleElementLimit = 1 << 31
+
+    /// One sample's shape from a batch shape, refusing unknown extents and impossible sizes.
     private static func sampleShape(_ batchShape: [Int]?) throws -> [Int] {
         guard let batchShape, batchShape.count >= 2 else {
             throw KerasConfigError("the model config records no input shape (the model was saved before it was built)")
@@ -198,6 +202,10 @@ final class GraphConfig {
         let sample = Array(batchShape.dropFirst())
         guard sample.allSatisfy({ $0 > 0 }) else {
             throw KerasConfigError("the input shape \(kerasShapeDescription(sample)) has unknown extents; LayerLens needs a fixed input shape")
+        }
+        let elements = sample.reduce(1.0) { $0 * Double($1) }
+        guard elements <= Double(sampleElementLimit) else {
+            throw KerasConfigError("the input shape \(kerasShapeDescription(sample)) has \(elements) elements per sample, over the limit of \(sampleElementLimit)")
         }
         return sample
     }

@@ -30,6 +30,12 @@ enum JSONValue: Decodable, Sendable {
     var array: [JSONValue]? { if case let .array(value) = self { value } else { nil } }
     var object: [String: JSONValue]? { if case let .object(value) = self { value } else { nil } }
     var isNull: Bool { if case .null = self { true } else { false } }
+    /// A whole number of magnitude under 10¹², the only numbers a config may
+    /// use as counts, sizes and indexes (larger ones cannot be converted to `Int` safely).
+    var wholeNumber: Int? {
+        guard case let .number(value) = self, value.rounded() == value, abs(value) < 1e12 else { return nil }
+        return Int(value)
+    }
 }
 
 /// One JSON object of a layer's config, with typed accessors whose errors say
@@ -57,10 +63,8 @@ struct ConfigObject {
     }
 
     func int(_ key: String) throws -> Int {
-        guard let value = self[key]?.number, value.rounded() == value, abs(value) < 1e12 else {
-            throw error("'\(key)' is missing or not a whole number")
-        }
-        return Int(value)
+        guard let value = self[key]?.wholeNumber else { throw error("'\(key)' is missing or not a whole number") }
+        return value
     }
 
     func float(_ key: String, default fallback: Float) throws -> Float {
@@ -97,8 +101,8 @@ struct ConfigObject {
         guard let list = value.array else { throw error("'\(key)' is not a list") }
         return try list.map { item in
             if item.isNull { return -1 }
-            guard let number = item.number, number.rounded() == number else { throw error("'\(key)' holds a non-integer") }
-            return Int(number)
+            guard let number = item.wholeNumber else { throw error("'\(key)' holds a non-integer or one too large") }
+            return number
         }
     }
 

@@ -35,15 +35,25 @@ public enum KerasModelReader {
             }
             throw FileError(path, "is an HDF5 file but not a Keras model: 'model_config' is not present")
         }
-        let version = root.hasAttribute("keras_version") ? try root.stringAttribute("keras_version") : "2"
+        let configJSON = Data(try root.stringAttribute("model_config").utf8)
+        let version = try KerasGeneration.checkedVersion(
+            recorded: root.hasAttribute("keras_version") ? try root.stringAttribute("keras_version") : nil,
+            config: JSONValue.parse(configJSON))
         let major = majorVersion(version)
-        let config = try GraphConfig(json: Data(try root.stringAttribute("model_config").utf8), kerasMajorVersion: major)
+        let config = try GraphConfig(json: configJSON, kerasMajorVersion: major)
         guard root.contains("model_weights") else {
             throw FileError(path, "holds a model config but no 'model_weights' group")
         }
-        let weights = H5WeightSource(group: try root.group("model_weights"))
+        let weightsGroup = try root.group("model_weights")
+        let weights = H5WeightSource(group: weightsGroup)
+        let backend = root.hasAttribute("backend") ? try root.stringAttribute("backend") : nil
         let source = ModelSource(path: path, container: "h5", producer: "Keras", producerVersion: version)
-        return try build(config, source: source, kerasMajorVersion: major, weights: weights.weights(for:))
+        // Keras 2 decided by the weights group's backend whether to flip convolution kernels.
+        let isTheano = (weightsGroup.hasAttribute("backend") ? try weightsGroup.stringAttribute("backend") : backend) == "theano"
+        return try build(config, source: source, kerasMajorVersion: major) { layers in
+            let arrays = try weights.weights(for: layers)
+            return isTheano ? KerasGeneration.theanoArraysAsKerasLoadsThem(arrays, className: layers.last?.className ?? "") : arrays
+        }
     }
 
     static func readArchive(_ path: String) throws -> Model {
@@ -62,8 +72,15 @@ public enum KerasModelReader {
         }
         let major = majorVersion(version)
         let config = try GraphConfig(json: try zip.contents(of: "config.json", limit: 256 << 20), kerasMajorVersion: major)
+        // Keras stores the weights file uncompressed: HDF5 reads it in place from
+        // a map of the archive. A deflated one is unpacked once, into HDF5's image.
+        let member = try ZipMemberLocation(of: "model.weights.h5", inArchiveAt: path)
         let weightsFile: HDF5File
-        do { weightsFile = try HDF5File(image: try zip.contents(of: "model.weights.h5")) } catch let error as HDF5Error {
+        do {
+            weightsFile = member.isStored
+                ? try HDF5File(path: path, byteRange: member.dataRange)
+                : try HDF5File(imageOfSize: member.uncompressedSize) { try zip.unpack("model.weights.h5", into: $0) }
+        } catch let error as HDF5Error {
             throw FileError(path, "'model.weights.h5' inside is not a readable HDF5 file (\(error))")
         }
         let weights = ArchiveWeightSource(root: try weightsFile.root())

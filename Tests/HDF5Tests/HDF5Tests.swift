@@ -35,7 +35,7 @@ import TestSupport
     @Test func opensAFileImageFromMemory() throws {
         let bytes = try Data(contentsOf: URL(fileURLWithPath: seedPath))
         let fromDisk = try HDF5File(path: seedPath).root().dataset("model_weights/dense_4/dense_4/bias:0").readFloats()
-        let fromMemory = try HDF5File(image: bytes).root().dataset("model_weights/dense_4/dense_4/bias:0").readFloats()
+        let fromMemory = try HDF5File(imageOfSize: bytes.count) { $0.copyBytes(from: bytes) }.root().dataset("model_weights/dense_4/dense_4/bias:0").readFloats()
         #expect(fromMemory == fromDisk)
         #expect(fromMemory.count == 26)
     }
@@ -49,6 +49,7 @@ import TestSupport
         let truncated = folder + "/truncated.h5"
         try Data(contentsOf: URL(fileURLWithPath: seedPath)).prefix(4096).write(to: URL(fileURLWithPath: truncated))
         #expect(throws: HDF5Error.self) { try HDF5File(path: truncated) }
-        #expect(throws: HDF5Error.self) { try HDF5File(image: Data("not hdf5 at all".utf8)) }
+        let text = Data("not hdf5 at all".utf8)
+        #expect(throws: HDF5Error.self) { try HDF5File(imageOfSize: text.count) { $0.copyBytes(from: text) } }
     }
 }

@@ -1,0 +1,42 @@
+import FileIO
+import Foundation
+import KerasFormat
+import ModelGraph
+import Testing
+import TestSupport
+
+/// `.keras` archives: the weights member located in the zip, read in place
+/// when stored, unpacked once when deflated, refused in one line when damaged.
+@Suite struct ArchiveTests {
+    /// A `.keras` archive's weights are read in place when stored (as Keras
+    /// writes them) and unpacked once when deflated: the two give the same model.
+    @Test func readsStoredAndDeflatedArchivesAlike() throws {
+        let storedPath = Fixtures.path("old_keras/tiny_k3.keras"), deflatedPath = Fixtures.path("old_keras/tiny_k3_deflated.keras")
+        let stored = try ZipMemberLocation(of: "model.weights.h5", inArchiveAt: storedPath)
+        let deflated = try ZipMemberLocation(of: "model.weights.h5", inArchiveAt: deflatedPath)
+        #expect(stored.isStored && !deflated.isStored)
+        #expect(stored.uncompressedSize == deflated.uncompressedSize)
+        let archive = try Data(contentsOf: URL(fileURLWithPath: storedPath))
+        let member = try ZipFile(path: deflatedPath).contents(of: "model.weights.h5")
+        #expect(archive[stored.dataRange] == member)
+        let fromStored = try KerasModelReader.read(storedPath), fromDeflated = try KerasModelReader.read(deflatedPath)
+        #expect(fromStored.parameterCount == fromDeflated.parameterCount)
+        #expect(ModelSummary(fromStored).rows.map(\.name) == ModelSummary(fromDeflated).rows.map(\.name))
+    }
+
+    /// Archive damage is one `FileError`: a member missing from the directory,
+    /// a weights member whose bytes run past a truncated archive.
+    @Test func refusesDamagedArchives() throws {
+        let source = Fixtures.path("old_keras/tiny_k3.keras")
+        #expect(throws: FileError.self) { try ZipMemberLocation(of: "no/such/member", inArchiveAt: source) }
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: source))
+        let stored = try ZipMemberLocation(of: "model.weights.h5", inArchiveAt: source)
+        // The central directory kept, the weights member cut short: its range now passes the end.
+        let cut = bytes[..<(stored.dataRange.upperBound - 100)] + bytes[stored.dataRange.upperBound...]
+        let path = try Fixtures.temporaryFolder() + "/cut.keras"
+        try cut.write(to: URL(fileURLWithPath: path))
+        let error = #expect(throws: FileError.self) { try KerasModelReader.read(path) }
+        #expect(error?.path == path)
+        #expect(error?.description.contains("\n") == false)
+    }
+}
