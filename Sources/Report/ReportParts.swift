@@ -42,8 +42,8 @@ enum ReportParts {
         let top = y + 18
         var shown = raster
         if scale < 1 {
-            shown = Preprocessor.resized(raster, width: max(1, Int(Double(raster.width) * scale)),
-                                         height: max(1, Int(Double(raster.height) * scale)), method: .area)
+            shown = raster.resized(width: max(1, Int(Double(raster.width) * scale)),
+                                   height: max(1, Int(Double(raster.height) * scale)), method: .area)
             scale = 1
         }
         ImagePainter.draw(on: canvas, x: x, y: top, values: shown.values, height: shown.height, width: shown.width,
