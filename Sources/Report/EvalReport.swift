@@ -146,7 +146,7 @@ public enum EvalReport {
         for (index, entry) in gallery.enumerated() {
             let x = margin + Double(index % perRow) * galleryColumn
             let top = y + 12 + Double(index / perRow) * rowHeight
-            if let raster = ReportParts.imageOfModelInput(Tensor(shape: [1] + entry.inputShape, scalars: entry.input), shape: entry.inputShape) {
+            if let raster = ReportParts.imageOfModelInput(entry.input, shape: entry.inputShape) {
                 let scale = thumbnail / Double(max(raster.width, raster.height))
                 ImagePainter.draw(on: canvas, x: x, y: top, values: raster.values, height: raster.height, width: raster.width,
                                   channels: raster.channels, low: raster.range.lowerBound, high: raster.range.upperBound, scale: scale)

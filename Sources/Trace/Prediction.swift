@@ -34,8 +34,8 @@ public struct Prediction: Sendable {
     /// The prediction for sample `sample` of `trace`, run on `model`.
     public init(trace: Trace, model: Model, sample: Int = 0, labels: [String]? = nil) {
         let output = trace.output
-        let width = output.sampleShape.reduce(1, *)
-        let values = Array(output.scalars[(sample * width)..<((sample + 1) * width)])
+        let values = output.scalars(ofSample: sample)
+        let width = values.count
         self.labels = labels ?? (0..<width).map(String.init)
         kind = ProbabilityKind(model: model)
         probabilities = kind.probabilities(values, width: width)
