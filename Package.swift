@@ -54,7 +54,7 @@ let package = Package(
 
         // Fixture paths, the golden manifest and the Keras-parity tolerance check.
         .target(name: "TestSupport", dependencies: ["ModelGraph", "NumPyFormat"], path: "Tests/TestSupport"),
-        // Release-build measurements, run by Benchmarks/run.sh beside TensorFlow.
+        // Release-build measurements, run by Benchmarks/trace_vs_keract.sh and eval_vs_python.sh beside TensorFlow.
         .executableTarget(name: "LayerLensBenchmarks", dependencies: ["LayerLens", "DataSets"], path: "Benchmarks/LayerLensBenchmarks"),
 
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "TestSupport"]),

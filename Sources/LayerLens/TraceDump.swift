@@ -38,7 +38,7 @@ public struct TraceManifest: Codable, Sendable {
     public let layers: [LayerRecord]
 }
 
-/// Writes a trace as `.npy` files plus `manifest.json`.
+/// A trace as `.npy` files plus `manifest.json`, for `writeFilesAtomically`.
 public enum TraceDump {
     /// The files of a dump: `input.npy`, `<k>_<layer name>.npy` per layer
     /// (float32, batch axis included) and `manifest.json`, with any `extra` files.
@@ -54,11 +54,6 @@ public enum TraceDump {
         let manifest = TraceManifest(model: modelPath, input: inputPath, layers: entries)
         files.append(("manifest.json", try prettyJSON(manifest)))
         return files
-    }
-
-    /// Writes the dump into `folder` all or nothing. Throws `FileError` naming the folder.
-    public static func write(_ trace: Trace, modelPath: String, inputPath: String, to folder: String) throws {
-        try writeFilesAtomically(files(of: trace, modelPath: modelPath, inputPath: inputPath), into: folder)
     }
 
     /// A layer name usable as a file name: path separators of nested models become `.`.
