@@ -5,6 +5,7 @@ import Foundation
 @_exported import DataSets
 @_exported import FileIO
 @_exported import InputPipeline
+@_exported import JSONFormat
 @_exported import KerasFormat
 @_exported import ModelGraph
 @_exported import NumPyFormat

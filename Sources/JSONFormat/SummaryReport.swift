@@ -1,3 +1,5 @@
+import ModelGraph
+
 /// The JSON form of `layerlens summary --json`.
 public struct SummaryReport: Codable, Sendable {
     /// One layer.

@@ -1,3 +1,6 @@
+import InputPipeline
+import Trace
+
 /// The JSON form of `layerlens trace --json`.
 public struct TraceSummary: Codable, Sendable {
     public struct Best: Codable, Sendable {

@@ -1,3 +1,7 @@
+import Analysis
+import InputPipeline
+import Trace
+
 /// The JSON form of `layerlens diff --json`. Undefined metrics (see
 /// `LayerDifference`) are written as null, never as NaN.
 public struct DiffSummary: Encodable, Sendable {

@@ -1,4 +1,7 @@
+import DataSets
 import Foundation
+import ModelGraph
+import Trace
 
 /// `logits` over many inputs: each input's statistics, and the inputs that could not be read.
 public struct LogitsRun: Sendable {

@@ -1,5 +1,8 @@
 import DataSets
 import Foundation
+import InputPipeline
+import ModelGraph
+import Trace
 
 /// How `eval` reads a data set.
 public struct EvalOptions: Sendable {
@@ -127,11 +130,10 @@ func preprocessSamples(_ batch: DataSetBatch, steps: [PreprocessStep], model: Mo
         throw EvalError("\(path): --preprocess takes samples as square images; \(batch.featureCount) values are not one")
     }
     let inputShape = model.inputs[0].shape
-    let width = batch.featureCount
     let prepared = concurrentMap(batch.count) { sample in
         Result {
             let raster = Raster(height: image.height, width: image.width, channels: image.channels,
-                                values: Array(batch.features[(sample * width)..<((sample + 1) * width)]))
+                                values: Array(batch.features(ofSample: sample)))
             return try Preprocessor.run(steps, on: raster, modelInputShape: inputShape).tensor.scalars
         }
     }
@@ -157,77 +159,5 @@ private func classIndexes(of dataSet: LabeledDataSet, in classNames: [String]) t
             throw EvalError("\(dataSet.path): class folder '\(name)' is not one of the labels (\(classNames.joined(separator: ",")))")
         }
         return index
-    }
-}
-
-extension DataSetBatch {
-    /// The first `count` samples.
-    func prefix(_ count: Int) -> DataSetBatch { slice(0..<count) }
-
-    /// The samples in `range`.
-    func slice(_ range: Range<Int>) -> DataSetBatch {
-        DataSetBatch(features: Array(features[(range.lowerBound * featureCount)..<(range.upperBound * featureCount)]),
-                     labels: Array(labels[range]), sampleIDs: Array(sampleIDs[range]), featureCount: featureCount)
-    }
-}
-
-/// A uniform random sample of a stream (Vitter's algorithm R), reproducible from its seed.
-struct Reservoir {
-    let capacity: Int
-    private var generator: SplitMix64
-    private var offered = 0
-    private var features: [Float] = []
-    private var labels: [Int] = []
-    private var ids: [Int] = []
-    private var featureCount = 0
-
-    init(capacity: Int, seed: UInt64) {
-        self.capacity = capacity
-        generator = SplitMix64(seed: seed)
-    }
-
-    mutating func offer(_ batch: DataSetBatch) {
-        featureCount = batch.featureCount
-        for sample in 0..<batch.count {
-            let values = batch.features[(sample * featureCount)..<((sample + 1) * featureCount)]
-            if labels.count < capacity {
-                features += values
-                labels.append(batch.labels[sample])
-                ids.append(batch.sampleIDs[sample])
-            } else {
-                let slot = Int.random(in: 0...offered, using: &generator)
-                if slot < capacity {
-                    features.replaceSubrange((slot * featureCount)..<((slot + 1) * featureCount), with: values)
-                    labels[slot] = batch.labels[sample]
-                    ids[slot] = batch.sampleIDs[sample]
-                }
-            }
-            offered += 1
-        }
-    }
-
-    /// The chosen samples, in data order.
-    var batch: DataSetBatch {
-        let order = ids.indices.sorted { ids[$0] < ids[$1] }
-        var features: [Float] = []
-        features.reserveCapacity(self.features.count)
-        for index in order { features += self.features[(index * featureCount)..<((index + 1) * featureCount)] }
-        return DataSetBatch(features: features, labels: order.map { labels[$0] }, sampleIDs: order.map { ids[$0] }, featureCount: featureCount)
-    }
-}
-
-/// Sebastiano Vigna's SplitMix64: a small, fast, seedable generator, so that
-/// `--sample N --seed S` picks the same samples on every machine.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

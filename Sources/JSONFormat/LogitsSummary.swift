@@ -1,3 +1,5 @@
+import Analysis
+
 /// The JSON form of `layerlens logits --json`.
 public struct LogitsSummary: Encodable, Sendable {
     public struct Input: Encodable, Sendable {

@@ -1,4 +1,7 @@
+import FileIO
 import Foundation
+import InputPipeline
+import ModelGraph
 
 /// How to read an input.
 public struct InputOptions: Sendable {
@@ -77,8 +80,8 @@ func readCSVRow(_ path: String, row: Int) throws -> (raster: Raster, label: Int,
             seen += batch.count
             return true
         }
-        let index = row - seen, width = batch.featureCount
-        found = (Array(batch.features[(index * width)..<((index + 1) * width)]), batch.labels[index], batch.sampleIDs[index])
+        let index = row - seen
+        found = (Array(batch.features(ofSample: index)), batch.labels[index], batch.sampleIDs[index])
         return false
     }
     guard let found else { throw FileError(path, "has \(seen) data rows; row \(row) does not exist (rows count from 0)") }
