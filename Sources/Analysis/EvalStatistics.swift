@@ -6,7 +6,7 @@ import Trace
 /// Everything `eval` counts over a data set, in a form that adds up: counts,
 /// the confusion matrix, calibration bins and per-layer sums in exact fixed
 /// point. Two parts of one data set merge into exactly what one run over both
-/// gives, which is what `--shard` and `merge` rest on. `EvalSummary` turns it
+/// gives, which is what `--shard` and `merge` rest on. `EvalMetrics` turns it
 /// into rates.
 public struct EvalStatistics: Codable, Sendable, Equatable {
     /// The format of the part files `--shard` writes.

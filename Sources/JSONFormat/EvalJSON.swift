@@ -19,18 +19,18 @@ public struct EvalJSON: Encodable, Sendable {
     public let accuracy: Double
     public let topKAccuracy: Double
     public let macroF1: Double
-    public let perClass: [EvalSummary.ClassResult]
+    public let perClass: [EvalMetrics.ClassResult]
     /// `confusion[true][predicted]`, counts.
     public let confusion: [[Int]]
     public let confusionNormalized: [[Double]]
-    public let mostConfused: [EvalSummary.ConfusedPair]
+    public let mostConfused: [EvalMetrics.ConfusedPair]
     public let ece: Double
-    public let reliability: [EvalSummary.ReliabilityBin]
-    public let layers: [EvalSummary.LayerResult]
+    public let reliability: [EvalMetrics.ReliabilityBin]
+    public let layers: [EvalMetrics.LayerResult]
 
-    /// The JSON of `summary`.
-    public init(_ summary: EvalSummary) {
-        let statistics = summary.statistics
+    /// The JSON of `metrics`.
+    public init(_ metrics: EvalMetrics) {
+        let statistics = metrics.statistics
         model = statistics.model
         data = statistics.data
         shards = statistics.shards.map(\.description)
@@ -41,17 +41,17 @@ public struct EvalJSON: Encodable, Sendable {
         probabilities = statistics.probabilityKind
         preprocess = statistics.preprocess
         topK = statistics.topK
-        accuracy = summary.accuracy
-        topKAccuracy = summary.topKAccuracy
-        macroF1 = summary.macroF1
-        perClass = summary.perClass
+        accuracy = metrics.accuracy
+        topKAccuracy = metrics.topKAccuracy
+        macroF1 = metrics.macroF1
+        perClass = metrics.perClass
         let classes = statistics.classCount
         confusion = (0..<classes).map { Array(statistics.confusion[($0 * classes)..<(($0 + 1) * classes)]) }
-        confusionNormalized = summary.normalizedConfusion
-        mostConfused = Array(summary.confusedPairs.prefix(20))
-        ece = summary.expectedCalibrationError
-        reliability = summary.reliability
-        layers = summary.layers
+        confusionNormalized = metrics.normalizedConfusion
+        mostConfused = Array(metrics.confusedPairs.prefix(20))
+        ece = metrics.expectedCalibrationError
+        reliability = metrics.reliability
+        layers = metrics.layers
     }
 
 }

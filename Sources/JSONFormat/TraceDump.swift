@@ -3,7 +3,7 @@ import NumPyFormat
 import Trace
 
 /// One traced layer as LayerLens's JSON outputs describe it.
-public struct LayerRecord: Codable, Sendable {
+public struct LayerJSON: Codable, Sendable {
     public let index: Int
     public let name: String
     /// The Keras class name.
@@ -34,10 +34,10 @@ public struct LayerRecord: Codable, Sendable {
 }
 
 /// The manifest written beside a trace dump: what each `.npy` file holds.
-public struct TraceManifest: Codable, Sendable {
+public struct TraceManifestJSON: Codable, Sendable {
     public let model: String
     public let input: String
-    public let layers: [LayerRecord]
+    public let layers: [LayerJSON]
 }
 
 /// A trace as `.npy` files plus `manifest.json`, for `writeFilesAtomically`.
@@ -47,13 +47,13 @@ public enum TraceDump {
     public static func files(of trace: Trace, modelPath: String, inputPath: String,
                              extra: [(name: String, data: Data)] = []) throws -> [(name: String, data: Data)] {
         var files: [(name: String, data: Data)] = [("input.npy", NumPyFile.encode(trace.input))] + extra
-        var entries: [LayerRecord] = []
+        var entries: [LayerJSON] = []
         for layer in trace.layers {
             let file = "\(layer.index)_\(fileSafe(layer.name)).npy"
             files.append((file, NumPyFile.encode(layer.output)))
-            entries.append(LayerRecord(layer, file: file))
+            entries.append(LayerJSON(layer, file: file))
         }
-        let manifest = TraceManifest(model: modelPath, input: inputPath, layers: entries)
+        let manifest = TraceManifestJSON(model: modelPath, input: inputPath, layers: entries)
         files.append(("manifest.json", try prettyJSON(manifest)))
         return files
     }

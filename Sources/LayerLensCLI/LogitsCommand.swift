@@ -39,7 +39,7 @@ struct LogitsCommand: ParsableCommand {
         let labelNames = try stage { try labelArguments.names(for: model) }
         let run = try stage { try LogitsRun(model: model, inputs: files, options: inputArguments.options(), labels: labelNames) }
         if json {
-            printData(try stage { try prettyJSON(LogitsSummary(run, top: labelArguments.top)) })
+            printData(try stage { try prettyJSON(LogitsJSON(run, top: labelArguments.top)) })
         } else if csv {
             print(LogitsTable(run: run, top: labelArguments.top).csv)
         } else if !run.entries.isEmpty {

@@ -17,7 +17,7 @@ struct SummaryCommand: ParsableCommand {
         let model = try stage { try loadModel(at: modelArguments.model) }
         let summary = ModelSummary(model)
         if json {
-            printData(try stage { try prettyJSON(SummaryReport(summary)) })
+            printData(try stage { try prettyJSON(ModelSummaryJSON(summary)) })
         } else {
             print(SummaryTable(summary).text)
         }

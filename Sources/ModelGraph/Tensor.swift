@@ -64,7 +64,7 @@ public struct Tensor: Sendable, Equatable {
     }
 }
 
-/// Summary statistics of a tensor's values.
+/// The min, max, mean and non-finite count of a tensor's values.
 public struct ValueStatistics: Sendable, Equatable {
     /// The smallest value (NaN-free values only; NaN when there are none).
     public let min: Float

@@ -2,7 +2,7 @@ import InputPipeline
 import Trace
 
 /// The JSON form of `layerlens trace --json`.
-public struct TraceSummary: Codable, Sendable {
+public struct TraceJSON: Codable, Sendable {
     public struct Best: Codable, Sendable {
         public let index: Int
         public let label: String
@@ -34,7 +34,7 @@ public struct TraceSummary: Codable, Sendable {
     public let input: String
     /// The pipeline steps as run, implicit ones included.
     public let preprocess: [String]
-    public let layers: [LayerRecord]
+    public let layers: [LayerJSON]
     public let prediction: Best
     public let top: [Score]
     /// The PNG report written, if any.
@@ -44,7 +44,7 @@ public struct TraceSummary: Codable, Sendable {
         model = modelPath
         self.input = inputPath
         preprocess = input.steps.map(\.text)
-        layers = trace.layers.map { LayerRecord($0) }
+        layers = trace.layers.map { LayerJSON($0) }
         self.prediction = Best(prediction.best)
         self.top = prediction.top(top).map(Score.init)
         self.report = report

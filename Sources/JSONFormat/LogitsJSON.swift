@@ -1,14 +1,14 @@
 import Analysis
 
 /// The JSON form of `layerlens logits --json`.
-public struct LogitsSummary: Encodable, Sendable {
+public struct LogitsJSON: Encodable, Sendable {
     public struct Input: Encodable, Sendable {
         public let input: String
         /// Null when the model ends in a softmax/sigmoid whose input cannot be had.
         public let logits: [Double?]?
         public let probabilities: [Double?]
         public let activation_applied: String
-        public let top: [TraceSummary.Score]
+        public let top: [TraceJSON.Score]
         public let entropy: Double?
         public let normalized_entropy: Double?
         public let margin: Double?
@@ -35,7 +35,7 @@ public struct LogitsSummary: Encodable, Sendable {
             let statistics = entry.statistics, prediction = statistics.prediction
             return Input(input: entry.input, logits: prediction.logits?.map { finite($0) },
                          probabilities: prediction.probabilities.map { finite($0) }, activation_applied: prediction.kind.rawValue,
-                         top: prediction.top(top).map(TraceSummary.Score.init),
+                         top: prediction.top(top).map(TraceJSON.Score.init),
                          entropy: finite(statistics.entropy), normalized_entropy: finite(statistics.normalizedEntropy), margin: finite(statistics.margin))
         }
     }
