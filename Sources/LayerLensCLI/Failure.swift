@@ -19,19 +19,3 @@ func stage<T>(_ body: () throws -> T) throws -> T {
 func printError(_ message: String) {
     FileHandle.standardError.write(Data("layerlens: \(message)\n".utf8))
 }
-
-/// Writes `data` to standard output.
-func printData(_ data: Data) {
-    FileHandle.standardOutput.write(data)
-    FileHandle.standardOutput.write(Data("\n".utf8))
-}
-
-/// A class and its probability as the commands print it: `X 99.2%`, or `X NaN`.
-func scoreText(_ score: ClassScore) -> String {
-    score.probability.isFinite ? "\(score.label) \(String(format: "%.1f%%", Double(score.probability) * 100))" : "\(score.label) NaN"
-}
-
-/// The file name of `path` without its extension: what default report names are made of.
-func baseName(_ path: String) -> String {
-    URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-}
