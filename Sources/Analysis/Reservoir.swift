@@ -46,7 +46,7 @@ struct Reservoir {
 }
 
 /// Sebastiano Vigna's SplitMix64: a small, fast, seedable generator, so that
-/// `--sample N --seed S` picks the same samples on every machine.
+/// a sample drawn with a given seed is the same on every machine.
 struct SplitMix64: RandomNumberGenerator {
     private var state: UInt64
 

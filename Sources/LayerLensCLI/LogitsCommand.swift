@@ -45,7 +45,7 @@ struct LogitsCommand: ParsableCommand {
         } else if !run.entries.isEmpty {
             print(LogitsTable(run: run, top: labelArguments.top).text)
         }
-        run.failures.forEach { printError("error: \($0)") }
+        run.failures.forEach { printError("error: \(errorText($0))") }
         if !run.failures.isEmpty {
             printError("error: \(run.failures.count) of \(files.count) inputs could not be read")
             throw ExitCode.failure
