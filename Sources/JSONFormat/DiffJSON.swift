@@ -53,6 +53,7 @@ public struct DiffJSON: Encodable, Sendable {
     public let b: Side
     public let layers: [Layer]
 
+    /// The JSON of a diff of two inputs, with each side's `top` classes.
     public init(modelPath: String, inputs: (a: String, b: String), loaded: (a: PreparedInput, b: PreparedInput),
                 predictions: (a: Prediction, b: Prediction), diff: ActivationDiff, top: Int) {
         func side(_ path: String, _ input: PreparedInput, _ prediction: Prediction) -> Side {

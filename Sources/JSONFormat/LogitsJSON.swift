@@ -2,6 +2,7 @@ import Analysis
 
 /// The JSON form of `layerlens logits --json`.
 public struct LogitsJSON: Encodable, Sendable {
+    /// One input's final layer.
     public struct Input: Encodable, Sendable {
         public let input: String
         /// Null when the model ends in a softmax/sigmoid whose input cannot be had.
@@ -30,6 +31,7 @@ public struct LogitsJSON: Encodable, Sendable {
 
     public let inputs: [Input]
 
+    /// The JSON of `run`, with the `top` most probable classes of each input.
     public init(_ run: LogitsRun, top: Int) {
         inputs = run.entries.map { entry in
             let statistics = entry.statistics, prediction = statistics.prediction

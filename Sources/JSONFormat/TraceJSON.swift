@@ -3,6 +3,7 @@ import Trace
 
 /// The JSON form of `layerlens trace --json`.
 public struct TraceJSON: Codable, Sendable {
+    /// The predicted class.
     public struct Best: Codable, Sendable {
         public let index: Int
         public let label: String
@@ -16,6 +17,7 @@ public struct TraceJSON: Codable, Sendable {
         }
     }
 
+    /// One of the top classes.
     public struct Score: Codable, Sendable {
         public let index: Int
         public let label: String
@@ -40,6 +42,7 @@ public struct TraceJSON: Codable, Sendable {
     /// The PNG report written, if any.
     public let report: String?
 
+    /// The JSON of one trace: its input as prepared, every layer, the prediction and its `top` classes.
     public init(modelPath: String, inputPath: String, input: PreparedInput, trace: Trace, prediction: Prediction, top: Int, report: String?) {
         model = modelPath
         self.input = inputPath
