@@ -25,7 +25,8 @@ let package = Package(
         .target(name: "HDF5", dependencies: ["CHDF5"]),
         // File errors, signatures, atomic writes and zip containers.
         .target(name: "FileIO", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
-        // The common vocabulary: tensors, shapes, activations, layers, models.
+        // The common vocabulary: tensors, shapes, activations, layers, models, the model summary, and
+        // the resampling that preprocessing and resizing layers share.
         .target(name: "ModelGraph"),
         // NumPy's .npy and .npz array files.
         .target(name: "NumPyFormat", dependencies: ["ModelGraph", "FileIO"]),
