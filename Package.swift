@@ -25,7 +25,8 @@ let package = Package(
         .target(name: "HDF5", dependencies: ["CHDF5"]),
         // File errors, signatures, atomic writes and zip containers.
         .target(name: "FileIO", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
-        // The common vocabulary: tensors, shapes, activations, layers, models.
+        // The common vocabulary: tensors, shapes, activations, layers, models, the model summary, and
+        // the resampling that preprocessing and resizing layers share.
         .target(name: "ModelGraph"),
         // NumPy's .npy and .npz array files.
         .target(name: "NumPyFormat", dependencies: ["ModelGraph", "FileIO"]),
@@ -33,20 +34,25 @@ let package = Package(
         .target(name: "Layers", dependencies: ["ModelGraph", "COpenBLAS"]),
         // Keras .h5 and .keras files into a ModelGraph: one reader per family of Keras layer classes.
         .target(name: "KerasFormat", dependencies: ["HDF5", "ModelGraph", "Layers", "FileIO"]),
-        // Images in (PNG, JPEG) and the explicit preprocessing pipeline.
-        .target(name: "InputPipeline", dependencies: ["FileIO", "ModelGraph", "CPNG", "CTurboJPEG"]),
-        // Whole data sets, streamed: the Kaggle-style CSV reader.
-        .target(name: "DataSets", dependencies: ["FileIO", "ModelGraph", "NumPyFormat"]),
+        // One sample made ready for a model: PNG/JPEG decoding, the explicit preprocessing
+        // pipeline, arrays fitted to the model's input shape.
+        .target(name: "InputPipeline", dependencies: ["FileIO", "ModelGraph", "NumPyFormat", "CPNG", "CTurboJPEG"]),
+        // Where inputs come from: one input file of any kind, or a whole data set streamed in
+        // fixed blocks (Kaggle-style CSV, .npz/.npy pairs, folders of class sub-folders of images).
+        .target(name: "DataSets", dependencies: ["FileIO", "ModelGraph", "NumPyFormat", "InputPipeline"]),
         // The tracer that records every layer's output, and predictions.
         .target(name: "Trace", dependencies: ["ModelGraph", "Layers", "COpenBLAS"]),
         // Cairo drawing: canvas, matplotlib colormaps, activation maps, charts.
         .target(name: "Render", dependencies: ["ModelGraph", "CCairo", "CPNG"]),
-        // Comparisons and statistics of traces: layer differences, logit statistics.
-        .target(name: "Analysis", dependencies: ["ModelGraph", "Trace", "DataSets"]),
-        // Reports: the trace report PNG.
+        // What traces say: layer differences (diff), logit statistics and the logits run, the
+        // evaluation of a data set and its exact, mergeable statistics.
+        .target(name: "Analysis", dependencies: ["ModelGraph", "InputPipeline", "Trace", "DataSets"]),
+        // The drawn reports (PNG) of trace, diff and eval.
         .target(name: "Report", dependencies: ["ModelGraph", "InputPipeline", "Trace", "Analysis", "Render"]),
-        // The public API: load a model, trace an input, dump the result, draw the report.
-        .target(name: "LayerLens", dependencies: ["FileIO", "DataSets", "ModelGraph", "KerasFormat", "NumPyFormat", "InputPipeline", "Trace", "Analysis", "Render", "Report"]),
+        // Every JSON LayerLens writes or reads: each command's --json, trace dumps' manifests, eval part files.
+        .target(name: "JSONFormat", dependencies: ["FileIO", "ModelGraph", "NumPyFormat", "InputPipeline", "Trace", "Analysis"]),
+        // The public API: every stage re-exported, and loading a model.
+        .target(name: "LayerLens", dependencies: ["FileIO", "DataSets", "ModelGraph", "KerasFormat", "NumPyFormat", "InputPipeline", "Trace", "Analysis", "Render", "Report", "JSONFormat"]),
         // The `layerlens` command: a thin skin over the library.
         .executableTarget(name: "LayerLensCLI", dependencies: [
             "LayerLens", .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -54,7 +60,7 @@ let package = Package(
 
         // Fixture paths, the golden manifest and the Keras-parity tolerance check.
         .target(name: "TestSupport", dependencies: ["ModelGraph", "NumPyFormat"], path: "Tests/TestSupport"),
-        // Release-build measurements, run by Benchmarks/run.sh beside TensorFlow.
+        // Release-build measurements, run by Benchmarks/trace_vs_keract.sh and eval_vs_python.sh beside TensorFlow.
         .executableTarget(name: "LayerLensBenchmarks", dependencies: ["LayerLens", "DataSets"], path: "Benchmarks/LayerLensBenchmarks"),
 
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "TestSupport"]),

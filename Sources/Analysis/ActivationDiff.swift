@@ -15,11 +15,10 @@ public struct ActivationDiff: Sendable {
         self.b = b
         layers = zip(model.layers, zip(a.layers, b.layers)).map { layer, pair in
             let (tracedA, tracedB) = pair
-            let width = tracedA.output.sampleShape.reduce(1, *)
             return LayerDifference(index: tracedA.index, name: tracedA.name, className: tracedA.className,
                                    activation: tracedA.activation, isReLUFamily: layer.activation?.isReLUFamily ?? false,
                                    sampleShape: tracedA.output.sampleShape,
-                                   a: Array(tracedA.output.scalars.prefix(width)), b: Array(tracedB.output.scalars.prefix(width)),
+                                   a: tracedA.output.scalars(ofSample: 0), b: tracedB.output.scalars(ofSample: 0),
                                    topCount: topCount)
         }
     }

@@ -6,7 +6,7 @@ import Trace
 /// Everything `eval` counts over a data set, in a form that adds up: counts,
 /// the confusion matrix, calibration bins and per-layer sums in exact fixed
 /// point. Two parts of one data set merge into exactly what one run over both
-/// gives, which is what `--shard` and `merge` rest on. `EvalSummary` turns it
+/// gives, which is what `--shard` and `merge` rest on. `EvalMetrics` turns it
 /// into rates.
 public struct EvalStatistics: Codable, Sendable, Equatable {
     /// The format of the part files `--shard` writes.
@@ -103,11 +103,9 @@ public struct EvalStatistics: Codable, Sendable, Equatable {
             calibration[max(bin, 0)].confidenceSum[0] += ExactSum.fixed(confidence)
             if predicted == label { calibration[max(bin, 0)].correct += 1 }
             if predicted != label, gallery.count < galleryLimit {
-                let input = trace.input
-                let width = input.sampleShape.reduce(1, *)
                 gallery.append(GalleryEntry(sampleID: sampleIDs[sample], name: "", trueClass: label,
                                             top: Array(ranked.prefix(3)), topProbabilities: ranked.prefix(3).map { row[sample * classes + $0] },
-                                            input: Array(input.scalars[(sample * width)..<((sample + 1) * width)]), inputShape: input.sampleShape))
+                                            input: trace.input.scalars(ofSample: sample), inputShape: trace.input.sampleShape))
             }
         }
         count += labels.count

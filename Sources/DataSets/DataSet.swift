@@ -61,6 +61,20 @@ public struct DataSetBatch: Sendable {
     }
 
     public var count: Int { labels.count }
+
+    /// The first `count` samples.
+    public func prefix(_ count: Int) -> DataSetBatch { slice(0..<count) }
+
+    /// The samples in `range`.
+    public func slice(_ range: Range<Int>) -> DataSetBatch {
+        DataSetBatch(features: Array(features[(range.lowerBound * featureCount)..<(range.upperBound * featureCount)]),
+                     labels: Array(labels[range]), sampleIDs: Array(sampleIDs[range]), featureCount: featureCount)
+    }
+
+    /// The features of sample `index`.
+    public func features(ofSample index: Int) -> ArraySlice<Float> {
+        features[(index * featureCount)..<((index + 1) * featureCount)]
+    }
 }
 
 /// One of `count` disjoint parts of a data set (0-based, as Slurm array task IDs

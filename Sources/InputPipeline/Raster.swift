@@ -1,3 +1,5 @@
+import ModelGraph
+
 /// An image as floats, height × width × channels (1 = grey, 3 = RGB), row-major,
 /// with the value range its values are meant to span (0...255 when decoded).
 public struct Raster: Sendable, Equatable {
@@ -27,4 +29,23 @@ public struct Raster: Sendable, Equatable {
 
     /// The shape as NumPy would print it: `(H, W)` for grey, `(H, W, 3)` for colour.
     public var shape: [Int] { channels == 1 ? [height, width] : [height, width, channels] }
+}
+
+extension Raster {
+    /// This image resampled to `width × height` by `method` (ModelGraph's
+    /// `Resampling`, as OpenCV and TensorFlow resize), its value range kept.
+    public func resized(width: Int, height: Int, method: ResizeMethod) -> Raster {
+        Raster(height: height, width: width, channels: channels,
+               values: Resampling.resize(values, height: self.height, width: self.width, channels: channels,
+                                         toHeight: height, toWidth: width, method: method),
+               range: range)
+    }
+
+    /// This image through a separable filter: `columns` taps along each row, then
+    /// `rows` taps down each column; its value range kept.
+    func filtered(rows: [Resampling.Tap], columns: [Resampling.Tap]) -> Raster {
+        Raster(height: rows.count, width: columns.count, channels: channels,
+               values: Resampling.apply(values, height: height, width: width, channels: channels, rows: rows, columns: columns),
+               range: range)
+    }
 }

@@ -88,7 +88,7 @@ struct DiffCommand: ParsableCommand {
         }
         if json {
             printData(try stage {
-                try prettyJSON(DiffSummary(modelPath: modelArguments.model, inputs: (a, b), loaded: loaded, predictions: predictions, diff: diff, top: labelArguments.top))
+                try prettyJSON(DiffJSON(modelPath: modelArguments.model, inputs: (a, b), loaded: loaded, predictions: predictions, diff: diff, top: labelArguments.top))
             })
             return
         }

@@ -150,18 +150,18 @@ struct EvalOutputArguments: ParsableArguments {
         if noReport, output != nil { throw ValidationError("--no-report and --output contradict each other") }
     }
 
-    /// Draws the report, prints the summary and lists skipped samples.
+    /// Draws the report, prints the metrics as text or JSON and lists skipped samples.
     func deliver(_ statistics: EvalStatistics, defaultReport: String?, written part: String?) throws {
-        let summary = EvalSummary(statistics)
+        let metrics = EvalMetrics(statistics)
         let reportPath = noReport ? nil : output ?? defaultReport
         if let reportPath {
-            let png = try stage { try EvalReport.render(summary) }
+            let png = try stage { try EvalReport.render(metrics) }
             try stage { try writeCreatingFolder(png, to: reportPath) }
         }
         if json {
-            printData(try stage { try prettyJSON(EvalJSON(summary), snakeCaseKeys: true) })
+            printData(try stage { try prettyJSON(EvalJSON(metrics), snakeCaseKeys: true) })
         } else {
-            print(EvalText(summary: summary).text)
+            print(EvalText(metrics: metrics).text)
             let files = [reportPath, part].compactMap { $0 }
             if !files.isEmpty { print("wrote " + files.joined(separator: " and ")) }
         }
@@ -174,21 +174,21 @@ struct EvalOutputArguments: ParsableArguments {
     }
 }
 
-/// The text summary of an evaluation.
+/// The metrics of an evaluation as the text `eval` prints.
 struct EvalText {
-    let summary: EvalSummary
+    let metrics: EvalMetrics
 
     var text: String {
-        let statistics = summary.statistics
+        let statistics = metrics.statistics
         var lines = ["\(statistics.model) on \(statistics.data): \(groupedDigits(statistics.count)) samples"
             + (statistics.issues.count == 0 ? "" : ", \(statistics.issues.count) skipped")]
         lines.append(String(format: "accuracy %.2f%%   top-%d %.2f%%   macro F1 %.4f   ECE %.4f",
-                            summary.accuracy * 100, statistics.topK, summary.topKAccuracy * 100, summary.macroF1, summary.expectedCalibrationError))
-        let pairs = summary.confusedPairs.prefix(5).map { "\($0.trueLabel)→\($0.predictedLabel) \($0.count)" }
+                            metrics.accuracy * 100, statistics.topK, metrics.topKAccuracy * 100, metrics.macroF1, metrics.expectedCalibrationError))
+        let pairs = metrics.confusedPairs.prefix(5).map { "\($0.trueLabel)→\($0.predictedLabel) \($0.count)" }
         if !pairs.isEmpty { lines.append("most confused (true→predicted): " + pairs.joined(separator: ", ")) }
-        let worst = summary.perClass.enumerated().sorted { ($0.element.f1, $0.offset) < ($1.element.f1, $1.offset) }.prefix(5)
+        let worst = metrics.perClass.enumerated().sorted { ($0.element.f1, $0.offset) < ($1.element.f1, $1.offset) }.prefix(5)
         lines.append("weakest classes (F1): " + worst.map { String(format: "%@ %.3f", $0.element.label, $0.element.f1) }.joined(separator: ", "))
-        let rows = summary.layers.map { layer in
+        let rows = metrics.layers.map { layer in
             [layer.name, layer.className, "\(layer.mean.count) \(layer.unitKind)s", "\(layer.deadUnits.count)", "\(layer.alwaysActiveUnits.count)",
              String(format: "%.4g", layer.mean.reduce(0, +) / Double(max(layer.mean.count, 1)))]
         }

@@ -10,7 +10,7 @@ func stage<T>(_ body: () throws -> T) throws -> T {
     } catch let error as ExitCode {
         throw error
     } catch {
-        printError("error: \(error)")
+        printError("error: \(errorText(error))")
         throw ExitCode.failure
     }
 }
@@ -20,18 +20,34 @@ func printError(_ message: String) {
     FileHandle.standardError.write(Data("layerlens: \(message)\n".utf8))
 }
 
-/// Writes `data` to standard output.
-func printData(_ data: Data) {
-    FileHandle.standardOutput.write(data)
-    FileHandle.standardOutput.write(Data("\n".utf8))
-}
-
-/// A class and its probability as the commands print it: `X 99.2%`, or `X NaN`.
-func scoreText(_ score: ClassScore) -> String {
-    score.probability.isFinite ? "\(score.label) \(String(format: "%.1f%%", Double(score.probability) * 100))" : "\(score.label) NaN"
-}
-
-/// The file name of `path` without its extension: what default report names are made of.
-func baseName(_ path: String) -> String {
-    URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+/// An error as the CLI says it: the library's errors about options are worded
+/// with the flags that set them; any other error as it describes itself.
+func errorText(_ error: any Error) -> String {
+    switch error {
+    case let error as LabelError:
+        switch error {
+        case let .unreadableFile(path): "--labels file \(path) cannot be read as UTF-8 text"
+        case let .unrecognized(spec): "--labels '\(spec)' is not a-z, A-Z, 0-9, a comma-separated list or an existing file"
+        case let .countMismatch(given, outputs): "--labels gives \(given) labels, but the model has \(outputs) outputs"
+        }
+    case let error as InputOptionError:
+        switch error {
+        case let .stepsForArray(path): "\(path) is an .npy array, taken as already preprocessed; --preprocess does not apply to it"
+        case let .rowOfNonCSV(path, kind): "--row applies to CSV files, not to \(InputOptionError.name(of: kind)) \(path)"
+        }
+    case let error as EvalError:
+        switch error {
+        case let .classCountMismatch(folder, classes, output, units):
+            (folder.map { "\($0) has \(classes) class folders" } ?? "--labels names \(classes) classes")
+                + " but the model's output '\(output)' has \(units) units; give --labels naming every output"
+        case .sampleOrLimitWithShard:
+            "--sample and --limit cannot be combined with --shard: a sample or the first n of each shard are not those of the whole"
+        case let .samplesNotSquareImages(path, values):
+            "\(path): --preprocess takes samples as square images; \(values) values are not one"
+        case let .preprocessing(path, underlying): "\(path): --preprocess: \(errorText(underlying))"
+        default: error.description
+        }
+    default:
+        String(describing: error)
+    }
 }

@@ -69,9 +69,9 @@ struct TraceCommand: ParsableCommand {
             try stage { try writeCreatingFolder(png, to: reportPath) }
         }
         if json {
-            let summary = TraceSummary(modelPath: modelArguments.model, inputPath: input, input: loaded, trace: trace,
-                                       prediction: prediction, top: reportArguments.labelArguments.top, report: reportPath)
-            printData(try stage { try prettyJSON(summary) })
+            let record = TraceJSON(modelPath: modelArguments.model, inputPath: input, input: loaded, trace: trace,
+                                   prediction: prediction, top: reportArguments.labelArguments.top, report: reportPath)
+            printData(try stage { try prettyJSON(record) })
         } else {
             print(predictionLine(prediction))
             let written = [reportPath, dump.map { "\(trace.layers.count + 2 + (loaded.raw == nil ? 0 : 1)) files to \($0)" }].compactMap { $0 }

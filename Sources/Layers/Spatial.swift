@@ -67,12 +67,7 @@ public struct UpSampling2D: UnaryLayer {
         let (batch, height, width, channels) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
         let outHeight = height * factors.0, outWidth = width * factors.1
         if interpolation == .bilinear {
-            let sample = height * width * channels
-            let resized = (0..<batch).flatMap { n in
-                Resampling.resize(Array(input.scalars[(n * sample)..<((n + 1) * sample)]), height: height, width: width, channels: channels,
-                                  toHeight: outHeight, toWidth: outWidth, method: .bilinear)
-            }
-            return Tensor(shape: [batch, outHeight, outWidth, channels], scalars: resized)
+            return Resampling.resize(input, toHeight: outHeight, toWidth: outWidth, method: .bilinear)
         }
         var output = [Float](repeating: 0, count: batch * outHeight * outWidth * channels)
         for n in 0..<batch {
@@ -155,17 +150,12 @@ public struct Resize: UnaryLayer {
     }
 
     public func forward(_ input: Tensor) -> Tensor {
-        let (batch, inputHeight, inputWidth, channels) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
+        let (inputHeight, inputWidth) = (input.shape[1], input.shape[2])
         let window = cropWindow(inputHeight: inputHeight, inputWidth: inputWidth)
         let cropped = Cropping2D(name: name, edges: Edges2D(top: window.top, bottom: inputHeight - window.top - window.height,
                                                             left: window.left, right: inputWidth - window.left - window.width))
             .forward(input)
-        let sample = window.height * window.width * channels
-        let resized = (0..<batch).flatMap { n in
-            Resampling.resize(Array(cropped.scalars[(n * sample)..<((n + 1) * sample)]), height: window.height, width: window.width,
-                              channels: channels, toHeight: height, toWidth: width, method: method)
-        }
-        return Tensor(shape: [batch, height, width, channels], scalars: resized)
+        return Resampling.resize(cropped, toHeight: height, toWidth: width, method: method)
     }
 }
 

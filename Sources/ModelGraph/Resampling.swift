@@ -35,6 +35,18 @@ public enum Resampling {
         return apply(values, height: height, width: width, channels: channels, rows: rows, columns: columns)
     }
 
+    /// Every sample of an `[N, H, W, C]` batch resized to `newHeight × newWidth`.
+    public static func resize(_ batch: Tensor, toHeight newHeight: Int, toWidth newWidth: Int, method: ResizeMethod) -> Tensor {
+        let (count, height, width, channels) = (batch.shape[0], batch.shape[1], batch.shape[2], batch.shape[3])
+        let (rows, columns) = taps(height: height, width: width, toHeight: newHeight, toWidth: newWidth, method: method)
+        let sample = height * width * channels
+        let scalars = (0..<count).flatMap { n in
+            apply(Array(batch.scalars[(n * sample)..<((n + 1) * sample)]), height: height, width: width, channels: channels,
+                  rows: rows, columns: columns)
+        }
+        return Tensor(shape: [count, newHeight, newWidth, channels], scalars: scalars)
+    }
+
     /// The row and column taps of a resize.
     static func taps(height: Int, width: Int, toHeight newHeight: Int, toWidth newWidth: Int, method: ResizeMethod) -> (rows: [Tap], columns: [Tap]) {
         // As OpenCV computes them: the inverse of the inverse scale, which can

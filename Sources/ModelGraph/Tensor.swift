@@ -41,6 +41,13 @@ public struct Tensor: Sendable, Equatable {
                       scalars: Array(scalars[(range.lowerBound * stride)..<(range.upperBound * stride)]))
     }
 
+    /// The values of sample `index` of the batch axis, row-major: what reports
+    /// and comparisons take of a trace (sample 0).
+    public func scalars(ofSample index: Int) -> [Float] {
+        let stride = sampleShape.reduce(1, *)
+        return Array(scalars[(index * stride)..<((index + 1) * stride)])
+    }
+
     /// Joins tensors of the same sample shape along the batch axis.
     public static func concatenatingBatches(_ parts: [Tensor]) -> Tensor {
         guard let first = parts.first else { return Tensor(shape: [0]) }
@@ -57,7 +64,7 @@ public struct Tensor: Sendable, Equatable {
     }
 }
 
-/// Summary statistics of a tensor's values.
+/// The min, max, mean and non-finite count of a tensor's values.
 public struct ValueStatistics: Sendable, Equatable {
     /// The smallest value (NaN-free values only; NaN when there are none).
     public let min: Float

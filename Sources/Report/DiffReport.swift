@@ -83,7 +83,7 @@ public enum DiffReport {
     }
 
     static func imageOf(_ trace: Trace) -> Raster? {
-        ReportParts.imageOfModelInput(trace.input.batch(0..<1), shape: trace.input.sampleShape)
+        ReportParts.imageOfModelInput(trace.input.scalars(ofSample: 0), shape: trace.input.sampleShape)
     }
 
     /// Diverging bars for the classes whose probability changes most, B − A in percentage points.
@@ -116,7 +116,7 @@ public enum DiffReport {
             let difference = diff.layers[index]
             let outputA = diff.a.layers[index].output, outputB = diff.b.layers[index].output
             let width = outputA.sampleShape.reduce(1, *)
-            let a = Array(outputA.scalars.prefix(width)), b = Array(outputB.scalars.prefix(width))
+            let a = outputA.scalars(ofSample: 0), b = outputB.scalars(ofSample: 0)
             let both = ValueStatistics(of: a + b)
             let shared = ColorScale(low: both.min, high: both.max)
             let delta = zip(a, b).map { $1 - $0 }

@@ -15,42 +15,42 @@ public enum EvalReport {
     /// Layers stop before the picture would pass Cairo's 32,767-pixel side.
     static let heightLimit = 32_000.0
 
-    /// Draws `summary` as PNG bytes.
-    public static func render(_ summary: EvalSummary) throws -> Data {
+    /// Draws `metrics` as PNG bytes.
+    public static func render(_ metrics: EvalMetrics) throws -> Data {
         let measure = try Canvas(width: 1, height: 1)
-        let height = draw(summary, on: measure, measure: measure)
+        let height = draw(metrics, on: measure, measure: measure)
         let canvas = try Canvas(width: Int(width), height: Int(height.rounded(.up)))
-        _ = draw(summary, on: canvas, measure: measure)
+        _ = draw(metrics, on: canvas, measure: measure)
         return try canvas.pngData()
     }
 
     /// Draws everything from the top; returns the height used. Run once on the
     /// 1-pixel `measure` canvas to measure, then on the real one.
-    private static func draw(_ summary: EvalSummary, on canvas: Canvas, measure: Canvas) -> Double {
-        var y = ReportParts.draw(headerLines(summary), on: canvas, x: margin, y: margin) + 30
-        y = drawConfusionAndClasses(summary, on: canvas, y: y) + gap
-        y = drawCalibrationAndPairs(summary, on: canvas, y: y) + gap
-        y = drawGallery(summary, on: canvas, y: y) + gap
+    private static func draw(_ metrics: EvalMetrics, on canvas: Canvas, measure: Canvas) -> Double {
+        var y = ReportParts.draw(headerLines(metrics), on: canvas, x: margin, y: margin) + 30
+        y = drawConfusionAndClasses(metrics, on: canvas, y: y) + gap
+        y = drawCalibrationAndPairs(metrics, on: canvas, y: y) + gap
+        y = drawGallery(metrics, on: canvas, y: y) + gap
         heading("Layers over the whole set: a unit is an element of a vector output, a channel of a map", on: canvas, y: y)
         y += 14
         var shown = 0
-        for layer in summary.layers {
-            let height = drawLayer(layer, summary: summary, on: measure, y: 0)
+        for layer in metrics.layers {
+            let height = drawLayer(layer, metrics: metrics, on: measure, y: 0)
             guard y + 16 + height + 18 + 40 + margin <= heightLimit else { break }
-            if canvas !== measure { _ = drawLayer(layer, summary: summary, on: canvas, y: y + 16) }
+            if canvas !== measure { _ = drawLayer(layer, metrics: metrics, on: canvas, y: y + 16) }
             y += 16 + height + 18
             shown += 1
         }
-        if shown < summary.layers.count {
-            canvas.text("… and \(summary.layers.count - shown) more layers, left out to keep the picture within 32,767 pixels; --json has every number",
+        if shown < metrics.layers.count {
+            canvas.text("… and \(metrics.layers.count - shown) more layers, left out to keep the picture within 32,767 pixels; --json has every number",
                         x: margin, y: y + 24, size: 13, color: RGB(0.7, 0.1, 0.1), bold: true)
             y += 40
         }
         return y + margin
     }
 
-    static func headerLines(_ summary: EvalSummary) -> [ReportParts.Line] {
-        let statistics = summary.statistics
+    static func headerLines(_ metrics: EvalMetrics) -> [ReportParts.Line] {
+        let statistics = metrics.statistics
         let shards = statistics.shards == [.whole] ? "" : " · merged from shards \(statistics.shards.map(\.description).joined(separator: ", "))"
         let skipped = statistics.issues.count == 0 ? "" : " · \(groupedDigits(statistics.issues.count)) skipped (bad rows or files; listed by --json)"
         let preprocess = statistics.preprocess.map { [ReportParts.Line(text: "Every sample preprocessed: " + $0.replacingOccurrences(of: ",", with: " → "), size: 13)] } ?? []
@@ -58,7 +58,7 @@ public enum EvalReport {
             .init(text: "LayerLens eval: \(statistics.data)", size: 20, bold: true),
             .init(text: "Model \(statistics.model) · \(groupedDigits(statistics.count)) samples · \(statistics.classCount) classes · probabilities: \(statistics.probabilityKind == "none" ? "the model's softmax" : statistics.probabilityKind)" + skipped + shards, size: 13),
             .init(text: String(format: "Accuracy %.2f%%   ·   top-%d %.2f%%   ·   macro F1 %.4f   ·   ECE %.4f",
-                               summary.accuracy * 100, statistics.topK, summary.topKAccuracy * 100, summary.macroF1, summary.expectedCalibrationError),
+                               metrics.accuracy * 100, statistics.topK, metrics.topKAccuracy * 100, metrics.macroF1, metrics.expectedCalibrationError),
                   size: 18, bold: true),
         ] + preprocess
     }
@@ -69,11 +69,11 @@ public enum EvalReport {
 
     // MARK: Confusion matrix and per-class scores
 
-    private static func drawConfusionAndClasses(_ summary: EvalSummary, on canvas: Canvas, y: Double) -> Double {
-        let statistics = summary.statistics, classes = statistics.classCount
+    private static func drawConfusionAndClasses(_ metrics: EvalMetrics, on canvas: Canvas, y: Double) -> Double {
+        let statistics = metrics.statistics, classes = statistics.classCount
         let cell = max(8, min(30, (660 / Double(classes)).rounded(.down)))
         let labels = statistics.classNames
-        let values = summary.normalizedConfusion.flatMap { $0.map(Float.init) }
+        let values = metrics.normalizedConfusion.flatMap { $0.map(Float.init) }
         let texts = statistics.confusion.map { $0 == 0 ? "" : compactCount($0) }
         let map = HeatMap(rows: classes, columns: classes, values: values, scale: ColorScale(low: 0, high: 1), cellWidth: cell, cellHeight: cell,
                           rowLabels: labels, columnLabels: labels, cellTexts: texts)
@@ -87,7 +87,7 @@ public enum EvalReport {
             canvas.text(column.title, x: tableX + column.x, y: top - 5, size: 11, color: .gray(0.35), bold: true)
         }
         let rowHeight = cell
-        for (index, result) in summary.perClass.enumerated() {
+        for (index, result) in metrics.perClass.enumerated() {
             let rowY = top + Double(index) * rowHeight + rowHeight / 2 + 4
             if index % 2 == 1 { canvas.fill(x: tableX - 4, y: top + Double(index) * rowHeight, width: 490, height: rowHeight, .gray(0.965)) }
             let size = min(11, rowHeight * 0.6)
@@ -105,17 +105,17 @@ public enum EvalReport {
 
     // MARK: Calibration and confusions
 
-    private static func drawCalibrationAndPairs(_ summary: EvalSummary, on canvas: Canvas, y: Double) -> Double {
+    private static func drawCalibrationAndPairs(_ metrics: EvalMetrics, on canvas: Canvas, y: Double) -> Double {
         let side = 300.0
         heading(String(format: "Reliability: accuracy per confidence bin; ECE %.4f (red: over-confident, amber: under-confident)",
-                       summary.expectedCalibrationError), on: canvas, y: y)
-        let diagram = ReliabilityDiagram(bins: summary.reliability.map {
+                       metrics.expectedCalibrationError), on: canvas, y: y)
+        let diagram = ReliabilityDiagram(bins: metrics.reliability.map {
             ReliabilityDiagram.Bin(low: $0.low, high: $0.high, count: $0.count, accuracy: $0.accuracy, confidence: $0.confidence)
         })
         diagram.draw(on: canvas, x: margin, y: y + 26, side: side)
         let pairsX = margin + side + 100 + gap
         canvas.text("Most confused (true → predicted): count and share of the true class", x: pairsX, y: y + 32, size: 13, bold: true)
-        let pairs = summary.confusedPairs.prefix(12)
+        let pairs = metrics.confusedPairs.prefix(12)
         if pairs.isEmpty {
             canvas.text("No sample was misclassified.", x: pairsX, y: y + 58, size: 12, color: .gray(0.35))
         } else {
@@ -131,10 +131,10 @@ public enum EvalReport {
 
     static let thumbnail = 64.0, galleryColumn = 116.0
 
-    private static func drawGallery(_ summary: EvalSummary, on canvas: Canvas, y: Double) -> Double {
-        let statistics = summary.statistics
+    private static func drawGallery(_ metrics: EvalMetrics, on canvas: Canvas, y: Double) -> Double {
+        let statistics = metrics.statistics
         let gallery = statistics.gallery
-        let errors = statistics.count - summary.perClass.reduce(0) { $0 + Int((Double($1.support) * $1.recall).rounded()) }
+        let errors = statistics.count - metrics.perClass.reduce(0) { $0 + Int((Double($1.support) * $1.recall).rounded()) }
         heading("Misclassified: the first \(gallery.count) of \(groupedDigits(errors)) in data order, as the model saw them (true → predicted, top 3)",
                 on: canvas, y: y)
         guard !gallery.isEmpty else {
@@ -146,7 +146,7 @@ public enum EvalReport {
         for (index, entry) in gallery.enumerated() {
             let x = margin + Double(index % perRow) * galleryColumn
             let top = y + 12 + Double(index / perRow) * rowHeight
-            if let raster = ReportParts.imageOfModelInput(Tensor(shape: [1] + entry.inputShape, scalars: entry.input), shape: entry.inputShape) {
+            if let raster = ReportParts.imageOfModelInput(entry.input, shape: entry.inputShape) {
                 let scale = thumbnail / Double(max(raster.width, raster.height))
                 ImagePainter.draw(on: canvas, x: x, y: top, values: raster.values, height: raster.height, width: raster.width,
                                   channels: raster.channels, low: raster.range.lowerBound, high: raster.range.upperBound, scale: scale)
@@ -170,10 +170,10 @@ public enum EvalReport {
 
     // MARK: Layers
 
-    private static func drawLayer(_ layer: EvalSummary.LayerResult, summary: EvalSummary, on canvas: Canvas, y: Double) -> Double {
+    private static func drawLayer(_ layer: EvalMetrics.LayerResult, metrics: EvalMetrics, on canvas: Canvas, y: Double) -> Double {
         let units = layer.mean.count, unitKind = layer.unitKind
         // The output layer's units are the classes: its class × unit map has the diagonal a good model shows.
-        let isOutput = layer.name == summary.layers.last?.name && units == summary.statistics.classCount && layer.unitKind == "unit"
+        let isOutput = layer.name == metrics.layers.last?.name && units == metrics.statistics.classCount && layer.unitKind == "unit"
         let shape = layer.sampleShape.map(String.init).joined(separator: "×")
         let dead = layer.deadUnits.count, always = layer.alwaysActiveUnits.count
         let nonFinite = layer.nonFiniteCount > 0 ? " · \(layer.nonFiniteCount) NaN/inf values left out" : ""
@@ -207,7 +207,7 @@ public enum EvalReport {
             x += map.width(on: canvas) + gap
         }
         // Class × unit mean activation.
-        let classes = summary.statistics.classCount
+        let classes = metrics.statistics.classCount
         let means = layer.classMeans.flatMap { $0.map { $0.map(Float.init) } ?? Array(repeating: .nan, count: units) }
         let heatScale = scale(of: means.filter { !$0.isNaN }.map(Double.init))
         // One pixel per unit at the least: a layer wider than the page shows its first units.
@@ -217,7 +217,7 @@ public enum EvalReport {
         let shownMeans = (0..<classes).flatMap { means[($0 * units)..<($0 * units + shown)] }
         let heat = HeatMap(rows: classes, columns: shown, values: shownMeans, scale: heatScale, cellWidth: cellWidth,
                            cellHeight: max(10, min(14, (260 / Double(classes)).rounded(.down))),
-                           rowLabels: summary.statistics.classNames, columnLabels: isOutput ? summary.statistics.classNames : nil)
+                           rowLabels: metrics.statistics.classNames, columnLabels: isOutput ? metrics.statistics.classNames : nil)
         let heatTitle = "mean per class (rows) and \(unitKind) (columns)" + (shown < units ? ", the first \(shown) of \(units)" : "")
         canvas.text(heatTitle, x: x, y: top + 12, size: 11, color: .gray(0.3), bold: true)
         heat.draw(on: canvas, x: x, y: top + 18 - HeatMap.headerHeight + 14)
@@ -232,7 +232,7 @@ public enum EvalReport {
         let perRow = max(1, Int((width - 2 * margin) / step))
         for (label, means) in layer.classMeans.enumerated() {
             let tileX = margin + Double(label % perRow) * step, tileY = top + Double(label / perRow) * (Double(layout.rows) * small + 18)
-            canvas.text(summary.statistics.classNames[label], x: tileX, y: tileY + 10, size: 10, bold: true)
+            canvas.text(metrics.statistics.classNames[label], x: tileX, y: tileY + 10, size: 10, bold: true)
             if let means {
                 ActivationMap(layout: layout, values: means.map(Float.init), scale: heatScale, cell: small).drawGrid(on: canvas, x: tileX, y: tileY + 14)
             } else {

@@ -42,8 +42,8 @@ enum ReportParts {
         let top = y + 18
         var shown = raster
         if scale < 1 {
-            shown = Preprocessor.resized(raster, width: max(1, Int(Double(raster.width) * scale)),
-                                         height: max(1, Int(Double(raster.height) * scale)), method: .area)
+            shown = raster.resized(width: max(1, Int(Double(raster.width) * scale)),
+                                   height: max(1, Int(Double(raster.height) * scale)), method: .area)
             scale = 1
         }
         ImagePainter.draw(on: canvas, x: x, y: top, values: shown.values, height: shown.height, width: shown.width,
@@ -61,14 +61,14 @@ enum ReportParts {
     }
 
     /// An `.npy` input shown as an image when the model's input shape is one.
-    static func imageOfModelInput(_ input: Tensor, shape: [Int]) -> Raster? {
+    static func imageOfModelInput(_ values: [Float], shape: [Int]) -> Raster? {
         guard let image = try? Preprocessor.imageShape(for: shape) else { return nil }
-        let statistics = input.statistics
+        let statistics = ValueStatistics(of: values)
         guard statistics.min.isFinite, statistics.max.isFinite else {
-            return Raster(height: image.height, width: image.width, channels: image.channels, values: input.scalars, range: 0...255)
+            return Raster(height: image.height, width: image.width, channels: image.channels, values: values, range: 0...255)
         }
         let range: ClosedRange<Float> = statistics.min >= 0 && statistics.max <= 1 ? 0...1 : min(0, statistics.min)...max(255, statistics.max)
-        return Raster(height: image.height, width: image.width, channels: image.channels, values: input.scalars, range: range)
+        return Raster(height: image.height, width: image.width, channels: image.channels, values: values, range: range)
     }
 
     /// The pipeline as one line: steps joined by arrows, implicit ones starred.

@@ -134,8 +134,8 @@ public enum TraceReport {
     // MARK: - Inputs
 
     static func drawInputs(_ content: TraceReportContent, trace: Trace, on canvas: Canvas, x: Double, y: Double) {
-        let modelInput = trace.input.batch(0..<1)
-        let processed = content.input.processed ?? ReportParts.imageOfModelInput(modelInput, shape: content.model.inputShape)
+        let processed = content.input.processed
+            ?? ReportParts.imageOfModelInput(trace.input.scalars(ofSample: 0), shape: content.model.inputShape)
         var panels: [(title: String, raster: Raster)] = []
         if let raw = content.input.raw { panels.append(("Raw input (decoded)", raw)) }
         if let processed { panels.append((content.input.raw == nil ? "Model input" : "Model input (after preprocessing)", processed)) }
@@ -177,10 +177,7 @@ public enum TraceReport {
     }
 
     static func mapBlocks(trace: Trace, model: Model, prediction: Prediction, options: TraceReportOptions) -> [MapBlock] {
-        let samples = trace.layers.map { layer -> [Float] in
-            let width = layer.output.sampleShape.reduce(1, *)
-            return Array(layer.output.scalars.prefix(width))
-        }
+        let samples = trace.layers.map { $0.output.scalars(ofSample: 0) }
         let all = ValueStatistics(of: samples.flatMap { $0 })
         return trace.layers.enumerated().map { index, layer in
             let values = samples[index]

@@ -34,8 +34,8 @@ public struct Prediction: Sendable {
     /// The prediction for sample `sample` of `trace`, run on `model`.
     public init(trace: Trace, model: Model, sample: Int = 0, labels: [String]? = nil) {
         let output = trace.output
-        let width = output.sampleShape.reduce(1, *)
-        let values = Array(output.scalars[(sample * width)..<((sample + 1) * width)])
+        let values = output.scalars(ofSample: sample)
+        let width = values.count
         self.labels = labels ?? (0..<width).map(String.init)
         kind = ProbabilityKind(model: model)
         probabilities = kind.probabilities(values, width: width)
@@ -47,7 +47,8 @@ public struct Prediction: Sendable {
     public init(kind: ProbabilityKind, logits: [Float]?, outputs: [Float], labels: [String]? = nil) {
         self.kind = kind
         self.logits = logits
-        probabilities = kind == .softmax ? softmaxProbabilities(logits ?? outputs) : outputs
+        let values = kind == .softmax ? logits ?? outputs : outputs
+        probabilities = kind.probabilities(values, width: values.count)
         self.labels = labels ?? (0..<outputs.count).map(String.init)
     }
 
@@ -86,29 +87,6 @@ public struct Prediction: Sendable {
     }
 }
 
-/// Softmax with the maximum subtracted first, accumulated in Double.
-public func softmaxProbabilities(_ logits: [Float]) -> [Float] {
-    var result = [Float](repeating: 0, count: logits.count)
-    logits.withUnsafeBufferPointer { source in
-        result.withUnsafeMutableBufferPointer { writeSoftmax(of: source, into: $0) }
-    }
-    return result
-}
-
-/// The softmax of `logits` written to `target` (the same count): the maximum
-/// subtracted first, the sum accumulated in Double.
-func writeSoftmax(of logits: UnsafeBufferPointer<Float>, into target: UnsafeMutableBufferPointer<Float>) {
-    guard let peak = logits.max() else { return }
-    withUnsafeTemporaryAllocation(of: Double.self, capacity: logits.count) { exponentials in
-        var total = 0.0
-        for index in logits.indices {
-            exponentials[index] = exp(Double(logits[index] - peak))
-            total += exponentials[index]
-        }
-        for index in logits.indices { target[index] = Float(exponentials[index] / total) }
-    }
-}
-
 extension ProbabilityKind {
     /// How `model`'s first output becomes probabilities, from its last activation.
     public init(model: Model) {
@@ -126,13 +104,10 @@ extension ProbabilityKind {
     /// The probabilities of a batch of final-layer outputs (`width` per sample, row-major).
     public func probabilities(_ outputs: [Float], width: Int) -> [Float] {
         guard self == .softmax, width > 0 else { return outputs }
-        var result = [Float](repeating: 0, count: outputs.count)
-        outputs.withUnsafeBufferPointer { source in
-            result.withUnsafeMutableBufferPointer { target in
-                for start in stride(from: 0, to: outputs.count, by: width) {
-                    writeSoftmax(of: UnsafeBufferPointer(rebasing: source[start..<(start + width)]),
-                                 into: UnsafeMutableBufferPointer(rebasing: target[start..<(start + width)]))
-                }
+        var result = outputs
+        result.withUnsafeMutableBufferPointer { rows in
+            for start in stride(from: 0, to: outputs.count, by: width) {
+                Layers.softmax(UnsafeMutableBufferPointer(rebasing: rows[start..<(start + width)]))
             }
         }
         return result

@@ -41,25 +41,25 @@ func evaluate(_ modelFile: String, _ data: String, options: EvalOptions = EvalOp
     return try Evaluation.run(model: model, modelPath: modelFile, dataSet: dataSet, labels: nil, options: options)
 }
 
-/// The first difference between `summary` and `golden` beyond the tolerances:
+/// The first difference between `metrics` and `golden` beyond the tolerances:
 /// counts exactly, rates within 1e-6, activations within Keras parity (1e-4 + 1e-5 × the layer's max |value|).
-func goldenMismatch(_ summary: EvalSummary, _ golden: EvalGolden) -> String? {
-    let statistics = summary.statistics, classes = statistics.classCount
+func goldenMismatch(_ metrics: EvalMetrics, _ golden: EvalGolden) -> String? {
+    let statistics = metrics.statistics, classes = statistics.classCount
     if statistics.count != golden.count { return "count \(statistics.count) vs \(golden.count)" }
     let confusion = (0..<classes).map { Array(statistics.confusion[($0 * classes)..<(($0 + 1) * classes)]) }
     if confusion != golden.confusion { return "confusion matrices differ" }
-    if summary.perClass.map(\.support) != golden.support { return "supports differ" }
+    if metrics.perClass.map(\.support) != golden.support { return "supports differ" }
     func close(_ a: Double, _ b: Double, _ tolerance: Double = 1e-6) -> Bool { abs(a - b) <= tolerance }
-    if !close(summary.accuracy, golden.accuracy) { return "accuracy \(summary.accuracy) vs \(golden.accuracy)" }
-    if statistics.topK != golden.top_k || !close(summary.topKAccuracy, golden.top_k_accuracy) { return "top-k accuracy \(summary.topKAccuracy) vs \(golden.top_k_accuracy)" }
-    for (index, result) in summary.perClass.enumerated() {
+    if !close(metrics.accuracy, golden.accuracy) { return "accuracy \(metrics.accuracy) vs \(golden.accuracy)" }
+    if statistics.topK != golden.top_k || !close(metrics.topKAccuracy, golden.top_k_accuracy) { return "top-k accuracy \(metrics.topKAccuracy) vs \(golden.top_k_accuracy)" }
+    for (index, result) in metrics.perClass.enumerated() {
         if !close(result.precision, golden.precision[index]) || !close(result.recall, golden.recall[index]) || !close(result.f1, golden.f1[index]) {
             return "class \(index): precision/recall/F1 differ"
         }
     }
-    if !close(summary.expectedCalibrationError, golden.ece) { return "ECE \(summary.expectedCalibrationError) vs \(golden.ece)" }
-    if summary.layers.map(\.name) != golden.layers.map(\.name) { return "layer names differ" }
-    for (ours, keras) in zip(summary.layers, golden.layers) {
+    if !close(metrics.expectedCalibrationError, golden.ece) { return "ECE \(metrics.expectedCalibrationError) vs \(golden.ece)" }
+    if metrics.layers.map(\.name) != golden.layers.map(\.name) { return "layer names differ" }
+    for (ours, keras) in zip(metrics.layers, golden.layers) {
         if ours.deadUnits != keras.dead_units { return "\(ours.name): dead units \(ours.deadUnits) vs \(keras.dead_units)" }
         if ours.alwaysActiveUnits != keras.always_active_units { return "\(ours.name): always-active units differ" }
         let tolerance = 1e-4 + 1e-5 * keras.max_abs
@@ -81,13 +81,13 @@ func goldenMismatch(_ summary: EvalSummary, _ golden: EvalGolden) -> String? {
     @Test(arguments: [("models/seed_tf2.h5", "eval_seed_tf2"), ("models/cnn_k3.keras", "eval_cnn_k3")])
     func theLettersCSVGivesKerasNumbers(model: String, golden: String) throws {
         let statistics = try evaluate(model, Fixtures.path("letters/letters_sample.csv"))
-        #expect(goldenMismatch(EvalSummary(statistics), try EvalGolden.load(golden)) == nil)
+        #expect(goldenMismatch(EvalMetrics(statistics), try EvalGolden.load(golden)) == nil)
         #expect(statistics.issues.count == 0)
     }
 
     @Test func theNpzOfTheSameRowsGivesTheSameNumbers() throws {
         let statistics = try evaluate("models/seed_tf2.h5", Fixtures.path("letters/letters_sample.npz"))
-        #expect(goldenMismatch(EvalSummary(statistics), try EvalGolden.load("eval_seed_tf2")) == nil)
+        #expect(goldenMismatch(EvalMetrics(statistics), try EvalGolden.load("eval_seed_tf2")) == nil)
     }
 
     @Test func anXAndYPairOfNpyFilesStreamsToTheSameNumbers() throws {
@@ -96,7 +96,7 @@ func goldenMismatch(_ summary: EvalSummary, _ golden: EvalGolden) -> String? {
         try NumPyFile.encode(try #require(arrays["x"]).tensor.reshaped([1300, 28, 28, 1])).write(to: URL(fileURLWithPath: folder + "/x_held.npy"))
         try NumPyFile.encode(try #require(arrays["y"]).tensor).write(to: URL(fileURLWithPath: folder + "/y_held.npy"))
         let statistics = try evaluate("models/cnn_k3.keras", folder + "/x_held.npy")
-        #expect(goldenMismatch(EvalSummary(statistics), try EvalGolden.load("eval_cnn_k3")) == nil)
+        #expect(goldenMismatch(EvalMetrics(statistics), try EvalGolden.load("eval_cnn_k3")) == nil)
     }
 
     @Test func preprocessedCSVRowsGiveKerasNumbersForTheSeedBug() throws {
@@ -104,14 +104,14 @@ func goldenMismatch(_ summary: EvalSummary, _ golden: EvalGolden) -> String? {
         options.preprocess = try PreprocessStep.parse("invert,scale=1/255")
         let statistics = try evaluate("models/seed_tf2.h5", Fixtures.path("letters/letters_sample.csv"), options: options)
         #expect(statistics.preprocess == "invert,scale=0.00392157")
-        #expect(goldenMismatch(EvalSummary(statistics), try EvalGolden.load("eval_seed_tf2_inverted")) == nil)
+        #expect(goldenMismatch(EvalMetrics(statistics), try EvalGolden.load("eval_seed_tf2_inverted")) == nil)
     }
 
     @Test func anImageFolderIsReadAsKerasReadsIt() throws {
         let golden = try EvalGolden.load("eval_seed_tf2_folder")
         let statistics = try evaluate("models/seed_tf2.h5", Fixtures.path("letters/folder"))
         #expect(statistics.classNames == golden.class_names)
-        #expect(goldenMismatch(EvalSummary(statistics), golden) == nil)
+        #expect(goldenMismatch(EvalMetrics(statistics), golden) == nil)
     }
 
     @Test func theGalleryHoldsTheFirstMisclassifiedInDataOrder() throws {

@@ -11,7 +11,7 @@ import TestSupport
         let layers = (0..<120).map { (name: "dense_\($0)", className: "Dense", sampleShape: [64]) }
         let statistics = EvalStatistics(model: "model.h5", data: "data.csv", classNames: (0..<10).map(String.init), topK: 3,
                                         probabilityKind: .softmax, layers: layers)
-        let png = try EvalReport.render(EvalSummary(statistics))
+        let png = try EvalReport.render(EvalMetrics(statistics))
         #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
         #expect(pngHeight(png) <= 32_767)
         #expect(pngHeight(png) > 20_000)

@@ -32,13 +32,13 @@ import TestSupport
             ("area_40x52", 40, 52, .area, gray), ("nearest_28", 28, 28, .nearest, gray),
         ]
         for (golden, width, height, method, source) in cases {
-            let ours = Resampler.resize(source, width: width, height: height, method: method)
+            let ours = source.resized(width: width, height: height, method: method)
             let difference = PipelineGoldens.largestDifference(ours, try PipelineGoldens.raster(key + "/" + golden))
             #expect(difference != nil && difference! <= (method == .nearest ? 0 : 1), "\(key)/\(golden): \(String(describing: difference))")
         }
         let small = try PipelineGoldens.raster(key + "/area_28")
         for (golden, method) in [("area_28_upscaled_100x90", ResizeMethod.area), ("bilinear_28_upscaled_100x90", .bilinear)] {
-            let ours = Resampler.resize(small, width: 100, height: 90, method: method)
+            let ours = small.resized(width: 100, height: 90, method: method)
             let difference = PipelineGoldens.largestDifference(ours, try PipelineGoldens.raster(key + "/" + golden))
             #expect(difference != nil && difference! <= 1, "\(key)/\(golden): \(String(describing: difference))")
         }

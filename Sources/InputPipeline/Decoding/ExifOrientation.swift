@@ -9,7 +9,7 @@ public enum ExifOrientation: Int, Sendable {
     case transposed = 5, rotatedClockwise = 6, transverse = 7, rotatedCounterClockwise = 8
 
     /// What applying it does, for the report.
-    public var summary: String {
+    public var correction: String {
         switch self {
         case .up: "none"
         case .mirrored: "flipped left-right"

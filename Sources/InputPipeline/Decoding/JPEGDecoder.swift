@@ -29,7 +29,7 @@ enum JPEGDecoder {
         if orientation != .up {
             if applyExif {
                 raster = orientation.apply(to: raster)
-                notes.append("EXIF orientation \(orientation.rawValue) applied (\(orientation.summary))")
+                notes.append("EXIF orientation \(orientation.rawValue) applied (\(orientation.correction))")
             } else {
                 notes.append("EXIF orientation \(orientation.rawValue) ignored (--no-exif)")
             }

@@ -30,6 +30,6 @@ enum GaussianBlur {
         let rows = (0..<raster.height).map { y in
             Resampling.Tap(indices: (-radius...radius).map { reflect(y + $0, raster.height) }, weights: weights)
         }
-        return Resampler.apply(raster, rows: rows, columns: columns)
+        return raster.filtered(rows: rows, columns: columns)
     }
 }

@@ -28,7 +28,7 @@ enum InkFit {
         let scaledWidth = max(1, Int((Double(crop.width) * Double(box) / Double(longer)).rounded()))
         let scaledHeight = max(1, Int((Double(crop.height) * Double(box) / Double(longer)).rounded()))
         let method: ResizeMethod = longer > box ? .area : .bilinear
-        let glyph = Resampler.resize(crop, width: scaledWidth, height: scaledHeight, method: method)
+        let glyph = crop.resized(width: scaledWidth, height: scaledHeight, method: method)
         // Centre of mass of the ink's difference from the background.
         var mass: Double = 0, rowMoment: Double = 0, columnMoment: Double = 0
         for y in 0..<glyph.height {

@@ -97,11 +97,6 @@ public enum Preprocessor {
     /// `28×28×1`.
     static func describe(_ raster: Raster) -> String { "\(raster.height)×\(raster.width)×\(raster.channels)" }
 
-    /// `raster` resized as the `resize` step does it.
-    public static func resized(_ raster: Raster, width: Int, height: Int, method: ResizeMethod) -> Raster {
-        Resampler.resize(raster, width: width, height: height, method: method)
-    }
-
     /// What `step` left behind in `result`.
     static func record(_ step: PreprocessStep, implicit: Bool, result: Raster, flattened: Bool) -> StepRecord {
         StepRecord(text: step.text, implicit: implicit, shape: flattened ? [result.values.count] : result.shape,
@@ -119,7 +114,7 @@ public enum Preprocessor {
                                 0.299 * raster.values[i] + 0.587 * raster.values[i + 1] + 0.114 * raster.values[i + 2]
                             }, range: raster.range)
         case let .resize(width, height, method):
-            output = Resampler.resize(raster, width: width, height: height, method: method)
+            output = raster.resized(width: width, height: height, method: method)
         case .invert:
             output.values = raster.values.map { low + high - $0 }
         case let .scale(factor):

@@ -9,9 +9,9 @@ func apply(_ activation: Activation, to tensor: consuming Tensor) -> Tensor {
     case .linear:
         return tensor
     case let .softmax(axes):
-        return reduceAlong(axes: axes, of: tensor) { softmax(&$0, log: false) }
+        return reduceAlong(axes: axes, of: tensor) { slice in slice.withUnsafeMutableBufferPointer { softmax($0) } }
     case let .logSoftmax(axes):
-        return reduceAlong(axes: axes, of: tensor) { softmax(&$0, log: true) }
+        return reduceAlong(axes: axes, of: tensor) { slice in slice.withUnsafeMutableBufferPointer { softmax($0, log: true) } }
     case let .sparsemax(axis):
         return reduceAlong(axes: [axis], of: tensor) { sparsemax(&$0) }
     case let .glu(axis):
@@ -114,16 +114,23 @@ func elementwise(_ activation: Activation) -> @Sendable (Float) -> Float {
     max(x, 0) + log1p(exp(-abs(x)))
 }
 
-/// Softmax (or log-softmax) of one slice, with the maximum subtracted first.
-func softmax(_ values: inout [Float], log: Bool) {
+/// Softmax (or log-softmax) of one slice, in place: the maximum subtracted
+/// first, each exponential and their sum taken in Double. LayerLens's one
+/// softmax, run by the Softmax activation and by predictions alike.
+public func softmax(_ values: UnsafeMutableBufferPointer<Float>, log: Bool = false) {
     guard let peak = values.max() else { return }
-    var sum: Double = 0
-    for value in values { sum += Double(exp(value - peak)) }
-    if log {
-        let logSum = Float(Foundation.log(sum))
-        for index in values.indices { values[index] = values[index] - peak - logSum }
-    } else {
-        for index in values.indices { values[index] = Float(Double(exp(values[index] - peak)) / sum) }
+    withUnsafeTemporaryAllocation(of: Double.self, capacity: values.count) { exponentials in
+        var sum = 0.0
+        for index in values.indices {
+            exponentials[index] = exp(Double(values[index] - peak))
+            sum += exponentials[index]
+        }
+        if log {
+            let logSum = Float(Foundation.log(sum))
+            for index in values.indices { values[index] = values[index] - peak - logSum }
+        } else {
+            for index in values.indices { values[index] = Float(exponentials[index] / sum) }
+        }
     }
 }
 

@@ -1,5 +1,8 @@
 import DataSets
 import Foundation
+import InputPipeline
+import ModelGraph
+import Trace
 
 /// How `eval` reads a data set.
 public struct EvalOptions: Sendable {
@@ -32,10 +35,49 @@ public struct EvalProgress: Sendable {
     public let fraction: Double?
 }
 
-/// A data set the model cannot be evaluated on.
-public struct EvalError: Error, CustomStringConvertible, Sendable {
-    public let description: String
-    public init(_ description: String) { self.description = description }
+/// A data set the model cannot be evaluated on, or evaluation options that do
+/// not fit together. The cases carry what was wrong; `description` words them
+/// for a library user (the CLI words them with its flags).
+public enum EvalError: Error, CustomStringConvertible, Sendable {
+    /// The model at `model` has `count` inputs; eval takes one.
+    case severalInputs(model: String, count: Int)
+    /// The model at `model` has no output layer.
+    case noOutputLayer(model: String)
+    /// The classes do not match the output's width: `classes` labels were given,
+    /// or, when `folder` is set, that image folder has `classes` class folders.
+    case classCountMismatch(folder: String?, classes: Int, output: String, units: Int)
+    /// A class folder of the image folder at `path` is not one of `labels`.
+    case unknownClassFolder(path: String, name: String, labels: [String])
+    /// A sample or a limit asked for together with a shard.
+    case sampleOrLimitWithShard
+    /// The samples at `path` cannot be taken as square images for preprocessing.
+    case samplesNotSquareImages(path: String, values: Int)
+    /// Preprocessing a sample of `path` failed.
+    case preprocessing(path: String, underlying: any Error)
+    /// The samples at `path` do not have the width of the model's input.
+    case sampleWidthMismatch(path: String, values: Int, input: String, shape: [Int])
+    /// Every sample of `path` was skipped.
+    case noUsableSamples(path: String, skipped: Int)
+
+    public var description: String {
+        switch self {
+        case let .severalInputs(model, count): "\(model): eval takes single-input models; this one has \(count) inputs"
+        case let .noOutputLayer(model): "\(model): the model has no output layer"
+        case let .classCountMismatch(folder, classes, output, units):
+            (folder.map { "\($0) has \(classes) class folders" } ?? "the labels name \(classes) classes")
+                + " but the model's output '\(output)' has \(units) units; give labels naming every output"
+        case let .unknownClassFolder(path, name, labels):
+            "\(path): class folder '\(name)' is not one of the labels (\(labels.joined(separator: ",")))"
+        case .sampleOrLimitWithShard:
+            "a sample or a limit cannot be combined with a shard: a sample or the first n of each shard are not those of the whole"
+        case let .samplesNotSquareImages(path, values):
+            "\(path): preprocessing takes samples as square images; \(values) values are not one"
+        case let .preprocessing(path, underlying): "\(path): preprocessing: \(underlying)"
+        case let .sampleWidthMismatch(path, values, input, shape):
+            "\(path): samples have \(values) values but the model's input '\(input)' takes \(shapeDescription(shape)) = \(shape.reduce(1, *))"
+        case let .noUsableSamples(path, skipped): "\(path): no usable samples (\(skipped) skipped)"
+        }
+    }
 }
 
 /// Runs a model over a whole labelled data set, batch by batch in constant
@@ -48,18 +90,18 @@ public enum Evaluation {
     public static func run(model: Model, modelPath: String, dataSet: LabeledDataSet, labels: [String]?, options: EvalOptions,
                            progress: ((EvalProgress) -> Void)? = nil) throws -> EvalStatistics {
         guard model.inputs.count == 1 else {
-            throw EvalError("\(modelPath): eval takes single-input models; this one has \(model.inputs.count) inputs")
+            throw EvalError.severalInputs(model: modelPath, count: model.inputs.count)
         }
-        guard case let .node(outputIndex)? = model.outputs.first else { throw EvalError("\(modelPath): the model has no output layer") }
+        guard case let .node(outputIndex)? = model.outputs.first else { throw EvalError.noOutputLayer(model: modelPath) }
         let width = model.nodes[outputIndex].outputShape.reduce(1, *)
         let classNames = labels ?? dataSet.classNames ?? (0..<width).map(String.init)
         guard classNames.count == width else {
-            let source = labels == nil ? "\(dataSet.path) has \(classNames.count) class folders" : "--labels names \(classNames.count) classes"
-            throw EvalError("\(source) but the model's output '\(model.nodes[outputIndex].name)' has \(width) units; give --labels naming every output")
+            throw EvalError.classCountMismatch(folder: labels == nil ? dataSet.path : nil, classes: classNames.count,
+                                               output: model.nodes[outputIndex].name, units: width)
         }
         let labelMap = try classIndexes(of: dataSet, in: classNames)
         if options.sample != nil || options.limit != nil, options.shard.count > 1 {
-            throw EvalError("--sample and --limit cannot be combined with --shard: a sample or the first n of each shard are not those of the whole")
+            throw EvalError.sampleOrLimitWithShard
         }
         let kind = ProbabilityKind(model: model)
         var statistics = EvalStatistics(model: modelPath, data: dataSet.path, classNames: classNames, topK: min(options.topK, width),
@@ -73,7 +115,7 @@ public enum Evaluation {
             if let labelMap { batch.labels = batch.labels.map { labelMap[$0] } }
             if let steps = options.preprocess { batch = try preprocessSamples(batch, steps: steps, model: model, path: dataSet.path) }
             guard batch.featureCount == inputWidth else {
-                throw EvalError("\(dataSet.path): samples have \(batch.featureCount) values but the model's input '\(model.inputs[0].name)' takes \(shapeDescription(inputShape)) = \(inputWidth)")
+                throw EvalError.sampleWidthMismatch(path: dataSet.path, values: batch.featureCount, input: model.inputs[0].name, shape: inputShape)
             }
             // Each chunk is traced and counted on its own core, its outputs still in cache; the parts'
             // counts and exact sums then add up in any order.
@@ -113,7 +155,7 @@ public enum Evaluation {
         statistics.record(issues: dataSet.issues)
         statistics.nameGallery(dataSet.sampleName)
         guard statistics.count > 0 || options.shard.count > 1 else {
-            throw EvalError("\(dataSet.path): no usable samples (\(dataSet.issues.count) skipped)")
+            throw EvalError.noUsableSamples(path: dataSet.path, skipped: dataSet.issues.count)
         }
         return statistics
     }
@@ -124,14 +166,13 @@ public enum Evaluation {
 func preprocessSamples(_ batch: DataSetBatch, steps: [PreprocessStep], model: Model, path: String) throws -> DataSetBatch {
     let image: (height: Int, width: Int, channels: Int)
     do { image = try Preprocessor.imageShape(for: [batch.featureCount]) } catch {
-        throw EvalError("\(path): --preprocess takes samples as square images; \(batch.featureCount) values are not one")
+        throw EvalError.samplesNotSquareImages(path: path, values: batch.featureCount)
     }
     let inputShape = model.inputs[0].shape
-    let width = batch.featureCount
     let prepared = concurrentMap(batch.count) { sample in
         Result {
             let raster = Raster(height: image.height, width: image.width, channels: image.channels,
-                                values: Array(batch.features[(sample * width)..<((sample + 1) * width)]))
+                                values: Array(batch.features(ofSample: sample)))
             return try Preprocessor.run(steps, on: raster, modelInputShape: inputShape).tensor.scalars
         }
     }
@@ -141,93 +182,21 @@ func preprocessSamples(_ batch: DataSetBatch, steps: [PreprocessStep], model: Mo
     for outcome in prepared {
         switch outcome {
         case let .success(values): preparedFeatures += values
-        case let .failure(error): throw EvalError("\(path): --preprocess: \(error)")
+        case let .failure(error): throw EvalError.preprocessing(path: path, underlying: error)
         }
     }
     return DataSetBatch(features: preparedFeatures, labels: batch.labels, sampleIDs: batch.sampleIDs, featureCount: inputWidth)
 }
 
 /// For a data set that names its own classes (an image folder) evaluated with
-/// `--labels`: each of its classes' index among the labels, found by name, so a
+/// labels: each of its classes' index among the labels, found by name, so a
 /// folder may hold only some of the model's classes. Nil when no mapping is needed.
 private func classIndexes(of dataSet: LabeledDataSet, in classNames: [String]) throws -> [Int]? {
     guard let own = dataSet.classNames, own != classNames else { return nil }
     return try own.map { name in
         guard let index = classNames.firstIndex(of: name) else {
-            throw EvalError("\(dataSet.path): class folder '\(name)' is not one of the labels (\(classNames.joined(separator: ",")))")
+            throw EvalError.unknownClassFolder(path: dataSet.path, name: name, labels: classNames)
         }
         return index
-    }
-}
-
-extension DataSetBatch {
-    /// The first `count` samples.
-    func prefix(_ count: Int) -> DataSetBatch { slice(0..<count) }
-
-    /// The samples in `range`.
-    func slice(_ range: Range<Int>) -> DataSetBatch {
-        DataSetBatch(features: Array(features[(range.lowerBound * featureCount)..<(range.upperBound * featureCount)]),
-                     labels: Array(labels[range]), sampleIDs: Array(sampleIDs[range]), featureCount: featureCount)
-    }
-}
-
-/// A uniform random sample of a stream (Vitter's algorithm R), reproducible from its seed.
-struct Reservoir {
-    let capacity: Int
-    private var generator: SplitMix64
-    private var offered = 0
-    private var features: [Float] = []
-    private var labels: [Int] = []
-    private var ids: [Int] = []
-    private var featureCount = 0
-
-    init(capacity: Int, seed: UInt64) {
-        self.capacity = capacity
-        generator = SplitMix64(seed: seed)
-    }
-
-    mutating func offer(_ batch: DataSetBatch) {
-        featureCount = batch.featureCount
-        for sample in 0..<batch.count {
-            let values = batch.features[(sample * featureCount)..<((sample + 1) * featureCount)]
-            if labels.count < capacity {
-                features += values
-                labels.append(batch.labels[sample])
-                ids.append(batch.sampleIDs[sample])
-            } else {
-                let slot = Int.random(in: 0...offered, using: &generator)
-                if slot < capacity {
-                    features.replaceSubrange((slot * featureCount)..<((slot + 1) * featureCount), with: values)
-                    labels[slot] = batch.labels[sample]
-                    ids[slot] = batch.sampleIDs[sample]
-                }
-            }
-            offered += 1
-        }
-    }
-
-    /// The chosen samples, in data order.
-    var batch: DataSetBatch {
-        let order = ids.indices.sorted { ids[$0] < ids[$1] }
-        var features: [Float] = []
-        features.reserveCapacity(self.features.count)
-        for index in order { features += self.features[(index * featureCount)..<((index + 1) * featureCount)] }
-        return DataSetBatch(features: features, labels: order.map { labels[$0] }, sampleIDs: order.map { ids[$0] }, featureCount: featureCount)
-    }
-}
-
-/// Sebastiano Vigna's SplitMix64: a small, fast, seedable generator, so that
-/// `--sample N --seed S` picks the same samples on every machine.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

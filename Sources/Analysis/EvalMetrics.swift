@@ -9,7 +9,7 @@ import Foundation
 /// precision + recall is 0. ECE is `Σ_b (n_b / N) · |accuracy_b − confidence_b|`
 /// over 10 equal-width bins of the top probability; a confidence of exactly 1
 /// falls in the last bin. Standard deviations are population ones (NumPy's ddof=0).
-public struct EvalSummary: Sendable {
+public struct EvalMetrics: Sendable {
     /// One class's scores and how many samples it has.
     public struct ClassResult: Sendable, Codable, Equatable {
         public let label: String

@@ -1,3 +1,4 @@
+import FileIO
 import Foundation
 
 /// Expands the inputs of a many-input command: files as given, folders into

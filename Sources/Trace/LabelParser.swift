@@ -1,6 +1,6 @@
 import Foundation
 
-/// Class labels from `--labels`: `a-z`, `A-Z`, `0-9`, a comma list, or a file
+/// Class labels from a spec: `a-z`, `A-Z`, `0-9`, a comma list, or a file
 /// with one label per line.
 public enum LabelParser {
     /// The labels `spec` describes, checked against the model's `count` outputs.
@@ -10,16 +10,16 @@ public enum LabelParser {
             labels = range
         } else if FileManager.default.fileExists(atPath: spec) {
             guard let text = try? String(contentsOfFile: spec, encoding: .utf8) else {
-                throw LabelError("--labels file \(spec) cannot be read as UTF-8 text")
+                throw LabelError.unreadableFile(spec)
             }
             labels = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         } else if spec.contains(",") {
             labels = spec.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
         } else {
-            throw LabelError("--labels '\(spec)' is not a-z, A-Z, 0-9, a comma-separated list or an existing file")
+            throw LabelError.unrecognized(spec)
         }
         guard labels.count == count else {
-            throw LabelError("--labels gives \(labels.count) labels, but the model has \(count) outputs")
+            throw LabelError.countMismatch(given: labels.count, outputs: count)
         }
         return labels
     }
@@ -33,8 +33,21 @@ public enum LabelParser {
     }
 }
 
-/// A `--labels` value that does not fit.
-public struct LabelError: Error, CustomStringConvertible, Sendable {
-    public let description: String
-    public init(_ description: String) { self.description = description }
+/// A labels spec that does not fit. The cases carry what was wrong;
+/// `description` words them for a library user (the CLI words them with its flag).
+public enum LabelError: Error, CustomStringConvertible, Sendable {
+    /// The spec names a file that is not UTF-8 text.
+    case unreadableFile(String)
+    /// The spec is no range, list or existing file.
+    case unrecognized(String)
+    /// The spec gives `given` labels for a model of `outputs` outputs.
+    case countMismatch(given: Int, outputs: Int)
+
+    public var description: String {
+        switch self {
+        case let .unreadableFile(path): "labels file \(path) cannot be read as UTF-8 text"
+        case let .unrecognized(spec): "labels '\(spec)' is not a-z, A-Z, 0-9, a comma-separated list or an existing file"
+        case let .countMismatch(given, outputs): "\(given) labels given, but the model has \(outputs) outputs"
+        }
+    }
 }

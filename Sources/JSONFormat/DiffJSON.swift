@@ -1,12 +1,16 @@
+import Analysis
+import InputPipeline
+import Trace
+
 /// The JSON form of `layerlens diff --json`. Undefined metrics (see
 /// `LayerDifference`) are written as null, never as NaN.
-public struct DiffSummary: Encodable, Sendable {
+public struct DiffJSON: Encodable, Sendable {
     /// One side of the comparison.
     public struct Side: Encodable, Sendable {
         public let input: String
         public let preprocess: [String]
-        public let prediction: TraceSummary.Best
-        public let top: [TraceSummary.Score]
+        public let prediction: TraceJSON.Best
+        public let top: [TraceJSON.Score]
     }
 
     /// One layer's metrics.
@@ -49,13 +53,14 @@ public struct DiffSummary: Encodable, Sendable {
     public let b: Side
     public let layers: [Layer]
 
+    /// The JSON of a diff of two inputs, with each side's `top` classes.
     public init(modelPath: String, inputs: (a: String, b: String), loaded: (a: PreparedInput, b: PreparedInput),
                 predictions: (a: Prediction, b: Prediction), diff: ActivationDiff, top: Int) {
         func side(_ path: String, _ input: PreparedInput, _ prediction: Prediction) -> Side {
             let best = prediction.best
             return Side(input: path, preprocess: input.steps.map(\.text),
                         prediction: .init(best),
-                        top: prediction.top(top).map(TraceSummary.Score.init))
+                        top: prediction.top(top).map(TraceJSON.Score.init))
         }
         model = modelPath
         a = side(inputs.a, loaded.a, predictions.a)

@@ -1,12 +1,15 @@
+import Analysis
+
 /// The JSON form of `layerlens logits --json`.
-public struct LogitsSummary: Encodable, Sendable {
+public struct LogitsJSON: Encodable, Sendable {
+    /// One input's final layer.
     public struct Input: Encodable, Sendable {
         public let input: String
         /// Null when the model ends in a softmax/sigmoid whose input cannot be had.
         public let logits: [Double?]?
         public let probabilities: [Double?]
         public let activation_applied: String
-        public let top: [TraceSummary.Score]
+        public let top: [TraceJSON.Score]
         public let entropy: Double?
         public let normalized_entropy: Double?
         public let margin: Double?
@@ -28,12 +31,13 @@ public struct LogitsSummary: Encodable, Sendable {
 
     public let inputs: [Input]
 
+    /// The JSON of `run`, with the `top` most probable classes of each input.
     public init(_ run: LogitsRun, top: Int) {
         inputs = run.entries.map { entry in
             let statistics = entry.statistics, prediction = statistics.prediction
             return Input(input: entry.input, logits: prediction.logits?.map { finite($0) },
                          probabilities: prediction.probabilities.map { finite($0) }, activation_applied: prediction.kind.rawValue,
-                         top: prediction.top(top).map(TraceSummary.Score.init),
+                         top: prediction.top(top).map(TraceJSON.Score.init),
                          entropy: finite(statistics.entropy), normalized_entropy: finite(statistics.normalizedEntropy), margin: finite(statistics.margin))
         }
     }

@@ -1,4 +1,7 @@
+import FileIO
 import Foundation
+import ModelGraph
+import NumPyFormat
 
 /// An input batch ready for a model, and what was done to make it fit.
 public struct ModelInput: Sendable {

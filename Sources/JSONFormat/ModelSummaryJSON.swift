@@ -1,5 +1,7 @@
+import ModelGraph
+
 /// The JSON form of `layerlens summary --json`.
-public struct SummaryReport: Codable, Sendable {
+public struct ModelSummaryJSON: Codable, Sendable {
     /// One layer.
     public struct LayerEntry: Codable, Sendable {
         public let name: String
@@ -18,7 +20,7 @@ public struct SummaryReport: Codable, Sendable {
     public let layers: [LayerEntry]
     public let total_params: Int
 
-    /// The report for `summary`.
+    /// The JSON of `summary`.
     public init(_ summary: ModelSummary) {
         model = summary.source.path
         format = summary.source.container

@@ -1,5 +1,9 @@
+import InputPipeline
+import Trace
+
 /// The JSON form of `layerlens trace --json`.
-public struct TraceSummary: Codable, Sendable {
+public struct TraceJSON: Codable, Sendable {
+    /// The predicted class.
     public struct Best: Codable, Sendable {
         public let index: Int
         public let label: String
@@ -13,6 +17,7 @@ public struct TraceSummary: Codable, Sendable {
         }
     }
 
+    /// One of the top classes.
     public struct Score: Codable, Sendable {
         public let index: Int
         public let label: String
@@ -31,17 +36,18 @@ public struct TraceSummary: Codable, Sendable {
     public let input: String
     /// The pipeline steps as run, implicit ones included.
     public let preprocess: [String]
-    public let layers: [LayerRecord]
+    public let layers: [LayerJSON]
     public let prediction: Best
     public let top: [Score]
     /// The PNG report written, if any.
     public let report: String?
 
+    /// The JSON of one trace: its input as prepared, every layer, the prediction and its `top` classes.
     public init(modelPath: String, inputPath: String, input: PreparedInput, trace: Trace, prediction: Prediction, top: Int, report: String?) {
         model = modelPath
         self.input = inputPath
         preprocess = input.steps.map(\.text)
-        layers = trace.layers.map { LayerRecord($0) }
+        layers = trace.layers.map { LayerJSON($0) }
         self.prediction = Best(prediction.best)
         self.top = prediction.top(top).map(Score.init)
         self.report = report

@@ -1,5 +1,7 @@
-import DataSets
+import FileIO
 import Foundation
+import InputPipeline
+import ModelGraph
 
 /// A folder of images with one sub-folder per class, as Keras's
 /// `image_dataset_from_directory` reads it: the classes are the sub-folder

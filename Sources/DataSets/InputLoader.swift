@@ -1,8 +1,11 @@
+import FileIO
 import Foundation
+import InputPipeline
+import ModelGraph
 
 /// How to read an input.
 public struct InputOptions: Sendable {
-    /// `--preprocess` steps; nil means only what the model's input shape forces.
+    /// Preprocessing steps; nil means only what the model's input shape forces.
     public var steps: [PreprocessStep]?
     /// The CSV data row to read (0-based).
     public var row: Int?
@@ -18,16 +21,37 @@ public struct InputOptions: Sendable {
     }
 }
 
+/// Input options that do not apply to the file they are given for. The cases
+/// carry what was wrong; `description` words them for a library user (the CLI
+/// words them with its flags).
+public enum InputOptionError: Error, CustomStringConvertible, Sendable {
+    /// Preprocessing steps given for the `.npy` array at `path`, which is taken as already preprocessed.
+    case stepsForArray(path: String)
+    /// A CSV row given for `path`, a file of `kind` (an image or an `.npy` array).
+    case rowOfNonCSV(path: String, kind: FileKind)
+
+    public var description: String {
+        switch self {
+        case let .stepsForArray(path): "\(path) is an .npy array, taken as already preprocessed; preprocessing steps do not apply to it"
+        case let .rowOfNonCSV(path, kind): "a row applies to CSV files, not to \(Self.name(of: kind)) \(path)"
+        }
+    }
+
+    /// `the .npy array` or `the image`.
+    public static func name(of kind: FileKind) -> String { kind == .npy ? "the .npy array" : "the image" }
+}
+
 /// Reads an input of any kind LayerLens takes and fits it to `model`'s input
 /// number `index` (the first by default): a PNG or
 /// JPEG image and a Kaggle-style CSV row go through the preprocessing pipeline;
 /// an `.npy` array is taken as already preprocessed. Errors are `FileError`
-/// (the file) or `PipelineError` (the options).
+/// (the file), `InputOptionError` (options that do not apply to it) or
+/// `PipelineError` (preprocessing).
 public func loadInput(_ path: String, for model: Model, input index: Int = 0, options: InputOptions = InputOptions()) throws -> PreparedInput {
     let kind = try FileKind.of(path)
     if kind == .npy {
-        guard options.steps == nil else { throw PipelineError("\(path) is an .npy array, taken as already preprocessed; --preprocess does not apply to it") }
-        guard options.row == nil else { throw PipelineError("--row applies to CSV files, not to the .npy array \(path)") }
+        guard options.steps == nil else { throw InputOptionError.stepsForArray(path: path) }
+        guard options.row == nil else { throw InputOptionError.rowOfNonCSV(path: path, kind: .npy) }
         let input = try ModelInput.load(npy: path, for: model, input: index)
         return PreparedInput(path: path, tensor: input.tensor, raw: nil, processed: nil, steps: [], isDefaultPipeline: false,
                              notes: input.notices, groundTruth: nil, preparedShape: input.originalShape)
@@ -35,7 +59,7 @@ public func loadInput(_ path: String, for model: Model, input index: Int = 0, op
     let raw: Raster, notes: [String], truth: Int?
     switch kind {
     case .png, .jpeg:
-        guard options.row == nil else { throw PipelineError("--row applies to CSV files, not to the image \(path)") }
+        guard options.row == nil else { throw InputOptionError.rowOfNonCSV(path: path, kind: kind) }
         let decoded = try ImageDecoder.decode(path, applyExif: options.applyExif, pixelLimit: options.pixelLimit)
         (raw, notes, truth) = (decoded.raster, decoded.notes, nil)
     default:
@@ -77,8 +101,8 @@ func readCSVRow(_ path: String, row: Int) throws -> (raster: Raster, label: Int,
             seen += batch.count
             return true
         }
-        let index = row - seen, width = batch.featureCount
-        found = (Array(batch.features[(index * width)..<((index + 1) * width)]), batch.labels[index], batch.sampleIDs[index])
+        let index = row - seen
+        found = (Array(batch.features(ofSample: index)), batch.labels[index], batch.sampleIDs[index])
         return false
     }
     guard let found else { throw FileError(path, "has \(seen) data rows; row \(row) does not exist (rows count from 0)") }

@@ -1,4 +1,7 @@
+import DataSets
 import Foundation
+import ModelGraph
+import Trace
 
 /// `logits` over many inputs: each input's statistics, and the inputs that could not be read.
 public struct LogitsRun: Sendable {
@@ -10,15 +13,15 @@ public struct LogitsRun: Sendable {
     }
 
     public let entries: [Entry]
-    /// The inputs that failed, each as the one-line error the CLI prints.
-    public let failures: [String]
+    /// The errors of the inputs that could not be read, in input order.
+    public let failures: [any Error]
 
     /// Reads every input (decoding images on all cores), runs one batched forward
     /// pass, and computes each input's logit statistics. A bad input is recorded
     /// in `failures` and the rest go on.
     public init(model: Model, inputs: [String], options: InputOptions, labels: [String]?) throws {
         let loaded = concurrentMap(inputs.count) { index in Result { try loadInput(inputs[index], for: model, options: options) } }
-        var names: [String] = [], tensors: [Tensor] = [], failures: [String] = []
+        var names: [String] = [], tensors: [Tensor] = [], failures: [any Error] = []
         for (index, result) in loaded.enumerated() {
             switch result {
             case let .success(input):
@@ -26,7 +29,7 @@ public struct LogitsRun: Sendable {
                 names += batch == 1 ? [inputs[index]] : (0..<batch).map { "\(inputs[index])[\($0)]" }
                 tensors.append(input.tensor)
             case let .failure(error):
-                failures.append(String(describing: error))
+                failures.append(error)
             }
         }
         guard !tensors.isEmpty else {
