@@ -6,9 +6,6 @@ public final class HDF5File {
     /// The bytes an in-memory file is read from, kept while the file is open.
     private let image: HDF5FileImage?
 
-    /// The 8-byte signature every HDF5 superblock starts with.
-    public static let signature: [UInt8] = [0x89, 0x48, 0x44, 0x46, 0x0D, 0x0A, 0x1A, 0x0A]
-
     /// Opens the file at `path` read-only (`H5Fopen`).
     public init(path: String) throws {
         image = nil

@@ -201,11 +201,11 @@ final class GraphConfig {
         }
         let sample = Array(batchShape.dropFirst())
         guard sample.allSatisfy({ $0 > 0 }) else {
-            throw KerasConfigError("the input shape \(kerasShapeDescription(sample)) has unknown extents; LayerLens needs a fixed input shape")
+            throw KerasConfigError("the input shape \(batchShapeDescription(sample)) has unknown extents; LayerLens needs a fixed input shape")
         }
         let elements = sample.reduce(1.0) { $0 * Double($1) }
         guard elements <= Double(sampleElementLimit) else {
-            throw KerasConfigError("the input shape \(kerasShapeDescription(sample)) has \(elements) elements per sample, over the limit of \(sampleElementLimit)")
+            throw KerasConfigError("the input shape \(batchShapeDescription(sample)) has \(elements) elements per sample, over the limit of \(sampleElementLimit)")
         }
         return sample
     }

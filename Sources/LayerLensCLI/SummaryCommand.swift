@@ -33,12 +33,12 @@ struct SummaryTable {
     var text: String {
         let header = ["Layer", "Class", "Output shape", "Params", "Activation"] + (summary.isGraph ? ["Connected to"] : [])
         let rows = summary.rows.map { row in
-            [row.name, row.typeName, kerasShapeDescription(row.outputShape),
+            [row.name, row.typeName, batchShapeDescription(row.outputShape),
              groupedDigits(row.parameterCount), row.activation ?? ""] + (summary.isGraph ? [row.connectedTo.joined(separator: ", ")] : [])
         }
         let source = summary.source
         var lines = ["Model: \"\(summary.modelName)\"  (\(source.path), \(source.description))",
-                     "Input: " + summary.inputs.map { "\($0.name) \(kerasShapeDescription($0.shape))" }.joined(separator: ", ")]
+                     "Input: " + summary.inputs.map { "\($0.name) \(batchShapeDescription($0.shape))" }.joined(separator: ", ")]
         lines += alignedTable(header: header, rows: rows, rightAligned: [3])
         lines.append("Total params: \(groupedDigits(summary.totalParameters))")
         return lines.joined(separator: "\n")

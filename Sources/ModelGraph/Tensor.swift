@@ -105,8 +105,8 @@ extension Tensor {
     public var statistics: ValueStatistics { ValueStatistics(of: scalars) }
 }
 
-/// Formats a sample shape the way Keras prints it, with the batch axis as None: `(None, 28, 28)`.
-public func kerasShapeDescription(_ sampleShape: [Int]) -> String {
+/// Formats a sample shape with its batch axis as None, as model summaries print it: `(None, 28, 28)`.
+public func batchShapeDescription(_ sampleShape: [Int]) -> String {
     "(" + (["None"] + sampleShape.map(String.init)).joined(separator: ", ") + ")"
 }
 

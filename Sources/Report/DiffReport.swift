@@ -67,7 +67,7 @@ public enum DiffReport {
         let name = { (path: String) in URL(fileURLWithPath: path).lastPathComponent }
         return [
             .init(text: "LayerLens diff: \(name(a.input.path)) (A) vs \(name(b.input.path)) (B)", size: 20, bold: true),
-            .init(text: "Model \(modelPath)  (\(model.source.producer) \(model.source.producerVersion), input \(kerasShapeDescription(model.inputShape)))", size: 13),
+            .init(text: "Model \(modelPath)  (\(model.source.producer) \(model.source.producerVersion), input \(batchShapeDescription(model.inputShape)))", size: 13),
             .init(text: "A \(a.input.path) · pipeline: " + ReportParts.pipelineText(a.input.steps, isDefault: a.input.isDefaultPipeline), size: 13),
             .init(text: "B \(b.input.path) · pipeline: " + ReportParts.pipelineText(b.input.steps, isDefault: b.input.isDefaultPipeline), size: 13),
             .init(text: "A → \(ReportParts.verdict(a.prediction))     B → \(ReportParts.verdict(b.prediction))     (\(ReportParts.kindText(a.prediction.kind)))",

@@ -111,7 +111,7 @@ public enum TraceReport {
         var lines = [
             ReportParts.Line(text: "LayerLens trace: \(URL(fileURLWithPath: content.input.path).lastPathComponent)", size: 20, bold: true),
             ReportParts.Line(text: "Model \(content.modelPath)  (\(source.description), "
-                + content.model.inputs.map { "input " + (content.model.inputs.count > 1 ? "\($0.name) " : "") + kerasShapeDescription($0.shape) }
+                + content.model.inputs.map { "input " + (content.model.inputs.count > 1 ? "\($0.name) " : "") + batchShapeDescription($0.shape) }
                     .joined(separator: ", ")
                 + ", \(groupedDigits(content.model.parameterCount)) parameters)", size: 13),
             ReportParts.Line(text: "Input " + zip([content.input.path] + content.otherInputPaths, content.model.inputs)
