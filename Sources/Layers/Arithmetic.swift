@@ -36,29 +36,6 @@ public struct Rescaling: UnaryLayer {
     }
 }
 
-/// `x op y` for two inputs that broadcast as NumPy's do (`x + y`, `x / y`, …).
-public struct BinaryArithmetic: Layer {
-    public let name: String
-    public let operation: BinaryOperation
-
-    public init(name: String, operation: BinaryOperation) {
-        self.name = name
-        self.operation = operation
-    }
-
-    public func outputShape(forInputs shapes: [[Int]]) throws -> [Int] {
-        guard shapes.count == 2 else { throw LayerError(self, "takes two inputs, but is given \(shapes.count)") }
-        guard let shape = broadcastShape(shapes[0], shapes[1]) else {
-            throw LayerError(self, "cannot broadcast \(shapeDescription(shapes[0])) with \(shapeDescription(shapes[1]))")
-        }
-        return shape
-    }
-
-    public func forward(_ inputs: [Tensor]) -> Tensor {
-        combineBatches(operation, inputs[0], inputs[1])
-    }
-}
-
 /// `x op c` (or `c op x`) with a constant `c` that broadcasts over each sample:
 /// a scalar (`x + 3`, `x · 1/6`), or a learned per-channel vector (a layer scale).
 public struct ConstantArithmetic: UnaryLayer {

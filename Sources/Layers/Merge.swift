@@ -1,36 +1,25 @@
 import ModelGraph
 
-/// Element-wise merges (Add, Subtract, Multiply, Average, Maximum, Minimum) of
-/// inputs that broadcast as NumPy's do — a squeeze-and-excite block multiplies
-/// `[H, W, C]` by `[1, 1, C]`. Subtract takes exactly two; Average sums, then divides.
+/// Inputs folded together element by element with one operation (`x + y + z`,
+/// `x / y`, the maximum of several), broadcasting as NumPy and Keras do — a
+/// squeeze-and-excite block multiplies `[H, W, C]` by `[1, 1, C]`. Operations
+/// that are not associative take exactly two inputs; an average sums, then divides.
 public struct ElementwiseMerge: Layer {
-    /// How the inputs combine.
-    public enum Operation: String, Sendable, CaseIterable {
-        case add, subtract, multiply, average, maximum, minimum
-
-        /// The pairwise step that folds the inputs together.
-        var step: BinaryOperation {
-            switch self {
-            case .add, .average: .add
-            case .subtract: .subtract
-            case .multiply: .multiply
-            case .maximum: .maximum
-            case .minimum: .minimum
-            }
-        }
-    }
-
     public let name: String
-    public let operation: Operation
+    public let operation: BinaryOperation
+    /// Whether the folded sum is divided by the number of inputs (Keras's Average).
+    public let averaged: Bool
 
-    public init(name: String, operation: Operation) {
+    public init(name: String, operation: BinaryOperation, averaged: Bool = false) {
         self.name = name
         self.operation = operation
+        self.averaged = averaged
     }
 
     public func outputShape(forInputs shapes: [[Int]]) throws -> [Int] {
-        guard shapes.count >= 2, operation != .subtract || shapes.count == 2 else {
-            throw LayerError(self, operation == .subtract ? "takes exactly two inputs" : "takes at least two inputs")
+        let binary = ![.add, .multiply, .maximum, .minimum].contains(operation)
+        guard shapes.count >= 2, !binary || shapes.count == 2 else {
+            throw LayerError(self, binary ? "takes exactly two inputs" : "takes at least two inputs")
         }
         guard let shape = shapes.dropFirst().reduce(Optional(shapes[0]), { sofar, next in sofar.flatMap { broadcastShape($0, next) } }) else {
             throw LayerError(self, "cannot broadcast inputs of shapes \(shapes.map(shapeDescription).joined(separator: ", ")) together")
@@ -41,9 +30,9 @@ public struct ElementwiseMerge: Layer {
     public func forward(_ inputs: [Tensor]) -> Tensor {
         var output = inputs[0]
         for other in inputs.dropFirst() {
-            output = combineBatches(operation.step, output, other)
+            output = combineBatches(operation, output, other)
         }
-        if operation == .average {
+        if averaged {
             let count = Float(inputs.count)
             for index in output.scalars.indices { output.scalars[index] /= count }
         }

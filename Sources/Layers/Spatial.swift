@@ -136,25 +136,17 @@ public struct Resize: UnaryLayer {
         self.cropToAspectRatio = cropToAspectRatio
     }
 
-    public func outputShape(for input: [Int]) throws -> [Int] {
-        guard input.count == 3, input[0] > 0, input[1] > 0 else { throw LayerError(self, "expects an [H, W, C] input, got \(shapeDescription(input))") }
-        return [height, width, input[2]]
-    }
-
-    /// The centred window of the target's aspect ratio inside `inputHeight × inputWidth`, as Keras computes it.
-    func cropWindow(inputHeight: Int, inputWidth: Int) -> (top: Int, left: Int, height: Int, width: Int) {
-        guard cropToAspectRatio else { return (0, 0, inputHeight, inputWidth) }
-        let cropHeight = max(min(inputHeight, Int(Double(inputWidth * height) / Double(width))), 1)
-        let cropWidth = max(min(inputWidth, Int(Double(inputHeight * width) / Double(height))), 1)
-        return ((inputHeight - cropHeight) / 2, (inputWidth - cropWidth) / 2, cropHeight, cropWidth)
-    }
+    public func outputShape(for input: [Int]) throws -> [Int] { try resizedShape(input, height: height, width: width, of: self) }
 
     public func forward(_ input: Tensor) -> Tensor {
-        let (inputHeight, inputWidth) = (input.shape[1], input.shape[2])
-        let window = cropWindow(inputHeight: inputHeight, inputWidth: inputWidth)
-        let cropped = Cropping2D(name: name, edges: Edges2D(top: window.top, bottom: inputHeight - window.top - window.height,
-                                                            left: window.left, right: inputWidth - window.left - window.width))
-            .forward(input)
+        var cropped = input
+        if cropToAspectRatio {
+            // The largest centred window of the target's aspect ratio, as Keras computes it.
+            let (inputHeight, inputWidth) = (input.shape[1], input.shape[2])
+            let cropHeight = max(min(inputHeight, Int(Double(inputWidth * height) / Double(width))), 1)
+            let cropWidth = max(min(inputWidth, Int(Double(inputHeight * width) / Double(height))), 1)
+            cropped = centredCrop(input, height: cropHeight, width: cropWidth)
+        }
         return Resampling.resize(cropped, toHeight: height, toWidth: width, method: method)
     }
 }
@@ -173,18 +165,28 @@ public struct CenterCrop: UnaryLayer {
         self.width = width
     }
 
-    public func outputShape(for input: [Int]) throws -> [Int] {
-        guard input.count == 3, input[0] > 0, input[1] > 0 else { throw LayerError(self, "expects an [H, W, C] input, got \(shapeDescription(input))") }
-        return [height, width, input[2]]
-    }
+    public func outputShape(for input: [Int]) throws -> [Int] { try resizedShape(input, height: height, width: width, of: self) }
 
     public func forward(_ input: Tensor) -> Tensor {
         let (inputHeight, inputWidth) = (input.shape[1], input.shape[2])
         guard inputHeight >= height, inputWidth >= width else {
             return Resize(name: name, height: height, width: width, method: .bilinear, cropToAspectRatio: true).forward(input)
         }
-        let top = (inputHeight - height) / 2, left = (inputWidth - width) / 2
-        return Cropping2D(name: name, edges: Edges2D(top: top, bottom: inputHeight - height - top, left: left, right: inputWidth - width - left))
-            .forward(input)
+        return centredCrop(input, height: height, width: width)
     }
+}
+
+/// The centred `height × width` window of each `[H, W, C]` sample of `input`
+/// (the extra row or column, when the margins are odd, on the bottom and right).
+func centredCrop(_ input: Tensor, height: Int, width: Int) -> Tensor {
+    let (inputHeight, inputWidth) = (input.shape[1], input.shape[2])
+    let top = (inputHeight - height) / 2, left = (inputWidth - width) / 2
+    return Cropping2D(name: "", edges: Edges2D(top: top, bottom: inputHeight - height - top, left: left, right: inputWidth - width - left))
+        .forward(input)
+}
+
+/// The shape of an `[H, W, C]` sample brought to `height × width`; throws for any other input.
+func resizedShape(_ input: [Int], height: Int, width: Int, of layer: any Layer) throws -> [Int] {
+    guard input.count == 3, input[0] > 0, input[1] > 0 else { throw LayerError(layer, "expects an [H, W, C] input, got \(shapeDescription(input))") }
+    return [height, width, input[2]]
 }

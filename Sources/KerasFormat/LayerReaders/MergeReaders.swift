@@ -18,10 +18,11 @@ enum MergeReader: KerasLayerReader {
             }
             return Dot(name: source.name, normalize: try config.bool("normalize", default: false))
         default:
-            guard let operation = ElementwiseMerge.Operation(rawValue: source.className.lowercased()) else {
-                throw source.error("is not an element-wise merge")
-            }
-            return ElementwiseMerge(name: source.name, operation: operation)
+            let operations: [String: BinaryOperation] = [
+                "Add": .add, "Subtract": .subtract, "Multiply": .multiply, "Average": .add, "Maximum": .maximum, "Minimum": .minimum,
+            ]
+            guard let operation = operations[source.className] else { throw source.error("is not an element-wise merge") }
+            return ElementwiseMerge(name: source.name, operation: operation, averaged: source.className == "Average")
         }
     }
 }

@@ -13,9 +13,7 @@ struct OperationBuilder {
     func arithmetic(_ operation: BinaryOperation, _ x: CallArgument?, _ y: CallArgument?) throws -> any Layer {
         switch (x, y) {
         case (.tensor(0)?, .tensor(1)?):
-            return BinaryArithmetic(name: name, operation: operation)
-        case (.tensor(0)?, .tensor(0)?) where source.call.tensors.count == 1:
-            return BinaryArithmetic(name: name, operation: operation)  // `x * x`, written as one reference
+            return ElementwiseMerge(name: name, operation: operation)
         case let (.tensor?, constant?):
             return ConstantArithmetic(name: name, operation: operation, constant: try tensor(constant))
         case let (constant?, .tensor?):
