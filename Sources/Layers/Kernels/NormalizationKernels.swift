@@ -23,13 +23,18 @@ func globalPool(_ input: Tensor, kind: Pooling2D.Kind, outputShape: [Int]) -> Te
 /// `γ (x − mean) / √(var + ε) + β` along the last axis with per-channel statistics.
 func batchNormalize(_ input: Tensor, layer: BatchNormalization) -> Tensor {
     let channels = layer.movingMean.count
-    let scale = (0..<channels).map { c in (layer.gamma?.scalars[c] ?? 1) / (layer.movingVariance.scalars[c] + layer.epsilon).squareRoot() }
-    let shift = (0..<channels).map { c in (layer.beta?.scalars[c] ?? 0) - layer.movingMean.scalars[c] * scale[c] }
+    // The per-channel affine map and each value through it are taken in Double
+    // and rounded once: `β − mean · scale` cancels, and in Float it costs deep
+    // networks several times Keras's own distance from exact arithmetic.
+    let scale = (0..<channels).map { c in
+        Double(layer.gamma?.scalars[c] ?? 1) / (Double(layer.movingVariance.scalars[c]) + Double(layer.epsilon)).squareRoot()
+    }
+    let shift = (0..<channels).map { c in Double(layer.beta?.scalars[c] ?? 0) - Double(layer.movingMean.scalars[c]) * scale[c] }
     // Written out of place: the input stays in the trace.
     let output = [Float].large(count: input.count) { target in
         input.scalars.withUnsafeBufferPointer { source in
             for start in stride(from: 0, to: source.count, by: channels) {
-                for c in 0..<channels { target[start + c] = source[start + c] * scale[c] + shift[c] }
+                for c in 0..<channels { target[start + c] = Float(Double(source[start + c]) * scale[c] + shift[c]) }
             }
         }
     }
