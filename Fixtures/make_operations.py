@@ -31,53 +31,43 @@ ROOT = os.path.dirname(os.path.abspath(__file__))
 SEED = 20261203
 
 
-def operations_k3():
-    """Keras 3 operations with scalar operands on either side, tensor operands,
-    activations, reshapes, reductions and Python indexing."""
-    x = keras.Input((8, 6, 3), name="image")
+# The functions each library's users call, by one name: Keras 3's `ops` (which
+# become operation nodes) and TensorFlow's (which tf.keras 2 wraps in TFOpLambda).
+OPERATIONS = {
+    "keras": dict(maximum=ops.maximum, relu6=ops.relu6, reshape=ops.reshape, concatenate=ops.concatenate, mean=ops.mean,
+                  sqrt=ops.sqrt, abs=ops.abs, transpose=ops.transpose, sigmoid=ops.sigmoid, sum=ops.sum, squeeze=ops.squeeze,
+                  expand_dims=ops.expand_dims, exp=ops.exp, max=ops.max),
+    "tf_keras": dict(maximum=tf.maximum, relu6=tf.nn.relu6, reshape=tf.reshape, concatenate=tf.concat, mean=tf.reduce_mean,
+                     sqrt=tf.sqrt, abs=tf.abs, transpose=tf.transpose, sigmoid=tf.sigmoid, sum=tf.reduce_sum, squeeze=tf.squeeze,
+                     expand_dims=tf.expand_dims, exp=tf.exp, max=tf.reduce_max),
+}
+
+
+def operations(lib):
+    """Operations with scalar operands on either side, tensor operands,
+    activations, reshapes, reductions and Python indexing: Keras 3 operation
+    nodes, or tf.keras 2 TFOpLambda and SlicingOpLambda layers."""
+    op = OPERATIONS[lib.__name__]
+    x = lib.Input((8, 6, 3), name="image")
     a = x * 2.0 + 1.0
     b = 1.0 - a
     c = a / 3.0
-    d = ops.maximum(b, 0.5)
-    e = ops.relu6(c)
-    f = ops.reshape(e, (-1, 48, 3))
-    g = ops.concatenate([f, f * 0.5], axis=1)
-    h = ops.mean(g, axis=1)
+    d = op["maximum"](b, 0.5)
+    e = op["relu6"](c)
+    f = op["reshape"](e, (-1, 48, 3))
+    g = op["concatenate"]([f, f * 0.5], axis=1)
+    h = op["mean"](g, axis=1)
     i = g[:, 1:9, ::2]
-    j = ops.sqrt(ops.abs(h))
-    k = ops.transpose(i, (0, 2, 1))
-    m = ops.sigmoid(d)
-    n = ops.sum(d, axis=[1, 2], keepdims=True)
+    j = op["sqrt"](op["abs"](h))
+    k = op["transpose"](i, (0, 2, 1))
+    m = op["sigmoid"](d)
+    n = op["sum"](d, axis=[1, 2], keepdims=True)
     o = a - b
     p = x * x
-    q = ops.squeeze(ops.expand_dims(j, 1), 1)
+    q = op["squeeze"](op["expand_dims"](j, 1), 1)
     r = x[:, -3:, 2, :]
-    s = ops.exp(-ops.abs(r)) + ops.max(r, axis=-1, keepdims=True)
-    return keras.Model(x, [q, k, m, n, o, p, s], name="operations")
-
-
-def operations_tf2():
-    """The same computation as tf.keras 2 writes it: TFOpLambda and SlicingOpLambda layers."""
-    x = tf_keras.Input((8, 6, 3), name="image")
-    a = x * 2.0 + 1.0
-    b = 1.0 - a
-    c = a / 3.0
-    d = tf.maximum(b, 0.5)
-    e = tf.nn.relu6(c)
-    f = tf.reshape(e, (-1, 48, 3))
-    g = tf.concat([f, f * 0.5], axis=1)
-    h = tf.reduce_mean(g, axis=1)
-    i = g[:, 1:9, ::2]
-    j = tf.sqrt(tf.abs(h))
-    k = tf.transpose(i, (0, 2, 1))
-    m = tf.sigmoid(d)
-    n = tf.reduce_sum(d, axis=[1, 2], keepdims=True)
-    o = a - b
-    p = x * x
-    q = tf.squeeze(tf.expand_dims(j, 1), 1)
-    r = x[:, -3:, 2, :]
-    s = tf.exp(-tf.abs(r)) + tf.reduce_max(r, axis=-1, keepdims=True)
-    return tf_keras.Model(x, [q, k, m, n, o, p, s], name="operations")
+    s = op["exp"](-op["abs"](r)) + op["max"](r, axis=-1, keepdims=True)
+    return lib.Model(x, [q, k, m, n, o, p, s], name="operations")
 
 
 def squeeze_excite(lib):
@@ -168,10 +158,9 @@ def main():
     operation_inputs = rng.normal(0, 1.5, (4, 8, 6, 3)).astype(np.float32)
     map_inputs = rng.normal(0, 1, (4, 9, 7, 4)).astype(np.float32)
     images = rng.uniform(0, 255, (3, 20, 30, 3)).astype(np.float32)
-    k3, tf2 = operations_k3(), operations_tf2()
     for name, lib, model, inputs, files in (
-            ("operations", keras, k3, operation_inputs, ("k3.keras", "k3.h5")),
-            ("operations", tf_keras, tf2, operation_inputs, ("tf2.h5",)),
+            ("operations", keras, operations(keras), operation_inputs, ("k3.keras", "k3.h5")),
+            ("operations", tf_keras, operations(tf_keras), operation_inputs, ("tf2.h5",)),
             ("squeeze_excite", keras, squeeze_excite(keras), map_inputs, ("k3.keras", "k3.h5")),
             ("squeeze_excite", tf_keras, squeeze_excite(tf_keras), map_inputs, ("tf2.h5",)),
             ("preprocessing", keras, preprocessing(keras), images, ("k3.keras", "k3.h5")),
