@@ -40,6 +40,8 @@ struct DiffCommand: ParsableCommand {
 
     @OptionGroup var labelArguments: LabelArguments
 
+    @OptionGroup var layerArguments: LayerArguments
+
     @Option(help: "How many most-changed units to list per layer.")
     var topUnits: Int = 5
 
@@ -67,6 +69,7 @@ struct DiffCommand: ParsableCommand {
 
     func run() throws {
         let model = try stage { try loadModel(at: modelArguments.model) }
+        let layers = try layerArguments.selection(in: model)
         let options = (a: decode.options(steps: try parseSteps(preprocessA ?? preprocess), row: rowA),
                        b: decode.options(steps: try parseSteps(preprocessB ?? preprocess), row: rowB))
         let loaded = try stage { try loadInputPair(a, b, for: model, options: options) }
@@ -81,7 +84,10 @@ struct DiffCommand: ParsableCommand {
             let path = output ?? "Reports/diff_\(baseName(a))_\(baseName(b)).png"
             let sides = (a: DiffSide(input: loaded.a, prediction: predictions.a), b: DiffSide(input: loaded.b, prediction: predictions.b))
             let png = try stage {
-                try DiffReport.render(modelPath: modelArguments.model, model: model, a: sides.a, b: sides.b, diff: diff, top: labelArguments.top, cellPixels: cellPx)
+                try layerArguments.drawReport {
+                    try DiffReport.render(modelPath: modelArguments.model, model: model, a: sides.a, b: sides.b, diff: diff,
+                                          top: labelArguments.top, cellPixels: cellPx, layers: layers)
+                }
             }
             try stage { try writeCreatingFolder(png, to: path) }
             reportPath = path

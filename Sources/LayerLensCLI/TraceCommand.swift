@@ -23,6 +23,7 @@ struct TraceCommand: ParsableCommand {
 
     @OptionGroup var inputArguments: InputArguments
     @OptionGroup var reportArguments: ReportArguments
+    @OptionGroup var layerArguments: LayerArguments
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Where to write the PNG report (default: Reports/<input name>.png).", valueName: "file"))
     var output: String?
@@ -42,6 +43,7 @@ struct TraceCommand: ParsableCommand {
 
     func run() throws {
         let model = try stage { try loadModel(at: modelArguments.model) }
+        let layers = try layerArguments.selection(in: model)
         guard inputs.count == model.inputs.count else {
             printError("error: \(modelArguments.model): the model has \(model.inputs.count) input(s) (\(model.inputs.map(\.name).joined(separator: ", "))); give one INPUT for each, \(inputs.count) given")
             throw ExitCode.failure
@@ -57,7 +59,11 @@ struct TraceCommand: ParsableCommand {
                                          otherInputPaths: Array(inputs.dropFirst()))
         let reportPath = noReport ? nil : output ?? "Reports/\(baseName(input)).png"
         let png = try reportPath.map { _ in
-            try stage { try TraceReport.render(content, trace: trace, prediction: prediction, options: reportArguments.reportOptions) }
+            try stage {
+                var options = reportArguments.reportOptions
+                options.layers = layers
+                return try layerArguments.drawReport { try TraceReport.render(content, trace: trace, prediction: prediction, options: options) }
+            }
         }
         if let dump {
             let raw = loaded.raw.map { [(name: "raw.npy", data: NumPyFile.encode(Tensor(shape: $0.shape, scalars: $0.values)))] } ?? []

@@ -10,11 +10,14 @@ public final class Canvas {
     let context: OpaquePointer
     public let width: Int
     public let height: Int
+    /// The largest width or height Cairo draws.
+    public static let maximumSide = 32767
 
-    /// A white canvas of `width × height` pixels. Throws when Cairo cannot make one.
+    /// A white canvas of `width × height` pixels. Throws `CanvasSizeError` for a
+    /// size Cairo cannot draw, `RenderError` when Cairo cannot make one.
     public init(width: Int, height: Int, background: RGB = .white) throws {
-        guard width > 0, height > 0, width <= 32767, height <= 32767 else {
-            throw RenderError("a \(width)×\(height) picture is too large to draw (at most 32767 pixels a side)")
+        guard width > 0, height > 0, width <= Self.maximumSide, height <= Self.maximumSide else {
+            throw CanvasSizeError(width: width, height: height)
         }
         surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(width), Int32(height))
         guard cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS else {
@@ -188,6 +191,16 @@ public final class Canvas {
 
     private func setColor(_ color: RGB) {
         cairo_set_source_rgb(context, color.red, color.green, color.blue)
+    }
+}
+
+/// A picture of a size Cairo cannot draw: more than `Canvas.maximumSide` pixels a side (or empty).
+public struct CanvasSizeError: Error, CustomStringConvertible, Sendable {
+    public let width: Int
+    public let height: Int
+
+    public var description: String {
+        "a \(width)×\(height) picture is too large to draw (at most \(Canvas.maximumSide) pixels a side)"
     }
 }
 

@@ -24,10 +24,12 @@ public enum DiffReport {
     /// Room for an input panel and its captions, which are wider than the image.
     static let panelStep = box + 80
 
+    /// Draws the report of `diff` and returns its PNG bytes; `layers` chooses the
+    /// layer rows drawn (nil: every layer).
     public static func render(modelPath: String, model: Model, a: DiffSide, b: DiffSide, diff: ActivationDiff,
-                              top: Int, cellPixels: Int?) throws -> Data {
-        let header = headerLines(modelPath: modelPath, model: model, a: a, b: b)
-        let rows = diff.layers.indices.map { LayerRow(index: $0, diff: diff, cellPixels: cellPixels) }
+                              top: Int, cellPixels: Int?, layers: LayerSelection? = nil) throws -> Data {
+        let header = headerLines(modelPath: modelPath, model: model, a: a, b: b, layers: layers)
+        let rows = ReportParts.drawnIndexes(layers, count: diff.layers.count).map { LayerRow(index: $0, diff: diff, cellPixels: cellPixels) }
         let measure = try Canvas(width: 1, height: 1)
         let rowWidth = rows.map { $0.width(on: measure) }.max() ?? 0
         let panels = [a.input.raw, a.input.processed ?? imageOf(diff.a), b.input.raw, b.input.processed ?? imageOf(diff.b)].compactMap { $0 }.count
@@ -63,7 +65,7 @@ public enum DiffReport {
         return try canvas.pngData()
     }
 
-    static func headerLines(modelPath: String, model: Model, a: DiffSide, b: DiffSide) -> [ReportParts.Line] {
+    static func headerLines(modelPath: String, model: Model, a: DiffSide, b: DiffSide, layers: LayerSelection?) -> [ReportParts.Line] {
         let name = { (path: String) in URL(fileURLWithPath: path).lastPathComponent }
         return [
             .init(text: "LayerLens diff: \(name(a.input.path)) (A) vs \(name(b.input.path)) (B)", size: 20, bold: true),
@@ -73,6 +75,7 @@ public enum DiffReport {
             .init(text: "A → \(ReportParts.verdict(a.prediction))     B → \(ReportParts.verdict(b.prediction))     (\(ReportParts.kindText(a.prediction.kind)))",
                   size: 17, bold: true),
         ] + (rangeWarning(a: a, b: b).map { [.init(text: $0, size: 13, bold: true, color: RGB(0.75, 0.1, 0.1))] } ?? [])
+            + (layers.map { [ReportParts.layersLine($0)] } ?? [])
     }
 
     /// Said when A and B enter the model on different value ranges: the diff then

@@ -43,12 +43,15 @@ public struct TraceReportOptions: Sendable {
     public var top: Int
     /// At most this many channels of a convolutional layer are drawn.
     public var maxChannels: Int
+    /// The layers whose maps are drawn; nil draws every layer.
+    public var layers: LayerSelection?
 
-    public init(scale: ColorScaleMode = .layer, cellPixels: Int? = nil, top: Int = 5, maxChannels: Int = 64) {
+    public init(scale: ColorScaleMode = .layer, cellPixels: Int? = nil, top: Int = 5, maxChannels: Int = 64, layers: LayerSelection? = nil) {
         self.scale = scale
         self.cellPixels = cellPixels
         self.top = top
         self.maxChannels = maxChannels
+        self.layers = layers
     }
 }
 
@@ -62,7 +65,7 @@ public enum TraceReport {
     public static func render(_ content: TraceReportContent, trace: Trace, prediction: Prediction,
                               options: TraceReportOptions) throws -> Data {
         let measure = try Canvas(width: 1, height: 1)
-        let header = headerLines(content, prediction: prediction)
+        let header = headerLines(content, prediction: prediction, layers: options.layers)
         let maps = mapBlocks(trace: trace, model: content.model, prediction: prediction, options: options)
         let mapWidths = maps.map { $0.width(on: measure) }
         let inputPanelWidth = 2 * imageBox + 48
@@ -106,7 +109,7 @@ public enum TraceReport {
 
     // MARK: - Header
 
-    static func headerLines(_ content: TraceReportContent, prediction: Prediction) -> [ReportParts.Line] {
+    static func headerLines(_ content: TraceReportContent, prediction: Prediction, layers: LayerSelection?) -> [ReportParts.Line] {
         let source = content.model.source
         var lines = [
             ReportParts.Line(text: "LayerLens trace: \(URL(fileURLWithPath: content.input.path).lastPathComponent)", size: 20, bold: true),
@@ -119,6 +122,7 @@ public enum TraceReport {
         ]
         lines.append(ReportParts.Line(text: "Pipeline: " + ReportParts.pipelineText(content.input.steps, isDefault: content.input.isDefaultPipeline), size: 13))
         for note in content.input.notes where !note.hasPrefix("warning") { lines.append(ReportParts.Line(text: "Decoding: " + note, size: 13)) }
+        if let layers { lines.append(ReportParts.layersLine(layers)) }
         let best = prediction.best
         guard best.probability.isFinite else {
             lines.append(ReportParts.Line(text: "No prediction: the outputs are NaN or infinite (magenta cells below); look for NaN or infinite input values",
@@ -178,8 +182,9 @@ public enum TraceReport {
 
     static func mapBlocks(trace: Trace, model: Model, prediction: Prediction, options: TraceReportOptions) -> [MapBlock] {
         let samples = trace.layers.map { $0.output.scalars(ofSample: 0) }
-        let all = ValueStatistics(of: samples.flatMap { $0 })
-        return trace.layers.enumerated().map { index, layer in
+        let all = ValueStatistics(of: samples.flatMap { $0 })  // every layer's, drawn or not, so scales agree across selections
+        return ReportParts.drawnIndexes(options.layers, count: trace.layers.count).map { index in
+            let layer = trace.layers[index]
             let values = samples[index]
             let statistics = ValueStatistics(of: values)
             let scale: ColorScale = switch options.scale {

@@ -1,0 +1,39 @@
+import ArgumentParser
+import Foundation
+import LayerLens
+
+/// `--layers`: which layers a report draws in full.
+struct LayerArguments: ParsableArguments {
+    @Option(help: ArgumentHelp("""
+        Draw only these layers, in model order: comma-separated names or globs (conv5_*), index ranges (10:20, :5, -20:), \
+        indexes (12), classes (class:Conv2D) or the last N (last:5). --dump and --json keep every layer.
+        """, valueName: "selector"))
+    var layers: String?
+
+    func validate() throws {
+        _ = try selector()
+    }
+
+    /// The parsed `--layers`; a malformed one is a usage error naming the term.
+    func selector() throws -> LayerSelector? {
+        do { return try layers.map { try LayerSelector(parsing: $0) } } catch let error as LayerSelectorError {
+            throw ValidationError("--layers: \(error)")
+        }
+    }
+
+    /// The layers of `model` that `--layers` selects, or nil without it; a term
+    /// that matches no layer is a usage error naming it.
+    func selection(in model: Model) throws -> LayerSelection? {
+        do { return try selector()?.select(in: model) } catch let error as LayerSelectorError {
+            throw ValidationError("--layers: \(error)")
+        }
+    }
+
+    /// Draws a report with `draw`; a picture too tall to draw without `--layers`
+    /// keeps its error and says how to choose the layers.
+    func drawReport(_ draw: () throws -> Data) throws -> Data {
+        do { return try draw() } catch let error as CanvasSizeError where layers == nil && error.height > Canvas.maximumSide {
+            throw RenderError("\(error); choose the layers to draw with --layers (e.g. --layers last:20)")
+        }
+    }
+}
