@@ -147,8 +147,11 @@ public enum DiffReport {
 
         var height: Double { max(18 + (maps.first?.height ?? 0), Double(metrics.count) * 16 + 4) }
 
+        /// The maps side by side, then the metrics column: its usual width, or
+        /// wider when a line (a long layer title) would not fit in it.
         func width(on canvas: Canvas) -> Double {
-            maps.reduce(0) { $0 + $1.width(on: canvas) + DiffReport.gap } + DiffReport.metricsWidth
+            let widest = metrics.enumerated().map { index, line in canvas.textWidth(line, size: index == 0 ? 12 : 11, bold: index == 0) }.max() ?? 0
+            return maps.reduce(0) { $0 + $1.width(on: canvas) + DiffReport.gap } + max(DiffReport.metricsWidth, widest + DiffReport.gap)
         }
 
         func draw(on canvas: Canvas, x: Double, y: Double) {
