@@ -12,7 +12,13 @@ public struct ActivationLayer: UnaryLayer {
     }
 
     public func outputShape(for input: [Int]) throws -> [Int] {
-        activation?.outputShape(for: input) ?? input
+        guard let activation else { return input }
+        // Axes count the batch axis as 0: a sample's axes are 1…rank, or −rank…−1.
+        let rank = input.count
+        guard activation.axes.allSatisfy({ (1...max(rank, 1)).contains($0) || (-rank..<0).contains($0) }), rank > 0 || activation.axes.isEmpty else {
+            throw LayerError(self, "\(activation.name) axis \(activation.axes) is out of range for input \(shapeDescription(input))")
+        }
+        return activation.outputShape(for: input)
     }
 
     public func forward(_ input: Tensor) -> Tensor { apply(activation ?? .linear, to: input) }

@@ -91,6 +91,16 @@ public enum Activation: Sendable, Equatable {
     }
 
     /// The output's sample shape for an input of `sampleShape`: unchanged, but for glu.
+    /// The axes an axis-wise activation works along (the softmax family, glu),
+    /// counting the batch axis as 0 and negative from the end; empty for element-wise ones.
+    public var axes: [Int] {
+        switch self {
+        case let .softmax(axes), let .logSoftmax(axes): axes
+        case let .sparsemax(axis), let .glu(axis): [axis]
+        default: []
+        }
+    }
+
     public func outputShape(for sampleShape: [Int]) -> [Int] {
         guard case let .glu(axis) = self, !sampleShape.isEmpty else { return sampleShape }
         var shape = sampleShape

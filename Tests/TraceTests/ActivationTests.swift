@@ -79,4 +79,16 @@ import TestSupport
         #expect(fast.shape == [2, rows.output, columns.output, 6])
         #expect(parityViolation(fast, direct, label: "conv") == nil)
     }
+
+    /// An axis-wise activation along an axis the sample does not have is refused
+    /// when the model is built, not applied as something else.
+    @Test func axisWiseActivationsRefuseAxesOutsideTheSample() throws {
+        let sample = [4, 5]
+        for axes in [[1], [2], [-1], [-2], [1, 2]] {
+            #expect(try ActivationLayer(name: "s", activation: .softmax(axes: axes)).outputShape(for: sample) == sample)
+        }
+        for activation in [Activation.softmax(axes: [99]), .softmax(axes: [0]), .softmax(axes: [3]), .logSoftmax(axes: [-3]), .sparsemax(axis: 5), .glu(axis: 3)] {
+            #expect(throws: LayerError.self) { try ActivationLayer(name: "s", activation: activation).outputShape(for: sample) }
+        }
+    }
 }

@@ -43,12 +43,7 @@ enum ActivationReader: KerasLayerReader {
         case "ThresholdedReLU":
             activation = .thresholdedReLU(theta: try config.float("theta", default: 1))
         default:
-            let axes = try config.intOrInts("axis") ?? [-1]
-            let rank = source.inputShape.count + 1
-            guard axes.allSatisfy({ $0 != 0 && $0 >= -rank + 1 && $0 < rank }) else {
-                throw source.error("softmax axis \(axes) is out of range for input \(shapeDescription(source.inputShape))")
-            }
-            activation = .softmax(axes: axes)
+            activation = .softmax(axes: try config.intOrInts("axis") ?? [-1])  // ActivationLayer checks the axes
         }
         return ActivationLayer(name: source.name, activation: activation)
     }

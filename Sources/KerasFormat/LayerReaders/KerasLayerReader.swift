@@ -39,8 +39,8 @@ struct KerasLayerSource {
     func error(_ problem: String) -> KerasConfigError { config.error(problem) }
 
     /// The layer's `activation` option.
-    func activation(_ key: String = "activation") throws -> Activation {
-        try ActivationDecoder.decode(config[key], kerasMajorVersion: kerasMajorVersion, in: config)
+    func activation() throws -> Activation {
+        try ActivationDecoder.decode(config["activation"], kerasMajorVersion: kerasMajorVersion, in: config)
     }
 
     /// Refuses stored weights on a layer that has none.
