@@ -1,3 +1,4 @@
+import Analysis
 import Foundation
 import InputPipeline
 import ModelGraph
@@ -57,54 +58,134 @@ public struct TraceReportOptions: Sendable {
 
 /// The one-PNG trace report: a header with the pipeline and the prediction; the
 /// raw and the preprocessed input side by side with their value ranges and
-/// histograms; the top-k bar chart; every layer's activation map.
+/// histograms; the top-k bar chart; then the layers. A small model's layers are
+/// all drawn in full. A deeper one gets the overview of every layer, grouped by
+/// block, and below it in full the layers a debugger looks at first (the output,
+/// the last layers, dead or saturated ones, the first NaN) or those `--layers`
+/// chose, so the picture stays within about `pageLimit` pixels at any depth.
 public enum TraceReport {
     static let margin = 24.0, imageBox = 224.0, blockGap = 30.0, mapTarget = 180.0
+    /// The long side a report keeps within, where the model allows.
+    static let pageLimit = 4000.0
+    /// The content width of a report with an overview.
+    static let overviewWidth = 2400.0
+    /// Models of up to this many layers are drawn in full when they fit the page.
+    static let wholeModelLimit = 24
 
     /// Draws the report for sample 0 of `trace` and returns its PNG bytes.
     public static func render(_ content: TraceReportContent, trace: Trace, prediction: Prediction,
                               options: TraceReportOptions) throws -> Data {
         let measure = try Canvas(width: 1, height: 1)
+        let health = trace.layers.map(LayerHealth.init(of:))
+        let notable = NotableLayer.find(in: trace, model: content.model, health: health)
         let header = headerLines(content, prediction: prediction, layers: options.layers)
-        let maps = mapBlocks(trace: trace, model: content.model, prediction: prediction, options: options)
-        let mapWidths = maps.map { $0.width(on: measure) }
         let inputPanelWidth = 2 * imageBox + 48
         let chartWidth = 420.0
-        let contentWidth = max(inputPanelWidth + 40 + chartWidth, min(1500, mapWidths.reduce(0) { $0 + $1 + blockGap }),
-                               header.map { measure.textWidth($0.text, size: $0.size, bold: $0.bold) }.max() ?? 0)
-        // Lay the map blocks out in rows no wider than the content.
-        var rows: [[Int]] = [[]]
-        var rowWidth = 0.0
-        for (index, width) in mapWidths.enumerated() {
-            if rowWidth > 0, rowWidth + width > contentWidth { rows.append([]); rowWidth = 0 }
-            rows[rows.count - 1].append(index)
-            rowWidth += width + blockGap
-        }
-        let rowHeights = rows.map { row in row.map { maps[$0].height }.max() ?? 0 }
+        let headerWidth = header.map { measure.textWidth($0.text, size: $0.size, bold: $0.bold) }.max() ?? 0
         let headerHeight = ReportParts.height(of: header) + 10
         let inputPanelHeight = ReportParts.inputPanelHeight(box: imageBox) + 14
         let chartHeight = 40 + Double(min(options.top, prediction.probabilities.count)) * BarChart.rowHeight + 40
-        let mapsTop = margin + headerHeight + max(inputPanelHeight, chartHeight) + 30
-        let height = mapsTop + 28 + rowHeights.reduce(0) { $0 + $1 + 26 } + 30
-        let canvas = try Canvas(width: Int(contentWidth + 2 * margin), height: Int(height))
 
-        var y = ReportParts.draw(header, on: canvas, x: margin, y: margin) + 14
-        drawInputs(content, trace: trace, on: canvas, x: margin, y: y)
-        ReportParts.drawTopK(prediction, top: options.top, on: canvas, x: margin + inputPanelWidth + 40, y: y, width: chartWidth)
-
-        y = mapsTop
-        canvas.text("Activations, layer by layer (colour scale: \(scaleDescription(options.scale)); hatched cells are padding, not units)",
-                    x: margin, y: y, size: 14, bold: true)
-        y += 26
-        for (row, indices) in rows.enumerated() {
-            var x = margin
-            for index in indices {
-                maps[index].draw(on: canvas, x: x, y: y)
-                x += mapWidths[index] + blockGap
-            }
-            y += rowHeights[row] + 26
+        // Every layer in full when the model is small enough and no --layers was given.
+        let everyLayer = options.layers == nil && trace.layers.count <= wholeModelLimit
+            ? mapBlocks(Array(trace.layers.indices), trace: trace, model: content.model, prediction: prediction, options: options) : nil
+        let fullWidth = max(inputPanelWidth + 40 + chartWidth, headerWidth,
+                            min(1500, (everyLayer ?? []).reduce(0) { $0 + $1.width(on: measure) + blockGap }))
+        let topHeight = margin + headerHeight + max(inputPanelHeight, chartHeight) + 30
+        if let everyLayer, topHeight + 28 + rowsHeight(everyLayer, width: fullWidth, on: measure) + 30 <= pageLimit {
+            let canvas = try Canvas(width: Int(fullWidth + 2 * margin), height: Int(topHeight + 28 + rowsHeight(everyLayer, width: fullWidth, on: measure) + 30))
+            drawTop(content, trace: trace, prediction: prediction, options: options, header: header, notable: nil, on: canvas)
+            canvas.text("Activations, layer by layer (colour scale: \(scaleDescription(options.scale)); hatched cells are padding, not units)",
+                        x: margin, y: topHeight, size: 14, bold: true)
+            drawRows(everyLayer, width: fullWidth, on: canvas, y: topHeight + 26)
+            return try canvas.pngData()
         }
+
+        // The overview of every layer, then the chosen layers in full.
+        let width = max(overviewWidth, headerWidth)
+        let chosen = options.layers?.nodeIndexes ?? notable.map(\.index)
+        let details = mapBlocks(chosen, trace: trace, model: content.model, prediction: prediction, options: options)
+        let detailHeight = 60 + rowsHeight(details, width: width, on: measure)
+        let overview = NetworkOverview(model: content.model, tiles: overviewTiles(trace: trace, health: health), detailed: Set(chosen), width: width)
+        let overviewTop = topHeight + 30
+        let geometry = overview.geometry(fittingHeight: max(600, pageLimit - overviewTop - detailHeight - 30))
+        let overviewHeight = overview.layout(geometry).height
+        let canvas = try Canvas(width: Int(width + 2 * margin), height: Int(overviewTop + overviewHeight + 30 + detailHeight + 30))
+        drawTop(content, trace: trace, prediction: prediction, options: options, header: header,
+                notable: options.layers == nil ? notable : nil, on: canvas)
+        canvas.text("Every layer, input to output, grouped by block: each tile is the layer over its own min..max (viridis); a map shows its mean over channels "
+                    + "and under it its three most active channels; ← names the inputs of a layer that takes more than the one before it",
+                    x: margin, y: topHeight, size: 14, bold: true)
+        overview.draw(on: canvas, x: margin, y: overviewTop, geometry: geometry)
+        var y = overviewTop + overviewHeight + 40
+        let detailTitle = options.layers.map { "In full: the layers --layers \($0.selector) chose (framed blue above)" }
+            ?? "In full: the layers to look at first (framed blue above); choose others with --layers"
+        canvas.text(detailTitle + " · colour scale: \(scaleDescription(options.scale)); hatched cells are padding", x: margin, y: y, size: 14, bold: true)
+        y += 26
+        drawRows(details, width: width, on: canvas, y: y)
         return try canvas.pngData()
+    }
+
+    /// Header, input panels, the top-k chart and, when given, the layers to look at first with why.
+    static func drawTop(_ content: TraceReportContent, trace: Trace, prediction: Prediction, options: TraceReportOptions,
+                        header: [ReportParts.Line], notable: [NotableLayer]?, on canvas: Canvas) {
+        let y = ReportParts.draw(header, on: canvas, x: margin, y: margin) + 14
+        drawInputs(content, trace: trace, on: canvas, x: margin, y: y)
+        let chartX = margin + 2 * imageBox + 48 + 40
+        ReportParts.drawTopK(prediction, top: options.top, on: canvas, x: chartX, y: y, width: 420)
+        guard let notable else { return }
+        let x = chartX + 420 + 40
+        canvas.text("Look here first (drawn in full below)", x: x, y: y + 12, size: 13, bold: true)
+        for (row, layer) in notable.enumerated() {
+            let node = content.model.nodes[layer.index]
+            let reasons = layer.reasons.map(\.description).joined(separator: "; ")
+            let warning = layer.reasons.contains { if case .output = $0 { false } else if case .nearOutput = $0 { false } else { true } }
+            canvas.text("#\(layer.index) \(node.name) (\(node.typeName)): \(reasons)", x: x, y: y + 34 + Double(row) * 19, size: 12,
+                        color: warning ? RGB(0.75, 0.1, 0.1) : .gray(0.15), bold: warning)
+        }
+    }
+
+    /// The height of `blocks` laid out in rows no wider than `width`.
+    static func rowsHeight(_ blocks: [MapBlock], width: Double, on measure: Canvas) -> Double {
+        rows(blocks, width: width, on: measure).reduce(0) { total, row in total + (row.map { blocks[$0].height }.max() ?? 0) + 26 }
+    }
+
+    /// The indexes of `blocks` in rows no wider than `width`.
+    static func rows(_ blocks: [MapBlock], width: Double, on measure: Canvas) -> [[Int]] {
+        var rows: [[Int]] = [[]]
+        var rowWidth = 0.0
+        for (index, block) in blocks.enumerated() {
+            let blockWidth = block.width(on: measure)
+            if rowWidth > 0, rowWidth + blockWidth > width { rows.append([]); rowWidth = 0 }
+            rows[rows.count - 1].append(index)
+            rowWidth += blockWidth + blockGap
+        }
+        return rows.filter { !$0.isEmpty }
+    }
+
+    /// Draws `blocks` in rows from `y` down.
+    static func drawRows(_ blocks: [MapBlock], width: Double, on canvas: Canvas, y top: Double) {
+        var y = top
+        for row in rows(blocks, width: width, on: canvas) {
+            var x = margin
+            for index in row {
+                blocks[index].draw(on: canvas, x: x, y: y)
+                x += blocks[index].width(on: canvas) + blockGap
+            }
+            y += (row.map { blocks[$0].height }.max() ?? 0) + 26
+        }
+    }
+
+    /// One overview tile per layer: its picture, its shape, and what is wrong with it.
+    static func overviewTiles(trace: Trace, health: [LayerHealth]) -> [OverviewTile] {
+        zip(trace.layers, health).map { layer, health in
+            let shape = layer.output.sampleShape.map(String.init).joined(separator: "×")
+            var alert: String?
+            if health.nonFiniteCount > 0 { alert = "NaN/inf" }
+            else if health.zeroFraction >= 0.5 { alert = "\(percentText(health.zeroUnits, health.units)) dead" }
+            else if health.saturatedFraction >= 0.5 { alert = "\(percentText(health.saturatedUnits, health.units)) saturated" }
+            return OverviewTile(values: layer.output.scalars(ofSample: 0), sampleShape: layer.output.sampleShape, note: shape, alert: alert)
+        }
     }
 
     // MARK: - Header
@@ -180,10 +261,11 @@ public enum TraceReport {
         }
     }
 
-    static func mapBlocks(trace: Trace, model: Model, prediction: Prediction, options: TraceReportOptions) -> [MapBlock] {
+    /// The full pictures of the layers at `indexes`.
+    static func mapBlocks(_ indexes: [Int], trace: Trace, model: Model, prediction: Prediction, options: TraceReportOptions) -> [MapBlock] {
         let samples = trace.layers.map { $0.output.scalars(ofSample: 0) }
         let all = ValueStatistics(of: samples.flatMap { $0 })  // every layer's, drawn or not, so scales agree across selections
-        return ReportParts.drawnIndexes(options.layers, count: trace.layers.count).map { index in
+        return indexes.map { index in
             let layer = trace.layers[index]
             let values = samples[index]
             let statistics = ValueStatistics(of: values)
