@@ -79,8 +79,19 @@ public struct LayerDifference: Sendable {
             switchedOff = nil
         }
         let layout = GridLayout(sampleShape: sampleShape)
-        topChanges = a.indices.sorted { abs(b[$0] - a[$0]) != abs(b[$1] - a[$1]) ? abs(b[$0] - a[$0]) > abs(b[$1] - a[$1]) : $0 < $1 }
-            .prefix(max(topCount, 0)).map { unit in
+        // The largest changes by one pass keeping the best few in order (a full
+        // sort of a 3-million-unit layer took seconds); ties go to the lower unit.
+        var largestUnits: [Int] = []
+        let keep = max(topCount, 0)
+        for unit in a.indices where keep > 0 {
+            let change = abs(b[unit] - a[unit])
+            guard largestUnits.count < keep || change > abs(b[largestUnits[keep - 1]] - a[largestUnits[keep - 1]]) else { continue }
+            let position = largestUnits.firstIndex { change > abs(b[$0] - a[$0]) } ?? largestUnits.count
+            largestUnits.insert(unit, at: position)
+            if largestUnits.count > keep { largestUnits.removeLast() }
+        }
+        topChanges = largestUnits
+            .map { unit in
                 let (row, column) = layout.position(of: unit)
                 return UnitChange(unit: unit, row: row, column: column, a: a[unit], b: b[unit])
             }

@@ -109,14 +109,7 @@ public struct NotableLayer: Sendable, Equatable {
         var reasons: [Int: [Reason]] = [:]
         if case let .node(output)? = model.outputs.first {
             reasons[output, default: []].append(.output)
-            var index = output - 1, found = 0
-            while index >= 0, found < 2 {
-                if !isPassThrough(index, trace: trace, model: model) {
-                    reasons[index, default: []].append(.nearOutput)
-                    found += 1
-                }
-                index -= 1
-            }
+            for index in layersBefore(output, count: 2, trace: trace, model: model) { reasons[index, default: []].append(.nearOutput) }
         }
         if let first = health.first(where: { $0.nonFiniteCount > 0 }) {
             reasons[first.index, default: []].append(.firstNonFinite(count: first.nonFiniteCount))
@@ -132,6 +125,18 @@ public struct NotableLayer: Sendable, Equatable {
             reasons[entry.index, default: []].append(entry.reason)
         }
         return reasons.keys.sorted().map { NotableLayer(index: $0, reasons: reasons[$0]!) }
+    }
+
+    /// The `count` layers before node `end` that change the values, latest
+    /// first: pass-throughs such as Dropout or Flatten are skipped.
+    public static func layersBefore(_ end: Int, count: Int, trace: Trace, model: Model) -> [Int] {
+        var found: [Int] = []
+        var index = end - 1
+        while index >= 0, found.count < count {
+            if !isPassThrough(index, trace: trace, model: model) { found.append(index) }
+            index -= 1
+        }
+        return found
     }
 
     /// Whether node `index` only passes its one input's values on (same values, in order).

@@ -143,6 +143,8 @@ struct EvalOutputArguments: ParsableArguments {
     @Flag(help: "Do not draw the PNG report.")
     var noReport = false
 
+    @OptionGroup var layerArguments: LayerArguments
+
     @Flag(help: "Print JSON: model, data, count, accuracy, top_k_accuracy, per_class, confusion, ece, layers, …")
     var json = false
 
@@ -155,7 +157,7 @@ struct EvalOutputArguments: ParsableArguments {
         let metrics = EvalMetrics(statistics)
         let reportPath = noReport ? nil : output ?? defaultReport
         if let reportPath {
-            let png = try stage { try EvalReport.render(metrics) }
+            let png = try stage { try EvalReport.render(metrics, layers: layerArguments.selection(names: metrics.layers.map(\.name), typeNames: metrics.layers.map(\.className))) }
             try stage { try writeCreatingFolder(png, to: reportPath) }
         }
         if json {

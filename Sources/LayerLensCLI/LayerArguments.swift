@@ -5,8 +5,8 @@ import LayerLens
 /// `--layers`: which layers a report draws in full.
 struct LayerArguments: ParsableArguments {
     @Option(help: ArgumentHelp("""
-        Draw only these layers, in model order: comma-separated names or globs (conv5_*), index ranges (10:20, :5, -20:), \
-        indexes (12), classes (class:Conv2D) or the last N (last:5). --dump and --json keep every layer.
+        Draw these layers in full, below the overview of every layer: comma-separated names or globs (conv5_*), index ranges \
+        (10:20, :5, -20:), indexes (12), classes (class:Conv2D) or the last N (last:5). --dump and --json keep every layer.
         """, valueName: "selector"))
     var layers: String?
 
@@ -24,7 +24,13 @@ struct LayerArguments: ParsableArguments {
     /// The layers of `model` that `--layers` selects, or nil without it; a term
     /// that matches no layer is a usage error naming it.
     func selection(in model: Model) throws -> LayerSelection? {
-        do { return try selector()?.select(in: model) } catch let error as LayerSelectorError {
+        try selection(names: model.nodes.map(\.name), typeNames: model.nodes.map(\.typeName))
+    }
+
+    /// The layers known by name and type name (a merged eval's, which has no
+    /// model) that `--layers` selects, or nil without it.
+    func selection(names: [String], typeNames: [String]) throws -> LayerSelection? {
+        do { return try selector()?.select(names: names, typeNames: typeNames) } catch let error as LayerSelectorError {
             throw ValidationError("--layers: \(error)")
         }
     }

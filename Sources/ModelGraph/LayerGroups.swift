@@ -27,8 +27,14 @@ public struct LayerGroup: Sendable, Equatable {
 }
 
 extension Model {
-    /// The model's nodes split into consecutive groups, in model order; every
-    /// node is in exactly one group.
+    /// The model's nodes split into consecutive groups, in model order (see
+    /// `LayerGroup.groups(names:shapes:)`).
+    public var layerGroups: [LayerGroup] { LayerGroup.groups(names: nodes.map(\.name), shapes: outputShapes) }
+}
+
+extension LayerGroup {
+    /// Layers known by name and output sample shape (parallel arrays, in model
+    /// order) split into consecutive groups; every layer is in exactly one group.
     ///
     /// A node's group key is, first, the nested model it sits in (the path
     /// before the last `/`); else the name up to its block token (a `_`-separated
@@ -38,14 +44,14 @@ extension Model {
     /// one key form a named group when there are two or more of them; the
     /// remaining nodes form stages, a new one where the spatial size drops
     /// below the stage's smallest after two or more nodes at it.
-    public var layerGroups: [LayerGroup] {
-        let keys = nodes.map { Self.groupKey(of: $0.name) }
+    public static func groups(names: [String], shapes: [[Int]]) -> [LayerGroup] {
+        let keys = names.map(groupKey(of:))
         var groups: [LayerGroup] = []
         var start = 0
-        while start < nodes.count {
+        while start < names.count {
             var end = start + 1
             if let key = keys[start] {
-                while end < nodes.count, keys[end] == key { end += 1 }
+                while end < names.count, keys[end] == key { end += 1 }
                 if end - start >= 2 {
                     groups.append(LayerGroup(title: key, isNamed: true, nodes: start..<end))
                     start = end
@@ -59,8 +65,8 @@ extension Model {
             // lone larger node at the start joins the stage after it).
             end = start
             var smallest = Int.max, countAtSmallest = 0
-            while end < nodes.count, !(end > start && keys[end] != nil && end + 1 < nodes.count && keys[end + 1] == keys[end]) {
-                let area = Self.spatialArea(of: nodes[end].outputShape)
+            while end < names.count, !(end > start && keys[end] != nil && end + 1 < names.count && keys[end + 1] == keys[end]) {
+                let area = Self.spatialArea(of: shapes[end])
                 if area < smallest {
                     if countAtSmallest >= 2 { break }
                     smallest = area
@@ -69,7 +75,7 @@ extension Model {
                 if area == smallest { countAtSmallest += 1 }
                 end += 1
             }
-            let resolution = Self.resolution(of: nodes[(start..<end).first { Self.spatialArea(of: nodes[$0].outputShape) == smallest }!].outputShape)
+            let resolution = Self.resolution(of: shapes[(start..<end).first { Self.spatialArea(of: shapes[$0]) == smallest }!])
             groups.append(LayerGroup(title: resolution, isNamed: false, nodes: start..<end))
             start = end
         }

@@ -46,13 +46,19 @@ public struct LayerSelector: Sendable, Equatable, CustomStringConvertible {
     /// The nodes of `model` the terms select, in model order, each once. Throws
     /// `LayerSelectorError.unmatchedTerm` for the first term that selects no node.
     public func select(in model: Model) throws -> LayerSelection {
+        try select(names: model.nodes.map(\.name), typeNames: model.nodes.map(\.typeName))
+    }
+
+    /// The layers the terms select among layers known by name and type name
+    /// (parallel arrays, in model order), as `select(in:)` does for a model's nodes.
+    public func select(names: [String], typeNames: [String]) throws -> LayerSelection {
         var chosen = Set<Int>()
         for term in terms {
-            let indexes = Self.indexes(of: term.kind, in: model.nodes)
-            guard !indexes.isEmpty else { throw LayerSelectorError.unmatchedTerm(term: term.text, nodeCount: model.nodes.count) }
+            let indexes = Self.indexes(of: term.kind, names: names, typeNames: typeNames)
+            guard !indexes.isEmpty else { throw LayerSelectorError.unmatchedTerm(term: term.text, nodeCount: names.count) }
             chosen.formUnion(indexes)
         }
-        return LayerSelection(selector: self, nodeIndexes: chosen.sorted(), nodeCount: model.nodes.count)
+        return LayerSelection(selector: self, nodeIndexes: chosen.sorted(), nodeCount: names.count)
     }
 
     // MARK: - Parsing
@@ -94,19 +100,19 @@ public struct LayerSelector: Sendable, Equatable, CustomStringConvertible {
 
     // MARK: - Matching
 
-    static func indexes(of kind: Term.Kind, in nodes: [Node]) -> [Int] {
-        let count = nodes.count
+    static func indexes(of kind: Term.Kind, names: [String], typeNames: [String]) -> [Int] {
+        let count = names.count
         switch kind {
         case let .name(pattern):
-            return nodes.indices.filter { globMatches(pattern, nodes[$0].name) }
+            return names.indices.filter { globMatches(pattern, names[$0]) }
         case let .className(pattern):
-            return nodes.indices.filter { globMatches(pattern, nodes[$0].typeName) }
+            return typeNames.indices.filter { globMatches(pattern, typeNames[$0]) }
         case let .range(start, end):
             let lower = sliceBound(start, count: count) ?? 0, upper = sliceBound(end, count: count) ?? count
             return lower < upper ? Array(lower..<upper) : []
         case let .index(index):
             let resolved = index < 0 ? count + index : index
-            return nodes.indices.contains(resolved) ? [resolved] : []
+            return names.indices.contains(resolved) ? [resolved] : []
         case let .last(number):
             return Array(max(0, count - number)..<count)
         }

@@ -20,8 +20,12 @@ public struct ChannelTiles: LayerPicture {
 
     static let gap = 4.0, labelHeight = 11.0, noteHeight = 14.0
 
+    /// The longest side a block of tiles takes: large maps show fewer channels.
+    public static let maximumGridSide = 760.0
+
     /// Tiles for one sample's `values` (`H × W × C`, channels last). At most
-    /// `maxChannels` are shown: those with the largest mean |activation|.
+    /// `maxChannels` are shown, and no more than fit a square of
+    /// `maximumGridSide` pixels: those with the largest mean |activation|.
     public init(values: [Float], shape: [Int], scale: ColorScale, colormap: Colormap = .viridis, tileTarget: Double = 56,
                 cell: Double? = nil, maxChannels: Int = 64) {
         heightCells = shape[0]
@@ -32,16 +36,26 @@ public struct ChannelTiles: LayerPicture {
         self.colormap = colormap
         let positions = heightCells * widthCells
         let activity = (0..<channels).map { c in (0..<positions).reduce(0.0) { $0 + Double(abs(values[$1 * shape[2] + c])) } }
-        let chosen = channels <= maxChannels ? Array(0..<channels)
-            : Array((0..<channels).sorted { activity[$0] != activity[$1] ? activity[$0] > activity[$1] : $0 < $1 }.prefix(maxChannels)).sorted()
+        let mapSide = Double(max(shape[0], shape[1]))
+        func columnsFor(_ count: Int) -> Int {
+            var columns = 1
+            while columns * columns < count { columns += 1 }
+            return columns
+        }
+        // Few channels get bigger tiles, so a block is never smaller than a dense map.
+        func cellFor(columns: Int) -> Double {
+            cell ?? max(1, (max(tileTarget, 150 / Double(columns)) / mapSide).rounded(.down))
+        }
+        var count = min(channels, maxChannels)
+        let side = mapSide * cellFor(columns: columnsFor(count)) + Self.gap + Self.labelHeight
+        let fitting = max(1, Int(Self.maximumGridSide / side))
+        count = min(count, fitting * fitting)
+        let chosen = channels <= count ? Array(0..<channels)
+            : Array((0..<channels).sorted { activity[$0] != activity[$1] ? activity[$0] > activity[$1] : $0 < $1 }.prefix(count)).sorted()
         shown = chosen
         hidden = channels - chosen.count
-        var columns = 1
-        while columns * columns < chosen.count { columns += 1 }
-        self.columns = columns
-        // Few channels get bigger tiles, so a block is never smaller than a dense map.
-        let target = max(tileTarget, 150 / Double(columns))
-        self.cell = cell ?? max(1, (target / Double(max(heightCells, widthCells))).rounded(.down))
+        columns = columnsFor(chosen.count)
+        self.cell = cellFor(columns: columns)
         let rows = (chosen.count + columns - 1) / columns
         height = Double(rows) * (Double(heightCells) * self.cell + Self.gap + Self.labelHeight) + (hidden > 0 ? Self.noteHeight : 0)
     }

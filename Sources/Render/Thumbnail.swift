@@ -16,10 +16,10 @@ public struct Thumbnail {
     public let scale: ColorScale
 
     /// The thumbnail of `values` laid out as `layout`, at most `side` pixels a
-    /// side; coloured on `scale`, or on the finite min..max of the averaged
-    /// cells when nil. Padding cells are light grey, blocks holding NaN or
-    /// infinity magenta.
-    public init(values: [Float], layout: GridLayout, side: Int, scale: ColorScale? = nil, colormap: Colormap = .viridis) {
+    /// side; coloured over the finite min..max of the averaged cells, or, when
+    /// `centredOnZero`, over ±their largest magnitude. Padding cells are light
+    /// grey, blocks holding NaN or infinity magenta.
+    public init(values: [Float], layout: GridLayout, side: Int, centredOnZero: Bool = false, colormap: Colormap = .viridis) {
         let factor = max(1, (max(layout.rows, layout.columns) + side - 1) / max(side, 1))
         rows = (layout.rows + factor - 1) / factor
         columns = (layout.columns + factor - 1) / factor
@@ -41,7 +41,8 @@ public struct Thumbnail {
             }
         }
         let finiteMeans = means.compactMap { $0 }.filter(\.isFinite)
-        let scale = scale ?? ColorScale(low: finiteMeans.min() ?? 0, high: finiteMeans.max() ?? 0)
+        let extent = max(finiteMeans.lazy.map(abs).max() ?? 0, 1e-30)
+        let scale = centredOnZero ? ColorScale(low: -extent, high: extent) : ColorScale(low: finiteMeans.min() ?? 0, high: finiteMeans.max() ?? 0)
         self.scale = scale
         var rgb = [UInt8](repeating: 0, count: rows * columns * 3)
         for (index, mean) in means.enumerated() {

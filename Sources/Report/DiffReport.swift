@@ -24,24 +24,58 @@ public enum DiffReport {
     /// Room for an input panel and its captions, which are wider than the image.
     static let panelStep = box + 80
 
-    /// Draws the report of `diff` and returns its PNG bytes; `layers` chooses the
-    /// layer rows drawn (nil: every layer).
+    /// Draws the report of `diff` and returns its PNG bytes. A small model's
+    /// layers are all drawn as rows; a deeper one gets the overview of every
+    /// layer's B − A, grouped by block, and below it the rows of the layers
+    /// `layers` chose, or of the output and the three layers that change most.
     public static func render(modelPath: String, model: Model, a: DiffSide, b: DiffSide, diff: ActivationDiff,
                               top: Int, cellPixels: Int?, layers: LayerSelection? = nil) throws -> Data {
         let header = headerLines(modelPath: modelPath, model: model, a: a, b: b, layers: layers)
-        let rows = ReportParts.drawnIndexes(layers, count: diff.layers.count).map { LayerRow(index: $0, diff: diff, cellPixels: cellPixels) }
         let measure = try Canvas(width: 1, height: 1)
-        let rowWidth = rows.map { $0.width(on: measure) }.max() ?? 0
         let panels = [a.input.raw, a.input.processed ?? imageOf(diff.a), b.input.raw, b.input.processed ?? imageOf(diff.b)].compactMap { $0 }.count
-        let width = max(rowWidth, Double(panels) * panelStep + 20, 3 * 330 + 2 * gap,
-                        header.map { measure.textWidth($0.text, size: $0.size, bold: $0.bold) }.max() ?? 0)
+        let topWidth = max(Double(panels) * panelStep + 20, 3 * 330 + 2 * gap, header.map { measure.textWidth($0.text, size: $0.size, bold: $0.bold) }.max() ?? 0)
         let changes = min(8, a.prediction.probabilities.count)
         let chartHeight = 40 + Double(max(min(top, a.prediction.probabilities.count), changes)) * BarChart.rowHeight + 20
-        let headerHeight = ReportParts.height(of: header) + 10
-        let layersTop = margin + headerHeight + ReportParts.inputPanelHeight(box: box) + 16 + chartHeight + 36
-        let height = layersTop + rows.reduce(0) { $0 + $1.height + 26 } + 20
-        let canvas = try Canvas(width: Int(width + 2 * margin), height: Int(height))
+        let layersTop = margin + ReportParts.height(of: header) + 10 + ReportParts.inputPanelHeight(box: box) + 16 + chartHeight + 36
 
+        if layers == nil, diff.layers.count <= TraceReport.wholeModelLimit {
+            let rows = diff.layers.indices.map { LayerRow(index: $0, diff: diff, cellPixels: cellPixels) }
+            let height = layersTop + rows.reduce(0) { $0 + $1.height + 26 } + 20
+            if height <= TraceReport.pageLimit {
+                let width = max(rows.map { $0.width(on: measure) }.max() ?? 0, topWidth)
+                let canvas = try Canvas(width: Int(width + 2 * margin), height: Int(height))
+                drawTop(header: header, a: a, b: b, diff: diff, top: top, changes: changes, on: canvas)
+                canvas.text("Layers: A and B on one shared scale (viridis); B − A in RdBu_r, white at zero, red where B is higher; hatched cells are padding",
+                            x: margin, y: layersTop - 14, size: 14, bold: true)
+                drawRows(rows, on: canvas, y: layersTop)
+                return try canvas.pngData()
+            }
+        }
+
+        let chosen = layers?.nodeIndexes ?? layersToLookAt(diff, model: model)
+        let rows = chosen.map { LayerRow(index: $0, diff: diff, cellPixels: cellPixels) }
+        let width = max(TraceReport.overviewWidth, topWidth, rows.map { $0.width(on: measure) }.max() ?? 0)
+        let rowsHeight = rows.reduce(0) { $0 + $1.height + 26 }
+        let overview = NetworkOverview(model: model, tiles: overviewTiles(diff), detailed: Set(chosen), width: width)
+        let overviewTop = layersTop + 14
+        let geometry = overview.geometry(fittingHeight: max(600, TraceReport.pageLimit - overviewTop - rowsHeight - 90))
+        let overviewHeight = overview.layout(geometry).height
+        let canvas = try Canvas(width: Int(width + 2 * margin), height: Int(overviewTop + overviewHeight + 70 + rowsHeight + 20))
+        drawTop(header: header, a: a, b: b, diff: diff, top: top, changes: changes, on: canvas)
+        canvas.text("Every layer's B − A, input to output, grouped by block: RdBu_r, white at zero, red where B is higher, each tile over its own ±max; "
+                    + "a map shows the mean change over channels and under it the three channels that change most; rel = relative L2 change",
+                    x: margin, y: layersTop - 14, size: 14, bold: true)
+        overview.draw(on: canvas, x: margin, y: overviewTop, geometry: geometry)
+        let rowsTop = overviewTop + overviewHeight + 56
+        let title = layers.map { "In full: the layers --layers \($0.selector) chose (framed blue above)" }
+            ?? "In full: the output, the two layers before it and where the change grows most (framed blue above); choose others with --layers"
+        canvas.text(title + " · A and B on one shared scale (viridis), B − A in RdBu_r", x: margin, y: rowsTop - 16, size: 14, bold: true)
+        drawRows(rows, on: canvas, y: rowsTop)
+        return try canvas.pngData()
+    }
+
+    /// Header, the four input panels, both top-k charts and the largest probability changes.
+    static func drawTop(header: [ReportParts.Line], a: DiffSide, b: DiffSide, diff: ActivationDiff, top: Int, changes: Int, on canvas: Canvas) {
         var y = ReportParts.draw(header, on: canvas, x: margin, y: margin) + 10
         var x = margin
         for (title, raster) in [("A raw", a.input.raw), ("A model input", a.input.processed ?? imageOf(diff.a)),
@@ -54,15 +88,43 @@ public enum DiffReport {
         ReportParts.drawTopK(a.prediction, top: top, title: "A: top \(min(top, a.prediction.probabilities.count))", on: canvas, x: margin, y: y, width: 330)
         ReportParts.drawTopK(b.prediction, top: top, title: "B: top \(min(top, b.prediction.probabilities.count))", on: canvas, x: margin + 330 + gap, y: y, width: 330)
         drawProbabilityChanges(a.prediction, b.prediction, count: changes, on: canvas, x: margin + 2 * (330 + gap), y: y)
+    }
 
-        y = layersTop
-        canvas.text("Layers: A and B on one shared scale (viridis); B − A in RdBu_r, white at zero, red where B is higher; hatched cells are padding",
-                    x: margin, y: y - 14, size: 14, bold: true)
+    /// Draws layer rows one under another from `y` down.
+    static func drawRows(_ rows: [LayerRow], on canvas: Canvas, y top: Double) {
+        var y = top
         for row in rows {
             row.draw(on: canvas, x: margin, y: y)
             y += row.height + 26
         }
-        return try canvas.pngData()
+    }
+
+    /// The layers a diff draws in full when none are chosen, in model order:
+    /// the output, the two layers before it, and the layer where the change
+    /// grows most (its relative L2 over the largest of its inputs', at least 1.5×).
+    static func layersToLookAt(_ diff: ActivationDiff, model: Model) -> [Int] {
+        guard case let .node(output)? = model.outputs.first else { return [] }
+        var chosen = Set([output] + NotableLayer.layersBefore(output, count: 2, trace: diff.a, model: model))
+        let growth = diff.layers.compactMap { difference -> (index: Int, ratio: Double)? in
+            let inputs = model.nodes[difference.index].inputs.compactMap { source -> Double? in
+                if case let .node(input) = source { diff.layers[input].relativeL2 } else { nil }
+            }
+            guard let relative = difference.relativeL2, let before = inputs.max(), before > 0, relative.isFinite else { return nil }
+            return (difference.index, relative / before)
+        }
+        if let grows = growth.max(by: { ($0.ratio, -$0.index) < ($1.ratio, -$1.index) }), grows.ratio >= 1.5 { chosen.insert(grows.index) }
+        return chosen.sorted()
+    }
+
+    /// One overview tile per layer: B − A, its relative change, and NaN/inf in red.
+    static func overviewTiles(_ diff: ActivationDiff) -> [OverviewTile] {
+        diff.layers.map { difference in
+            let outputA = diff.a.layers[difference.index].output, outputB = diff.b.layers[difference.index].output
+            let delta = zip(outputA.scalars(ofSample: 0), outputB.scalars(ofSample: 0)).map { $1 - $0 }
+            let relative = difference.relativeL2.map { "rel " + String(format: "%.3g", $0) } ?? (difference.l2 == 0 ? "no change" : "A is 0")
+            return OverviewTile(values: delta, sampleShape: outputA.sampleShape, note: relative,
+                                alert: difference.maxAbsDelta.isFinite ? nil : "NaN/inf", centredOnZero: true, colormap: .redBlue)
+        }
     }
 
     static func headerLines(modelPath: String, model: Model, a: DiffSide, b: DiffSide, layers: LayerSelection?) -> [ReportParts.Line] {

@@ -12,41 +12,76 @@ import Render
 /// mean-activation map and one small map per class in the layer's square layout.
 public enum EvalReport {
     static let margin = 24.0, gap = 36.0, width = 1480.0
-    /// Layers stop before the picture would pass Cairo's 32,767-pixel side.
-    static let heightLimit = 32_000.0
-
-    /// Draws `metrics` as PNG bytes.
-    public static func render(_ metrics: EvalMetrics) throws -> Data {
+    /// Draws `metrics` as PNG bytes; `layers` chooses the layers drawn in full
+    /// under the overview (nil: every layer of a small model, else the ones to
+    /// look at first).
+    public static func render(_ metrics: EvalMetrics, layers: LayerSelection? = nil) throws -> Data {
         let measure = try Canvas(width: 1, height: 1)
-        let height = draw(metrics, on: measure, measure: measure)
+        let height = draw(metrics, layers: layers, on: measure, measure: measure)
         let canvas = try Canvas(width: Int(width), height: Int(height.rounded(.up)))
-        _ = draw(metrics, on: canvas, measure: measure)
+        _ = draw(metrics, layers: layers, on: canvas, measure: measure)
         return try canvas.pngData()
     }
 
     /// Draws everything from the top; returns the height used. Run once on the
     /// 1-pixel `measure` canvas to measure, then on the real one.
-    private static func draw(_ metrics: EvalMetrics, on canvas: Canvas, measure: Canvas) -> Double {
+    private static func draw(_ metrics: EvalMetrics, layers: LayerSelection?, on canvas: Canvas, measure: Canvas) -> Double {
         var y = ReportParts.draw(headerLines(metrics), on: canvas, x: margin, y: margin) + 30
         y = drawConfusionAndClasses(metrics, on: canvas, y: y) + gap
         y = drawCalibrationAndPairs(metrics, on: canvas, y: y) + gap
         y = drawGallery(metrics, on: canvas, y: y) + gap
-        heading("Layers over the whole set: a unit is an element of a vector output, a channel of a map", on: canvas, y: y)
-        y += 14
-        var shown = 0
-        for layer in metrics.layers {
-            let height = drawLayer(layer, metrics: metrics, on: measure, y: 0)
-            guard y + 16 + height + 18 + 40 + margin <= heightLimit else { break }
-            if canvas !== measure { _ = drawLayer(layer, metrics: metrics, on: canvas, y: y + 16) }
-            y += 16 + height + 18
-            shown += 1
+        return drawLayers(metrics, layers: layers, on: canvas, measure: measure, y: y) + margin
+    }
+
+    /// The layers: every one in full for a small model; else the overview of
+    /// every layer (each unit's mean, dead units counted in red) and in full the
+    /// chosen layers. Returns the y below them.
+    private static func drawLayers(_ metrics: EvalMetrics, layers: LayerSelection?, on canvas: Canvas, measure: Canvas, y top: Double) -> Double {
+        heading("Layers over the whole set: a unit is an element of a vector output, a channel of a map", on: canvas, y: top)
+        var y = top + 14
+        let all = Array(metrics.layers.indices)
+        let everyLayer = layers == nil && metrics.layers.count <= TraceReport.wholeModelLimit
+        let chosen = everyLayer ? all : layers?.nodeIndexes ?? layersToLookAt(metrics)
+        let heights = chosen.map { drawLayer(metrics.layers[$0], metrics: metrics, on: measure, y: 0) + 34 }
+        if !everyLayer {
+            let overview = NetworkOverview(names: metrics.layers.map(\.name), shapes: metrics.layers.map(\.sampleShape),
+                                           tiles: overviewTiles(metrics), detailed: Set(chosen), width: width - 2 * margin)
+            canvas.text("Every layer, input to output, grouped by block: each unit's (channel's) mean over the set in a square, over the layer's own min..max; "
+                        + "dead units (never above 0) counted in red", x: margin, y: y + 10, size: 12, color: .gray(0.3))
+            let geometry = overview.geometry(fittingHeight: max(600, TraceReport.pageLimit - y - 30 - heights.reduce(0, +)))
+            overview.draw(on: canvas, x: margin, y: y + 22, geometry: geometry)
+            y += 22 + overview.layout(geometry).height + 30
+            let title = layers.map { "In full: the layers --layers \($0.selector) chose (framed blue above)" }
+                ?? "In full: the output, the layer before it and the layers with the most dead units (framed blue above); choose others with --layers"
+            heading(title, on: canvas, y: y)
         }
-        if shown < metrics.layers.count {
-            canvas.text("… and \(metrics.layers.count - shown) more layers, left out to keep the picture within 32,767 pixels; --json has every number",
-                        x: margin, y: y + 24, size: 13, color: RGB(0.7, 0.1, 0.1), bold: true)
-            y += 40
+        for (index, height) in zip(chosen, heights) {
+            if canvas !== measure { _ = drawLayer(metrics.layers[index], metrics: metrics, on: canvas, y: y + 16) }
+            y += height
         }
-        return y + margin
+        return y
+    }
+
+    /// The layers an eval draws in full when none are chosen, in order: the
+    /// output, the layer before it, the first with NaN or infinite values and
+    /// the three with the largest share of dead units.
+    static func layersToLookAt(_ metrics: EvalMetrics) -> [Int] {
+        let count = metrics.layers.count
+        var chosen = Set([count - 1, count - 2].filter { $0 >= 0 })
+        if let first = metrics.layers.firstIndex(where: { $0.nonFiniteCount > 0 }) { chosen.insert(first) }
+        let deadShare = metrics.layers.indices.map { Double(metrics.layers[$0].deadUnits.count) / Double(max(metrics.layers[$0].mean.count, 1)) }
+        chosen.formUnion(metrics.layers.indices.filter { deadShare[$0] > 0 }.sorted { (deadShare[$0], -$0) > (deadShare[$1], -$1) }.prefix(3))
+        return chosen.sorted()
+    }
+
+    /// One overview tile per layer: each unit's mean in the square layout.
+    static func overviewTiles(_ metrics: EvalMetrics) -> [OverviewTile] {
+        metrics.layers.map { layer in
+            let units = layer.mean.count
+            let dead = layer.deadUnits.count
+            return OverviewTile(values: layer.mean.map(Float.init), sampleShape: [units], note: "\(units) \(layer.unitKind)s",
+                                alert: layer.nonFiniteCount > 0 ? "NaN/inf" : dead > 0 ? "\(dead) dead" : nil)
+        }
     }
 
     static func headerLines(_ metrics: EvalMetrics) -> [ReportParts.Line] {

@@ -8,8 +8,8 @@ struct OverviewTile {
     let main: (values: [Float], layout: GridLayout)
     /// Its most active channels, drawn small under the main picture.
     let strip: [(values: [Float], layout: GridLayout)]
-    /// The colour scale; nil colours each picture over its own min..max.
-    let scale: ColorScale?
+    /// Whether each picture is coloured over ±its largest magnitude rather than its min..max.
+    let centredOnZero: Bool
     let colormap: Colormap
     /// The second caption line (shape or a metric).
     let note: String
@@ -18,8 +18,9 @@ struct OverviewTile {
 
     /// The tile of one sample's `values` of shape `sampleShape`: a map
     /// (`[H, W, C]`) shows its mean over channels and its three most active
-    /// channels; anything else its units in the square layout.
-    init(values: [Float], sampleShape: [Int], note: String, alert: String? = nil, scale: ColorScale? = nil, colormap: Colormap = .viridis) {
+    /// channels; anything else its units in the square layout. Each picture is
+    /// coloured over its own min..max, or, `centredOnZero`, its own ±max.
+    init(values: [Float], sampleShape: [Int], note: String, alert: String? = nil, centredOnZero: Bool = false, colormap: Colormap = .viridis) {
         if sampleShape.count == 3, sampleShape[2] > 1 {
             let (height, width, channels) = (sampleShape[0], sampleShape[1], sampleShape[2])
             let positions = height * width
@@ -44,7 +45,7 @@ struct OverviewTile {
         }
         self.note = note
         self.alert = alert
-        self.scale = scale
+        self.centredOnZero = centredOnZero
         self.colormap = colormap
     }
 }
@@ -56,11 +57,39 @@ struct OverviewTile {
 /// inputs other than the one before it says which (`← 12, 15`). The tile size
 /// is the largest that keeps the overview within a height budget.
 struct NetworkOverview {
-    let model: Model
+    /// Every layer's name, in model order.
+    let names: [String]
+    let groups: [LayerGroup]
+    /// Per layer, the inputs of one that takes more than the layer before it
+    /// (`← 12,15`); empty for the others.
+    let takes: [String]
     let tiles: [OverviewTile]
-    /// Nodes drawn in full further down, marked in the overview.
+    /// Layers drawn in full further down, marked in the overview.
     let detailed: Set<Int>
     let width: Double
+
+    /// The overview of a model's graph.
+    init(model: Model, tiles: [OverviewTile], detailed: Set<Int>, width: Double) {
+        names = model.nodes.map(\.name)
+        groups = model.layerGroups
+        takes = model.nodes.enumerated().map { index, node in
+            node.inputs == [index == 0 ? .input(0) : .node(index - 1)] ? ""
+                : " ← " + node.inputs.map { if case let .node(input) = $0 { String(input) } else { "in" } }.joined(separator: ",")
+        }
+        self.tiles = tiles
+        self.detailed = detailed
+        self.width = width
+    }
+
+    /// The overview of layers known by name and output shape alone (a merged eval has no graph).
+    init(names: [String], shapes: [[Int]], tiles: [OverviewTile], detailed: Set<Int>, width: Double) {
+        self.names = names
+        groups = LayerGroup.groups(names: names, shapes: shapes)
+        takes = Array(repeating: "", count: names.count)
+        self.tiles = tiles
+        self.detailed = detailed
+        self.width = width
+    }
 
     static let sides = [96, 80, 64, 56, 48, 40, 32, 28, 24, 20, 16]
     static let groupGap = 14.0, padding = 6.0, titleHeight = 17.0, tileGap = 8.0
@@ -89,7 +118,7 @@ struct NetworkOverview {
         let perRowLimit = max(1, Int((width - 2 * Self.padding + Self.tileGap) / geometry.step))
         var placements: [Placement] = []
         var x = 0.0, y = 0.0, rowHeight = 0.0
-        for group in model.layerGroups {
+        for group in groups {
             let count = group.nodes.count
             let perRow = min(count, perRowLimit)
             let rows = (count + perRow - 1) / perRow
@@ -142,13 +171,13 @@ struct NetworkOverview {
     func drawTile(_ node: Int, group: LayerGroup, geometry: Geometry, on canvas: Canvas, x: Double, y: Double) {
         let tile = tiles[node]
         let box = Double(max(geometry.side, 28))
-        let main = Thumbnail(values: tile.main.values, layout: tile.main.layout, side: geometry.side, scale: tile.scale, colormap: tile.colormap)
+        let main = Thumbnail(values: tile.main.values, layout: tile.main.layout, side: geometry.side, centredOnZero: tile.centredOnZero, colormap: tile.colormap)
         main.draw(on: canvas, x: x + (box - main.width) / 2, y: y + (Double(geometry.side) - main.height) / 2)
         var captionTop = y + Double(geometry.side)
         if !tile.strip.isEmpty {
             let stripSide = geometry.stripSide
             for (position, channel) in tile.strip.enumerated() {
-                let small = Thumbnail(values: channel.values, layout: channel.layout, side: stripSide, scale: tile.scale, colormap: tile.colormap)
+                let small = Thumbnail(values: channel.values, layout: channel.layout, side: stripSide, centredOnZero: tile.centredOnZero, colormap: tile.colormap)
                 small.draw(on: canvas, x: x + Double(position) * (Double(stripSide) + 2), y: captionTop + 3)
             }
             captionTop += Double(stripSide) + 3
@@ -157,13 +186,10 @@ struct NetworkOverview {
             canvas.stroke(x: x - 2.5, y: y - 2.5, width: box + 5, height: Double(geometry.side) + 5, RGB(0.1, 0.35, 0.85), lineWidth: 2)
         }
         let size = geometry.captionSize
-        let inputs = model.nodes[node].inputs
-        let takes = inputs == [node == 0 ? .input(0) : .node(node - 1)] ? ""
-            : " ← " + inputs.map { if case let .node(index) = $0 { String(index) } else { "in" } }.joined(separator: ",")
-        let name = geometry.side >= 40 ? "\(node) \(group.shortName(of: model.nodes[node].name))" : "\(node)"
+        let name = geometry.side >= 40 ? "\(node) \(group.shortName(of: names[node]))" : "\(node)"
         canvas.text(fitted(name, width: box + NetworkOverview.tileGap - 2, size: size, bold: false, on: canvas),
                     x: x, y: captionTop + geometry.captionLine, size: size, color: .gray(0.15))
-        let second = (tile.alert ?? tile.note) + takes
+        let second = (tile.alert ?? tile.note) + takes[node]
         canvas.text(fitted(second, width: box + NetworkOverview.tileGap - 2, size: size, bold: tile.alert != nil, on: canvas),
                     x: x, y: captionTop + 2 * geometry.captionLine, size: size,
                     color: tile.alert != nil ? RGB(0.8, 0.1, 0.1) : .gray(0.4), bold: tile.alert != nil)
