@@ -79,6 +79,7 @@ struct EvalCommand: ParsableCommand {
 
     func run() throws {
         let model = try stage { try loadModel(at: modelArguments.model) }
+        _ = try output.layerArguments.selection(in: model)  // an unmatched --layers fails before the run, not after
         let labelNames = try stage { try labels.map { try LabelParser.parse($0, count: model.outputShape.reduce(1, *)) } }
         var dataOptions = DataSetOptions()
         dataOptions.labelColumn = labelColumn - 1
@@ -157,7 +158,8 @@ struct EvalOutputArguments: ParsableArguments {
         let metrics = EvalMetrics(statistics)
         let reportPath = noReport ? nil : output ?? defaultReport
         if let reportPath {
-            let png = try stage { try EvalReport.render(metrics, layers: layerArguments.selection(names: metrics.layers.map(\.name), typeNames: metrics.layers.map(\.className))) }
+            let layers = try layerArguments.selection(names: metrics.layers.map(\.name), typeNames: metrics.layers.map(\.className))
+            let png = try stage { try EvalReport.render(metrics, layers: layers) }
             try stage { try writeCreatingFolder(png, to: reportPath) }
         }
         if json {

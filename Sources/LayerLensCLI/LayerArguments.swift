@@ -35,11 +35,11 @@ struct LayerArguments: ParsableArguments {
         }
     }
 
-    /// Draws a report with `draw`; a picture too tall to draw without `--layers`
-    /// keeps its error and says how to choose the layers.
+    /// Draws a report with `draw`; a picture too tall to draw (too many layers
+    /// chosen to draw in full) keeps its error and says how to draw fewer.
     func drawReport(_ draw: () throws -> Data) throws -> Data {
-        do { return try draw() } catch let error as CanvasSizeError where layers == nil && error.height > Canvas.maximumSide {
-            throw RenderError("\(error); choose the layers to draw with --layers (e.g. --layers last:20)")
+        do { return try draw() } catch let error as CanvasSizeError where error.height > Canvas.maximumSide {
+            throw RenderError("\(error); draw fewer layers in full with --layers (e.g. --layers last:5)")
         }
     }
 }

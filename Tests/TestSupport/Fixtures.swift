@@ -119,3 +119,13 @@ public func depthAwareParityViolation(_ ours: Tensor, keras: Tensor, float64 ref
     }
     return nil
 }
+
+/// The width and height in a PNG file's IHDR chunk; throws when the file is no PNG.
+public func pngSize(_ path: String) throws -> (width: Int, height: Int) {
+    let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)).prefix(24))
+    guard bytes.count == 24, bytes[0..<4] == [0x89, 0x50, 0x4E, 0x47], bytes[12..<16] == Array("IHDR".utf8)[...] else {
+        throw CocoaError(.fileReadCorruptFile)
+    }
+    let number = { (offset: Int) in bytes[offset..<offset + 4].reduce(0) { $0 << 8 | Int($1) } }
+    return (number(16), number(20))
+}
