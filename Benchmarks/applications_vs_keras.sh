@@ -9,8 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source Benchmarks/common.sh
-data=Benchmarks/data/applications
-[ -f "$data/input.npy" ] || .venv/bin/python Benchmarks/keras_applications.py make "$data"
+applications_data
 make_work
 release_bin layerlens
 runs=${RUNS:-5}

@@ -29,3 +29,11 @@ make_work() {
     work=$(mktemp -d)
     trap 'rm -rf "$work"' EXIT
 }
+
+# `applications_data` sets `data` to the folder of the keras.applications models
+# at 224×224 (ResNet50, MobileNetV2, EfficientNetB0, seeded random weights, .h5
+# and .keras) and their input, making them once with the fixtures venv.
+applications_data() {
+    data=Benchmarks/data/applications
+    [ -f "$data/input.npy" ] || .venv/bin/python Benchmarks/keras_applications.py make "$data"
+}

@@ -12,8 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source Benchmarks/common.sh
-data=Benchmarks/data/applications
-[ -f "$data/ResNet50.h5" ] || .venv/bin/python Benchmarks/keras_applications.py make "$data"
+applications_data
 make_work
 release_bin layerlens
 runs=${RUNS:-5}
