@@ -11,7 +11,7 @@ import Render
 /// mean, spread and how often they fire over the whole set, a class × unit
 /// mean-activation map and one small map per class in the layer's square layout.
 public enum EvalReport {
-    static let margin = 24.0, gap = 36.0, width = 1480.0
+    static let margin = 24.0, gap = 36.0, width = 2000.0
     /// Draws `metrics` as PNG bytes; `layers` chooses the layers drawn in full
     /// under the overview (nil: every layer of a small model, else the ones to
     /// look at first).
@@ -220,7 +220,7 @@ public enum EvalReport {
         var top = y + 34
         // Mean, spread and firing rate per unit, in the layer's square layout.
         let layout = GridLayout(sampleShape: [units])
-        let cell = max(2, min(24, (130 / Double(max(layout.rows, layout.columns))).rounded(.down)))
+        let cell = max(2, min(24, (180 / Double(max(layout.rows, layout.columns))).rounded(.down)))
         let pictures: [(String, [Double], ColorScale)] = [
             ("mean", layer.mean, scale(of: layer.mean)),
             ("standard deviation", layer.std, scale(of: layer.std)),
@@ -261,7 +261,9 @@ public enum EvalReport {
         canvas.text("each class's mean \(unitKind) activity, one scale for all (\(formatNumber(heatScale.low))..\(formatNumber(heatScale.high)))",
                     x: margin, y: top + 10, size: 11, color: .gray(0.3), bold: true)
         top += 18
-        let small = max(1, min(14, (76 / Double(max(layout.rows, layout.columns))).rounded(.down)))
+        // As large as lets every class sit in one row (up to 92 pixels a map), else two or more rows.
+        let mapRoom = min(92, max(36, (width - 2 * margin) / Double(max(classes, 1)) - 10))
+        let small = max(1, min(16, (mapRoom / Double(max(layout.rows, layout.columns))).rounded(.down)))
         let tile = Double(layout.columns) * small
         let step = max(tile + 10, 46)
         let perRow = max(1, Int((width - 2 * margin) / step))
