@@ -54,7 +54,7 @@ import TestSupport
         #expect(png == (try Data(contentsOf: URL(fileURLWithPath: folder + "/last.png"))))
         let header = TraceReport.headerLines(content, prediction: prediction, layers: selection).map(\.text)
         #expect(header.contains("Layers drawn: last:20 (20 of 362)"))
-        #expect(TraceReport.mapBlocks(trace: trace, model: model, prediction: prediction, options: TraceReportOptions(layers: selection))
+        #expect(TraceReport.mapBlocks(selection.nodeIndexes, trace: trace, model: model, prediction: prediction, options: TraceReportOptions(layers: selection))
             .map { String($0.titles[0].split(separator: " ")[0]) } == (342..<362).map { "#\($0)" })
     }
 
