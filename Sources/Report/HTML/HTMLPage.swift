@@ -84,21 +84,25 @@ struct HTMLPage {
             let scale = Double(2 * box) / Double(longest)
             shown = raster.resized(width: max(1, Int(Double(raster.width) * scale)), height: max(1, Int(Double(raster.height) * scale)), method: .area)
         }
-        let rgb = ImagePainter.rgb(values: shown.values, pixels: shown.width * shown.height, channels: shown.channels,
-                                   low: shown.range.lowerBound, high: shown.range.upperBound)
-        let png = try encodePNG(rgb: rgb, width: shown.width, height: shown.height)
         let scale = Double(box) / Double(max(shown.width, shown.height))
         let statistics = ValueStatistics(of: raster.values)
         let shape = raster.shape.map(String.init).joined(separator: "×")
         let nonFinite = statistics.nonFiniteCount > 0 ? " · \(statistics.nonFiniteCount) NaN/inf (magenta)" : ""
         return """
             <figure class="input-panel"><figcaption>\(escape(title))</figcaption>\
-            <img alt="\(escape(title))" src="data:image/png;base64,\(png.base64EncodedString())" \
+            <img alt="\(escape(title))" src="\(try pngDataURI(shown))" \
             style="width:\(Int(Double(shown.width) * scale))px;height:\(Int(Double(shown.height) * scale))px">\
             <p>\(shape) · range \(ReportParts.rangeText(raster.range))</p>\
             <p class="secondary\(nonFinite.isEmpty ? "" : " warning")">min \(formatNumber(statistics.min)) · max \(formatNumber(statistics.max)) · \
             mean \(formatNumber(Float(statistics.mean)))\(nonFinite)</p></figure>
             """
+    }
+
+    /// A raster as a PNG data URI, its nominal range black to white, NaN and infinite pixels magenta.
+    static func pngDataURI(_ raster: Raster) throws -> String {
+        let rgb = ImagePainter.rgb(values: raster.values, pixels: raster.width * raster.height, channels: raster.channels,
+                                   low: raster.range.lowerBound, high: raster.range.upperBound)
+        return "data:image/png;base64," + (try encodePNG(rgb: rgb, width: raster.width, height: raster.height)).base64EncodedString()
     }
 
     /// The input panels in one section, with a warning under them when there is one.
