@@ -192,10 +192,12 @@ struct HTMLPage {
             """
     }
 
-    /// The zoom a map first shows at: the largest power of two that keeps it within 400 × 600 CSS pixels, at least 1/8.
+    /// The zoom a map first shows at: the largest power of two that keeps it within 400 × 600 CSS pixels
+    /// (640 × 800 for a map that must shrink), at least 1/8.
     static func defaultZoom(width: Int, height: Int) -> Double {
         var zoom = 32.0
-        while zoom > 0.125, Double(width) * zoom > 400 || Double(height) * zoom > 600 { zoom /= 2 }
+        while zoom > 1, Double(width) * zoom > 400 || Double(height) * zoom > 600 { zoom /= 2 }
+        while zoom > 0.125, Double(width) * zoom > 640 || Double(height) * zoom > 800 { zoom /= 2 }
         return zoom
     }
 

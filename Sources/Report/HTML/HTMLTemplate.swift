@@ -27,6 +27,7 @@ enum HTMLTemplate {
     header p { margin: 2px 0; color: #333; overflow-wrap: anywhere; }
     header p.verdict { font-size: 18px; font-weight: 700; color: var(--ink); margin-top: 8px; }
     .warning { color: var(--warn) !important; font-weight: 600; }
+    section.layer p.warning { margin: 3px 0 0; }
     h2 { font-size: 17px; margin: 26px 0 10px; border-bottom: 1px solid var(--line); padding-bottom: 4px; }
     .panels, .charts, .maps { display: flex; flex-wrap: wrap; gap: 28px; align-items: flex-start; }
     figure { margin: 0; }
@@ -283,6 +284,8 @@ enum HTMLTemplate {
           figure.dataset.zoom = zoom;
           canvas.style.width = canvas.width * zoom + "px";
           canvas.style.height = canvas.height * zoom + "px";
+          // Enlarged maps keep every cell crisp; shrunk ones are smoothed rather than decimated.
+          canvas.style.imageRendering = zoom >= 1 ? "pixelated" : "auto";
           label.textContent = zoom >= 1 ? `×${zoom}` : `×1/${1 / zoom}`;
         };
         figure.querySelector(".zoom").addEventListener("click", event => {
