@@ -74,5 +74,7 @@ let package = Package(
         .testTarget(name: "RenderTests", dependencies: ["Render", "ModelGraph", "TestSupport"]),
         .testTarget(name: "SystemLibrariesTests", dependencies: ["CCairo", "CPNG", "CTurboJPEG", "COpenBLAS"]),
         .testTarget(name: "LayerLensCLITests", dependencies: ["LayerLens", "LayerLensCLI", "TestSupport"]),
+        // The HTML reports in headless Chromium, driven over WebDriver (chromedriver) by a small client of its own.
+        .testTarget(name: "BrowserTests", dependencies: ["LayerLens", "LayerLensCLI", "TestSupport"]),
     ]
 )

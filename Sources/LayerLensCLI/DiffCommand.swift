@@ -6,7 +6,7 @@ import LayerLens
 struct DiffCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "diff",
-        abstract: "Compare every layer's output for two inputs: metrics per layer and a PNG report.",
+        abstract: "Compare every layer's output for two inputs: metrics per layer and a PNG or HTML report.",
         discussion: """
         A and B are anything trace takes. One pipeline for both (--preprocess) or one each (--preprocess-a, \
         --preprocess-b), e.g. the same image with and without a contrast step.
@@ -48,7 +48,7 @@ struct DiffCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Draw every map cell this many pixels wide (default: each map about 150 pixels).", valueName: "px"))
     var cellPx: Int?
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Where to write the PNG report (default: Reports/diff_<A>_<B>.png).", valueName: "file"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("Where to write the report: PNG, or HTML for a .html name (every layer, hover read-out, zoom, search) (default: Reports/diff_<A>_<B>.png).", valueName: "file"))
     var output: String?
 
     @Flag(help: "Print JSON: {model, a: {input, preprocess, prediction, top}, b: {…}, layers: [{index, name, class, l2, relative_l2, cosine, pearson, max_abs_delta, switched_on, switched_off, top_changes}]}.")
@@ -83,13 +83,17 @@ struct DiffCommand: ParsableCommand {
         if !noReport {
             let path = output ?? "Reports/diff_\(baseName(a))_\(baseName(b)).png"
             let sides = (a: DiffSide(input: loaded.a, prediction: predictions.a), b: DiffSide(input: loaded.b, prediction: predictions.b))
-            let png = try stage {
-                try layerArguments.drawReport {
+            let report = try stage {
+                if isHTML(path) {
+                    return try DiffHTMLReport.render(modelPath: modelArguments.model, model: model, a: sides.a, b: sides.b, diff: diff,
+                                                     options: HTMLReportOptions(top: labelArguments.top))
+                }
+                return try layerArguments.drawReport {
                     try DiffReport.render(modelPath: modelArguments.model, model: model, a: sides.a, b: sides.b, diff: diff,
                                           top: labelArguments.top, cellPixels: cellPx, layers: layers)
                 }
             }
-            try stage { try writeCreatingFolder(png, to: path) }
+            try stage { try writeCreatingFolder(report, to: path) }
             reportPath = path
         }
         if json {

@@ -100,7 +100,7 @@ struct EvalCommand: ParsableCommand {
         if let part {
             try stage { try writeCreatingFolder(EvalPartFile.encode(statistics), to: part) }
         }
-        try output.deliver(statistics, defaultReport: shard == nil ? "Reports/eval_\(baseName(data)).png" : nil, written: part)
+        try output.deliver(statistics, model: model, defaultReport: shard == nil ? "Reports/eval_\(baseName(data)).png" : nil, written: part)
     }
 }
 
@@ -138,7 +138,7 @@ struct MergeCommand: ParsableCommand {
 
 /// What `eval` and `merge` print and draw.
 struct EvalOutputArguments: ParsableArguments {
-    @Option(name: .shortAndLong, help: ArgumentHelp("Where to write the PNG report (default: Reports/eval_<data name>.png; none for a shard).", valueName: "file"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("Where to write the report: PNG, or HTML for a .html name (every layer, hover read-out, zoom, search) (default: Reports/eval_<data name>.png; none for a shard).", valueName: "file"))
     var output: String?
 
     @Flag(help: "Do not draw the PNG report.")
@@ -153,14 +153,17 @@ struct EvalOutputArguments: ParsableArguments {
         if noReport, output != nil { throw ValidationError("--no-report and --output contradict each other") }
     }
 
-    /// Draws the report, prints the metrics as text or JSON and lists skipped samples.
-    func deliver(_ statistics: EvalStatistics, defaultReport: String?, written part: String?) throws {
+    /// Draws the report, prints the metrics as text or JSON and lists skipped samples. With
+    /// the `model`, an HTML report groups the layers by block and links their connections.
+    func deliver(_ statistics: EvalStatistics, model: Model? = nil, defaultReport: String?, written part: String?) throws {
         let metrics = EvalMetrics(statistics)
         let reportPath = noReport ? nil : output ?? defaultReport
         if let reportPath {
             let layers = try layerArguments.selection(names: metrics.layers.map(\.name), typeNames: metrics.layers.map(\.className))
-            let png = try stage { try EvalReport.render(metrics, layers: layers) }
-            try stage { try writeCreatingFolder(png, to: reportPath) }
+            let report = try stage {
+                isHTML(reportPath) ? try EvalHTMLReport.render(metrics, model: model) : try EvalReport.render(metrics, layers: layers)
+            }
+            try stage { try writeCreatingFolder(report, to: reportPath) }
         }
         if json {
             printData(try stage { try prettyJSON(EvalJSON(metrics), snakeCaseKeys: true) })

@@ -88,6 +88,11 @@ struct ReportArguments: ParsableArguments {
     var reportOptions: TraceReportOptions {
         TraceReportOptions(scale: scale, cellPixels: cellPx, top: labelArguments.top, maxChannels: maxChannels)
     }
+
+    /// The HTML report's settings: every channel of every layer, so --cell-px, --max-channels and --layers do not apply.
+    var htmlOptions: HTMLReportOptions {
+        HTMLReportOptions(top: labelArguments.top, scale: scale)
+    }
 }
 
 extension ColorScaleMode: ExpressibleByArgument {}

@@ -16,3 +16,8 @@ func scoreText(_ score: ClassScore) -> String {
 func baseName(_ path: String) -> String {
     URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
 }
+
+/// Whether a report path asks for the HTML report (`.html` or `.htm`, any case) rather than the PNG one.
+func isHTML(_ path: String) -> Bool {
+    ["html", "htm"].contains(URL(fileURLWithPath: path).pathExtension.lowercased())
+}

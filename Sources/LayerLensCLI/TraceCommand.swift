@@ -6,7 +6,7 @@ import LayerLens
 struct TraceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trace",
-        abstract: "Run a model on one input and draw every layer's output into a PNG report.",
+        abstract: "Run a model on one input and draw every layer's output into a PNG or HTML report.",
         discussion: """
         INPUT is a PNG or JPEG image (preprocessed by --preprocess), one row of a Kaggle-style CSV (--row), \
         or an already-preprocessed .npy array (the model's input shape, with or without the batch axis).
@@ -25,7 +25,7 @@ struct TraceCommand: ParsableCommand {
     @OptionGroup var reportArguments: ReportArguments
     @OptionGroup var layerArguments: LayerArguments
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Where to write the PNG report (default: Reports/<input name>.png).", valueName: "file"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("Where to write the report: PNG, or HTML for a .html name (every layer, hover read-out, zoom, search) (default: Reports/<input name>.png).", valueName: "file"))
     var output: String?
 
     @Option(help: ArgumentHelp("Also write input.npy, raw.npy (the decoded image), <k>_<layer>.npy for every layer and manifest.json into this folder.", valueName: "dir"))
@@ -58,8 +58,11 @@ struct TraceCommand: ParsableCommand {
                                          groundTruth: loaded.groundTruth.map { $0 < prediction.labels.count ? prediction.labels[$0] : String($0) },
                                          otherInputPaths: Array(inputs.dropFirst()))
         let reportPath = noReport ? nil : output ?? "Reports/\(baseName(input)).png"
-        let png = try reportPath.map { _ in
+        let report = try reportPath.map { path in
             try stage {
+                if isHTML(path) {
+                    return try TraceHTMLReport.render(content, trace: trace, prediction: prediction, options: reportArguments.htmlOptions)
+                }
                 var options = reportArguments.reportOptions
                 options.layers = layers
                 return try layerArguments.drawReport { try TraceReport.render(content, trace: trace, prediction: prediction, options: options) }
@@ -71,8 +74,8 @@ struct TraceCommand: ParsableCommand {
                 try writeFilesAtomically(TraceDump.files(of: trace, modelPath: modelArguments.model, inputPath: input, extra: raw), into: dump)
             }
         }
-        if let reportPath, let png {
-            try stage { try writeCreatingFolder(png, to: reportPath) }
+        if let reportPath, let report {
+            try stage { try writeCreatingFolder(report, to: reportPath) }
         }
         if json {
             let record = TraceJSON(modelPath: modelArguments.model, inputPath: input, input: loaded, trace: trace,

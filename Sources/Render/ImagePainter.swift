@@ -5,17 +5,25 @@ public enum ImagePainter {
     /// pixels per image pixel.
     public static func draw(on canvas: Canvas, x: Double, y: Double, values: [Float], height: Int, width: Int,
                             channels: Int, low: Float, high: Float, scale: Double) {
+        let rgb = rgb(values: values, pixels: width * height, channels: channels, low: low, high: high)
+        canvas.image(rgb: rgb, width: width, height: height, x: x, y: y, scale: scale)
+        canvas.stroke(x: x - 0.5, y: y - 0.5, width: Double(width) * scale + 1, height: Double(height) * scale + 1, Palette.frame)
+    }
+
+    /// The 8-bit RGB pixels of `values` (`pixels × channels`, grey when fewer
+    /// than 3 channels), mapped from `low...high` to black...white; NaN and
+    /// infinite pixels magenta.
+    public static func rgb(values: [Float], pixels: Int, channels: Int, low: Float, high: Float) -> [UInt8] {
         let span = high > low ? high - low : 1
-        var rgb = [UInt8](repeating: 0, count: width * height * 3)
+        var rgb = [UInt8](repeating: 0, count: pixels * 3)
         let magenta: [UInt8] = [255, 0, 255]
-        for pixel in 0..<(width * height) {
+        for pixel in 0..<pixels {
             let finite = (0..<min(channels, 3)).allSatisfy { values[pixel * channels + $0].isFinite }
             for channel in 0..<3 {
                 let level = (values[pixel * channels + (channels >= 3 ? channel : 0)] - low) / span
                 rgb[pixel * 3 + channel] = finite ? UInt8((min(max(level, 0), 1) * 255).rounded()) : magenta[channel]
             }
         }
-        canvas.image(rgb: rgb, width: width, height: height, x: x, y: y, scale: scale)
-        canvas.stroke(x: x - 0.5, y: y - 0.5, width: Double(width) * scale + 1, height: Double(height) * scale + 1, Palette.frame)
+        return rgb
     }
 }

@@ -1,15 +1,15 @@
 import Foundation
-import TestSupport
 
 /// What one run of the `layerlens` executable did.
-struct CommandResult {
-    let status: Int32
-    let stdout: String
-    let stderr: String
+public struct CommandResult {
+    public let status: Int32
+    public let stdout: String
+    public let stderr: String
 }
 
-/// Runs the built `layerlens` binary with `arguments`, in `folder` when given.
-func layerlens(_ arguments: [String], in folder: String? = nil) throws -> CommandResult {
+/// Runs the built `layerlens` binary with `arguments`, in `folder` when given
+/// (test targets that use it depend on LayerLensCLI, so SwiftPM builds it).
+public func layerlens(_ arguments: [String], in folder: String? = nil) throws -> CommandResult {
     let process = Process()
     process.executableURL = try executableURL()
     process.arguments = arguments
