@@ -8,27 +8,33 @@ public func encodePNG(rgb: [UInt8], width: Int, height: Int) throws -> Data {
 }
 
 /// Encodes 8-bit grey levels (row-major, one byte each) as a grayscale PNG with
-/// libpng's simplified API and its fast compression setting.
+/// libpng's simplified API and its default compression: these are the data of
+/// the HTML reports, where size counts more than the time to write them.
 public func encodePNG(gray: [UInt8], width: Int, height: Int) throws -> Data {
-    try encodePNG(pixels: gray, width: width, height: height, format: UInt32(PNG_FORMAT_GRAY))
+    try encodePNG(pixels: gray, width: width, height: height, format: UInt32(PNG_FORMAT_GRAY), fast: false)
 }
 
-/// Encodes `pixels` of libpng's simplified-API `format`.
-private func encodePNG(pixels: [UInt8], width: Int, height: Int, format: UInt32) throws -> Data {
+/// Encodes `pixels` of libpng's simplified-API `format`, with its fast compression when `fast`.
+private func encodePNG(pixels: [UInt8], width: Int, height: Int, format: UInt32, fast: Bool = true) throws -> Data {
     var image = png_image()
     image.version = UInt32(PNG_IMAGE_VERSION)
     image.width = UInt32(width)
     image.height = UInt32(height)
     image.format = format
-    image.flags = UInt32(PNG_IMAGE_FLAG_FAST)
+    image.flags = fast ? UInt32(PNG_IMAGE_FLAG_FAST) : 0
     defer { png_image_free(&image) }
-    var size = 0
-    guard png_image_write_to_memory(&image, nil, &size, 0, pixels, 0, nil) != 0, size > 0 else {
-        throw RenderError("libpng cannot size the PNG")
-    }
+    // One compression pass into a buffer above deflate's worst case (raw rows plus
+    // a per-cent and the chunk headers); libpng says the size it needs if not.
+    let channels = format == UInt32(PNG_FORMAT_GRAY) ? 1 : 3
+    let raw = height * (width * channels + 1)
+    var size = raw + raw / 100 + 8192
     var bytes = [UInt8](repeating: 0, count: size)
-    guard png_image_write_to_memory(&image, &bytes, &size, 0, pixels, 0, nil) != 0 else {
-        throw RenderError("libpng cannot encode the PNG")
+    if png_image_write_to_memory(&image, &bytes, &size, 0, pixels, 0, nil) == 0 {
+        guard size > bytes.count else { throw RenderError("libpng cannot encode the PNG") }
+        bytes = [UInt8](repeating: 0, count: size)
+        guard png_image_write_to_memory(&image, &bytes, &size, 0, pixels, 0, nil) != 0 else {
+            throw RenderError("libpng cannot encode the PNG")
+        }
     }
     return Data(bytes.prefix(size))
 }

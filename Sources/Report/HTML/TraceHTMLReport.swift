@@ -15,7 +15,7 @@ public struct HTMLReportOptions: Sendable {
     /// How the trace report colours its maps (the 8-bit codes are always over each map's own range).
     public var scale: ColorScaleMode
 
-    public init(exactLimit: Int = 65_536, top: Int = 5, scale: ColorScaleMode = .layer) {
+    public init(exactLimit: Int = 4_096, top: Int = 5, scale: ColorScaleMode = .layer) {
         self.exactLimit = exactLimit
         self.top = top
         self.scale = scale
