@@ -166,16 +166,20 @@ public final class Canvas {
         cairo_surface_flush(surface)
         let stride = Int(cairo_image_surface_get_stride(surface))
         let base = cairo_image_surface_get_data(surface)!
-        var rgb = [UInt8](repeating: 0, count: width * height * 3)
-        for row in 0..<height {
-            base.advanced(by: row * stride).withMemoryRebound(to: UInt32.self, capacity: width) { pixels in
-                for column in 0..<width {
-                    let value = pixels[column], target = (row * width + column) * 3
-                    rgb[target] = UInt8((value >> 16) & 0xFF)
-                    rgb[target + 1] = UInt8((value >> 8) & 0xFF)
-                    rgb[target + 2] = UInt8(value & 0xFF)
+        let rgb = [UInt8](unsafeUninitializedCapacity: width * height * 3) { buffer, count in
+            for row in 0..<height {
+                base.advanced(by: row * stride).withMemoryRebound(to: UInt32.self, capacity: width) { pixels in
+                    var target = row * width * 3
+                    for column in 0..<width {
+                        let value = pixels[column]
+                        buffer[target] = UInt8(truncatingIfNeeded: value >> 16)
+                        buffer[target + 1] = UInt8(truncatingIfNeeded: value >> 8)
+                        buffer[target + 2] = UInt8(truncatingIfNeeded: value)
+                        target += 3
+                    }
                 }
             }
+            count = width * height * 3
         }
         return try encodePNG(rgb: rgb, width: width, height: height)
     }
