@@ -3,8 +3,9 @@ import Foundation
 
 /// A Cairo image surface to draw a report on, written out as PNG.
 ///
-/// Coordinates are pixels from the top-left corner. Text uses Cairo's toy font
-/// API with DejaVu Sans (Debian's `fonts-dejavu-core`), which is all a report needs.
+/// Coordinates are pixels from the top-left corner. Text is DejaVu Sans (Debian's
+/// `fonts-dejavu-core`), regular and bold, which is all a report needs: the faces of
+/// `FontFaces.dejaVuSans`, else Cairo's toy font API by family name.
 public final class Canvas {
     let surface: OpaquePointer
     let context: OpaquePointer
@@ -28,7 +29,13 @@ public final class Canvas {
         self.width = width
         self.height = height
         fill(x: 0, y: 0, width: Double(width), height: Double(height), background)
-        cairo_select_font_face(context, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL)
+        if FontFaces.dejaVuSans != nil {
+            let options = cairo_font_options_create()
+            cairo_font_options_set_hint_style(options, FontFaces.hintStyle)
+            cairo_set_font_options(context, options)
+            cairo_font_options_destroy(options)
+        }
+        selectFont(bold: false)
     }
 
     deinit {
@@ -86,7 +93,7 @@ public final class Canvas {
     @discardableResult
     public func text(_ text: String, x: Double, y: Double, size: Double, color: RGB = .black,
                      bold: Bool = false, align: Alignment = .left) -> Double {
-        cairo_select_font_face(context, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL)
+        selectFont(bold: bold)
         cairo_set_font_size(context, size)
         let width = textWidth(text)
         let start = switch align {
@@ -103,7 +110,7 @@ public final class Canvas {
     /// The advance width of `text` at the current font and size (`cairo_text_extents`).
     public func textWidth(_ text: String, size: Double? = nil, bold: Bool = false) -> Double {
         if let size {
-            cairo_select_font_face(context, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL)
+            selectFont(bold: bold)
             cairo_set_font_size(context, size)
         }
         var extents = cairo_text_extents_t()
@@ -191,6 +198,14 @@ public final class Canvas {
         let base = cairo_image_surface_get_data(surface)!
         let value = base.advanced(by: y * stride + x * 4).withMemoryRebound(to: UInt32.self, capacity: 1) { $0.pointee }
         return RGB(Double((value >> 16) & 0xFF) / 255, Double((value >> 8) & 0xFF) / 255, Double(value & 0xFF) / 255)
+    }
+
+    private func selectFont(bold: Bool) {
+        if let faces = FontFaces.dejaVuSans {
+            cairo_set_font_face(context, bold ? faces.bold : faces.regular)
+        } else {
+            cairo_select_font_face(context, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL)
+        }
     }
 
     private func setColor(_ color: RGB) {
