@@ -15,14 +15,19 @@ let package = Package(
     ],
     targets: [
         // C libraries from Debian, each behind a module map and one shim header.
-        .systemLibrary(name: "CHDF5", pkgConfig: "hdf5-serial", providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(name: "CHDF5", providers: [.apt(["libhdf5-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
 
-        // HDF5 files, groups, datasets and attributes; knows nothing about Keras.
-        .target(name: "HDF5", dependencies: ["CHDF5"]),
+        // HDF5 files, groups, datasets and attributes; knows nothing about Keras. It links
+        // Debian's static HDF5 (libhdf5-dev's libhdf5_serial.a, with the szip and zlib filters
+        // it calls): the shared library needs libcurl for an S3 driver LayerLens never uses,
+        // which loads OpenSSL, GnuTLS, Kerberos and LDAP (30 libraries) into every run, ~8 ms.
+        .target(name: "HDF5", dependencies: ["CHDF5"], linkerSettings: [
+            .linkedLibrary(":libhdf5_serial.a"), .linkedLibrary("sz"), .linkedLibrary("z"),
+        ]),
         // File errors, signatures, atomic writes and zip containers.
         .target(name: "FileIO", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         // The common vocabulary: tensors, shapes, activations, layers, models, the model summary, and

@@ -1,7 +1,7 @@
 // HDF5 for Swift. The library's type and flag constants are C macros that expand
 // to global ids or expressions Swift cannot import; these inline functions hand
 // them over by value.
-#include <hdf5.h>
+#include <hdf5/serial/hdf5.h>  // Debian's serial HDF5, linked statically (see Package.swift)
 
 static inline hid_t ll_h5t_native_float(void) { return H5T_NATIVE_FLOAT; }
 static inline hid_t ll_h5t_native_double(void) { return H5T_NATIVE_DOUBLE; }
