@@ -165,30 +165,13 @@ public final class Canvas {
         }
     }
 
-    /// The picture as PNG bytes, through libpng's simplified writer with its fast
-    /// compression (`png_image_write_to_memory`, `PNG_IMAGE_FLAG_FAST`): a report is
-    /// written far more often than it is stored, and Cairo's own writer compresses
-    /// harder for a third of the run time.
+    /// The picture as PNG bytes, through libpng with its fast compression (see
+    /// `encodePNG`): a report is written far more often than it is stored, and
+    /// Cairo's own writer compresses harder for a third of the run time.
     public func pngData() throws -> Data {
         cairo_surface_flush(surface)
-        let stride = Int(cairo_image_surface_get_stride(surface))
-        let base = cairo_image_surface_get_data(surface)!
-        let rgb = [UInt8](unsafeUninitializedCapacity: width * height * 3) { buffer, count in
-            for row in 0..<height {
-                base.advanced(by: row * stride).withMemoryRebound(to: UInt32.self, capacity: width) { pixels in
-                    var target = row * width * 3
-                    for column in 0..<width {
-                        let value = pixels[column]
-                        buffer[target] = UInt8(truncatingIfNeeded: value >> 16)
-                        buffer[target + 1] = UInt8(truncatingIfNeeded: value >> 8)
-                        buffer[target + 2] = UInt8(truncatingIfNeeded: value)
-                        target += 3
-                    }
-                }
-            }
-            count = width * height * 3
-        }
-        return try encodePNG(rgb: rgb, width: width, height: height)
+        return try encodePNG(rgb24: cairo_image_surface_get_data(surface)!, width: width, height: height,
+                             stride: Int(cairo_image_surface_get_stride(surface)))
     }
 
     /// The colour of the pixel at (x, y), for tests that read a picture back.
