@@ -14,20 +14,17 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
-        // C libraries from Debian, each behind a module map and one shim header.
+        // C libraries from Debian, each behind a module map and one shim header. HDF5 and
+        // OpenBLAS are linked statically (their shim headers say why), from the default
+        // search paths: their pkg-config files name only the shared libraries.
         .systemLibrary(name: "CHDF5", providers: [.apt(["libhdf5-dev"])]),
-        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
 
-        // HDF5 files, groups, datasets and attributes; knows nothing about Keras. It links
-        // Debian's static HDF5 (libhdf5-dev's libhdf5_serial.a, with the szip and zlib filters
-        // it calls): the shared library needs libcurl for an S3 driver LayerLens never uses,
-        // which loads OpenSSL, GnuTLS, Kerberos and LDAP (30 libraries) into every run, ~8 ms.
-        .target(name: "HDF5", dependencies: ["CHDF5"], linkerSettings: [
-            .linkedLibrary(":libhdf5_serial.a"), .linkedLibrary("sz"), .linkedLibrary("z"),
-        ]),
+        // HDF5 files, groups, datasets and attributes; knows nothing about Keras.
+        .target(name: "HDF5", dependencies: ["CHDF5"]),
         // File errors, signatures, atomic writes and zip containers.
         .target(name: "FileIO", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         // The common vocabulary: tensors, shapes, activations, layers, models, the model summary, and
