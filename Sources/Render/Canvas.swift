@@ -9,6 +9,8 @@ import Foundation
 public final class Canvas {
     let surface: OpaquePointer
     let context: OpaquePointer
+    /// The surface's pixels, allocated here (see `allocatePixels`), freed with it.
+    private let pixels: UnsafeMutableRawPointer
     public let width: Int
     public let height: Int
     /// The largest width or height Cairo draws.
@@ -20,11 +22,18 @@ public final class Canvas {
         guard width > 0, height > 0, width <= Self.maximumSide, height <= Self.maximumSide else {
             throw CanvasSizeError(width: width, height: height)
         }
-        surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(width), Int32(height))
-        guard cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS else {
-            cairo_surface_destroy(surface)
+        let stride = Int(cairo_format_stride_for_width(CAIRO_FORMAT_RGB24, Int32(width)))
+        guard let pixels = Self.allocatePixels(byteCount: stride * height) else {
             throw RenderError("Cairo cannot make a \(width)×\(height) image (out of memory?)")
         }
+        surface = cairo_image_surface_create_for_data(pixels.assumingMemoryBound(to: UInt8.self), CAIRO_FORMAT_RGB24,
+                                                      Int32(width), Int32(height), Int32(stride))
+        guard cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS else {
+            cairo_surface_destroy(surface)
+            free(pixels)
+            throw RenderError("Cairo cannot make a \(width)×\(height) image (out of memory?)")
+        }
+        self.pixels = pixels
         context = cairo_create(surface)
         self.width = width
         self.height = height
@@ -41,6 +50,23 @@ public final class Canvas {
     deinit {
         cairo_destroy(context)
         cairo_surface_destroy(surface)
+        free(pixels)
+    }
+
+    /// Memory for `byteCount` bytes of pixels, or nil. A report's picture runs to
+    /// several megabytes, all written at once by the background fill: from 4 MiB on it
+    /// is aligned to and advised for transparent huge pages (`madvise(MADV_HUGEPAGE)`),
+    /// so the kernel faults it in a few 2 MiB pages, not over a thousand 4 KiB ones.
+    private static func allocatePixels(byteCount: Int) -> UnsafeMutableRawPointer? {
+        let hugePage = 2 << 20
+        let large = byteCount >= 2 * hugePage
+        let size = large ? (byteCount + hugePage - 1) / hugePage * hugePage : byteCount
+        var pixels: UnsafeMutableRawPointer?
+        guard posix_memalign(&pixels, large ? hugePage : 16, size) == 0, let pixels else { return nil }
+        #if os(Linux)
+        if large { _ = madvise(pixels, size, MADV_HUGEPAGE) }
+        #endif
+        return pixels
     }
 
     /// Fills a rectangle with `color` (`cairo_rectangle`, `cairo_fill`).
