@@ -1,4 +1,5 @@
 import CTurboJPEG
+import ModelGraph
 
 /// JPEG through TurboJPEG 2.1 (`tjDecompressHeader3`, `tjDecompress2`): baseline,
 /// progressive and greyscale, with the accurate DCT and fancy upsampling that
@@ -20,7 +21,7 @@ enum JPEGDecoder {
         let count = Int(width) * Int(height) * channels
         var status: Int32 = 0
         // Left uninitialised for TurboJPEG to fill, and widened to floats by a plain loop
-        // (the compiler vectorises it): a photo is millions of samples.
+        // (the compiler vectorises it) into huge pages: a photo is millions of samples.
         let buffer = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
             status = tjDecompress2(handle, bytes, UInt(bytes.count), buffer.baseAddress, width, 0, height,
                                    grey ? Int32(TJPF_GRAY.rawValue) : Int32(TJPF_RGB.rawValue), TJFLAG_STOPONWARNING)
@@ -29,11 +30,10 @@ enum JPEGDecoder {
         guard status == 0 else {
             throw ImageDecodingError("is a corrupt or truncated JPEG (\(errorText(handle)))")
         }
-        let values = [Float](unsafeUninitializedCapacity: count) { values, initialized in
+        let values = [Float].large(count: count) { values in
             buffer.withUnsafeBufferPointer { buffer in
                 for index in 0..<count { values[index] = Float(buffer[index]) }
             }
-            initialized = count
         }
         var raster = Raster(height: Int(height), width: Int(width), channels: channels, values: values)
         var notes: [String] = []
