@@ -3,11 +3,14 @@ import Foundation
 
 /// A Cairo image surface to draw a report on, written out as PNG.
 ///
-/// Coordinates are pixels from the top-left corner. Text uses Cairo's toy font
-/// API with DejaVu Sans (Debian's `fonts-dejavu-core`), which is all a report needs.
+/// Coordinates are pixels from the top-left corner. Text is DejaVu Sans (Debian's
+/// `fonts-dejavu-core`), regular and bold, which is all a report needs: the faces of
+/// `FontFaces.dejaVuSans`, else Cairo's toy font API by family name.
 public final class Canvas {
     let surface: OpaquePointer
     let context: OpaquePointer
+    /// The surface's pixels, allocated here (see `allocatePixels`), freed with it.
+    private let pixels: UnsafeMutableRawPointer
     public let width: Int
     public let height: Int
     /// The largest width or height Cairo draws.
@@ -19,21 +22,51 @@ public final class Canvas {
         guard width > 0, height > 0, width <= Self.maximumSide, height <= Self.maximumSide else {
             throw CanvasSizeError(width: width, height: height)
         }
-        surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(width), Int32(height))
-        guard cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS else {
-            cairo_surface_destroy(surface)
+        let stride = Int(cairo_format_stride_for_width(CAIRO_FORMAT_RGB24, Int32(width)))
+        guard let pixels = Self.allocatePixels(byteCount: stride * height) else {
             throw RenderError("Cairo cannot make a \(width)×\(height) image (out of memory?)")
         }
+        surface = cairo_image_surface_create_for_data(pixels.assumingMemoryBound(to: UInt8.self), CAIRO_FORMAT_RGB24,
+                                                      Int32(width), Int32(height), Int32(stride))
+        guard cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS else {
+            cairo_surface_destroy(surface)
+            free(pixels)
+            throw RenderError("Cairo cannot make a \(width)×\(height) image (out of memory?)")
+        }
+        self.pixels = pixels
         context = cairo_create(surface)
         self.width = width
         self.height = height
         fill(x: 0, y: 0, width: Double(width), height: Double(height), background)
-        cairo_select_font_face(context, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL)
+        if FontFaces.dejaVuSans != nil {
+            let options = cairo_font_options_create()
+            cairo_font_options_set_hint_style(options, FontFaces.hintStyle)
+            cairo_set_font_options(context, options)
+            cairo_font_options_destroy(options)
+        }
+        selectFont(bold: false)
     }
 
     deinit {
         cairo_destroy(context)
         cairo_surface_destroy(surface)
+        free(pixels)
+    }
+
+    /// Memory for `byteCount` bytes of pixels, or nil. A report's picture runs to
+    /// several megabytes, all written at once by the background fill: from 4 MiB on it
+    /// is aligned to and advised for transparent huge pages (`madvise(MADV_HUGEPAGE)`),
+    /// so the kernel faults it in a few 2 MiB pages, not over a thousand 4 KiB ones.
+    private static func allocatePixels(byteCount: Int) -> UnsafeMutableRawPointer? {
+        let hugePage = 2 << 20
+        let large = byteCount >= 2 * hugePage
+        let size = large ? (byteCount + hugePage - 1) / hugePage * hugePage : byteCount
+        var pixels: UnsafeMutableRawPointer?
+        guard posix_memalign(&pixels, large ? hugePage : 16, size) == 0, let pixels else { return nil }
+        #if os(Linux)
+        if large { _ = madvise(pixels, size, MADV_HUGEPAGE) }
+        #endif
+        return pixels
     }
 
     /// Fills a rectangle with `color` (`cairo_rectangle`, `cairo_fill`).
@@ -86,7 +119,7 @@ public final class Canvas {
     @discardableResult
     public func text(_ text: String, x: Double, y: Double, size: Double, color: RGB = .black,
                      bold: Bool = false, align: Alignment = .left) -> Double {
-        cairo_select_font_face(context, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL)
+        selectFont(bold: bold)
         cairo_set_font_size(context, size)
         let width = textWidth(text)
         let start = switch align {
@@ -103,7 +136,7 @@ public final class Canvas {
     /// The advance width of `text` at the current font and size (`cairo_text_extents`).
     public func textWidth(_ text: String, size: Double? = nil, bold: Bool = false) -> Double {
         if let size {
-            cairo_select_font_face(context, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL)
+            selectFont(bold: bold)
             cairo_set_font_size(context, size)
         }
         var extents = cairo_text_extents_t()
@@ -158,26 +191,13 @@ public final class Canvas {
         }
     }
 
-    /// The picture as PNG bytes, through libpng's simplified writer with its fast
-    /// compression (`png_image_write_to_memory`, `PNG_IMAGE_FLAG_FAST`): a report is
-    /// written far more often than it is stored, and Cairo's own writer compresses
-    /// harder for a third of the run time.
+    /// The picture as PNG bytes, through libpng with its fast compression (see
+    /// `encodePNG`): a report is written far more often than it is stored, and
+    /// Cairo's own writer compresses harder for a third of the run time.
     public func pngData() throws -> Data {
         cairo_surface_flush(surface)
-        let stride = Int(cairo_image_surface_get_stride(surface))
-        let base = cairo_image_surface_get_data(surface)!
-        var rgb = [UInt8](repeating: 0, count: width * height * 3)
-        for row in 0..<height {
-            base.advanced(by: row * stride).withMemoryRebound(to: UInt32.self, capacity: width) { pixels in
-                for column in 0..<width {
-                    let value = pixels[column], target = (row * width + column) * 3
-                    rgb[target] = UInt8((value >> 16) & 0xFF)
-                    rgb[target + 1] = UInt8((value >> 8) & 0xFF)
-                    rgb[target + 2] = UInt8(value & 0xFF)
-                }
-            }
-        }
-        return try encodePNG(rgb: rgb, width: width, height: height)
+        return try encodePNG(rgb24: cairo_image_surface_get_data(surface)!, width: width, height: height,
+                             stride: Int(cairo_image_surface_get_stride(surface)))
     }
 
     /// The colour of the pixel at (x, y), for tests that read a picture back.
@@ -187,6 +207,14 @@ public final class Canvas {
         let base = cairo_image_surface_get_data(surface)!
         let value = base.advanced(by: y * stride + x * 4).withMemoryRebound(to: UInt32.self, capacity: 1) { $0.pointee }
         return RGB(Double((value >> 16) & 0xFF) / 255, Double((value >> 8) & 0xFF) / 255, Double(value & 0xFF) / 255)
+    }
+
+    private func selectFont(bold: Bool) {
+        if let faces = FontFaces.dejaVuSans {
+            cairo_set_font_face(context, bold ? faces.bold : faces.regular)
+        } else {
+            cairo_select_font_face(context, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL)
+        }
     }
 
     private func setColor(_ color: RGB) {

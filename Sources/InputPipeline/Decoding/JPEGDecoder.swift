@@ -1,4 +1,5 @@
 import CTurboJPEG
+import ModelGraph
 
 /// JPEG through TurboJPEG 2.1 (`tjDecompressHeader3`, `tjDecompress2`): baseline,
 /// progressive and greyscale, with the accurate DCT and fancy upsampling that
@@ -17,13 +18,24 @@ enum JPEGDecoder {
         }
         let grey = colorspace == Int32(TJCS_GRAY.rawValue)
         let channels = grey ? 1 : 3
-        var buffer = [UInt8](repeating: 0, count: Int(width) * Int(height) * channels)
-        let status = tjDecompress2(handle, bytes, UInt(bytes.count), &buffer, width, 0, height,
+        let count = Int(width) * Int(height) * channels
+        var status: Int32 = 0
+        // Left uninitialised for TurboJPEG to fill, and widened to floats by a plain loop
+        // (the compiler vectorises it) into huge pages: a photo is millions of samples.
+        let buffer = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            status = tjDecompress2(handle, bytes, UInt(bytes.count), buffer.baseAddress, width, 0, height,
                                    grey ? Int32(TJPF_GRAY.rawValue) : Int32(TJPF_RGB.rawValue), TJFLAG_STOPONWARNING)
+            initialized = status == 0 ? count : 0
+        }
         guard status == 0 else {
             throw ImageDecodingError("is a corrupt or truncated JPEG (\(errorText(handle)))")
         }
-        var raster = Raster(height: Int(height), width: Int(width), channels: channels, values: buffer.map(Float.init))
+        let values = [Float].large(count: count) { values in
+            buffer.withUnsafeBufferPointer { buffer in
+                for index in 0..<count { values[index] = Float(buffer[index]) }
+            }
+        }
+        var raster = Raster(height: Int(height), width: Int(width), channels: channels, values: values)
         var notes: [String] = []
         let orientation = ExifOrientation.read(from: bytes)
         if orientation != .up {
