@@ -145,7 +145,7 @@ import TestSupport
             try await load(folder + "/diff.html", in: browser)
             #expect(try await listedLayerNames(browser) == model.nodes.map(\.name))
             let titles = try await browser.execute("""
-                return Array.from(document.querySelectorAll('section.layer')).map(s => Array.from(s.querySelectorAll('figure.map figcaption')).map(c => c.firstChild.textContent));
+                return Array.from(document.querySelectorAll('section.layer')).map(s => Array.from(s.querySelectorAll('figure.map figcaption')).map(c => c.firstChild.textContent.trim()));
                 """) as? [[String]]
             #expect(titles?.count == model.nodes.count)
             #expect(titles?.allSatisfy { $0 == ["A", "B", "B − A"] } == true, "\(String(describing: titles))")
