@@ -173,13 +173,8 @@ final class Browser {
     /// own (`Connection: close`); returns the response body. Foundation's
     /// URLSession fails on chromedriver's replies on Linux ("Failed writing header").
     private static func exchange(_ method: String, _ url: URL, _ body: Data) throws -> Data {
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard socket >= 0 else { throw WebDriverError("no socket") }
+        var (socket, address) = try loopbackSocket(port: url.port ?? 80)
         defer { close(socket) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = UInt16(url.port ?? 80).bigEndian
         let connected = withUnsafePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
         }
@@ -248,15 +243,21 @@ final class Browser {
         throw WebDriverError("chromedriver did not start at \(base)")
     }
 
-    /// A TCP port nothing listens on now: the one the kernel gives a socket bound to port 0.
-    private static func freePort() throws -> Int {
+    /// A new TCP socket and the address of `port` on 127.0.0.1 (0: any free port).
+    private static func loopbackSocket(port: Int) throws -> (socket: Int32, address: sockaddr_in) {
         let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard socket >= 0 else { throw WebDriverError("no socket for a free port") }
-        defer { close(socket) }
+        guard socket >= 0 else { throw WebDriverError("no socket") }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
+        address.sin_port = UInt16(port).bigEndian
+        return (socket, address)
+    }
+
+    /// A TCP port nothing listens on now: the one the kernel gives a socket bound to port 0.
+    private static func freePort() throws -> Int {
+        var (socket, address) = try loopbackSocket(port: 0)
+        defer { close(socket) }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0 }
