@@ -66,3 +66,31 @@ static inline int ll_png_write_rgb24(const unsigned char *pixels, png_uint_32 wi
     *size = buffer.count;
     return 1;
 }
+
+// Encodes 8-bit grey levels (rows packed, one byte each) as a grayscale PNG with one
+// fixed row filter and zlib level `level`: the data atlases of the HTML reports,
+// where Paeth prediction at a middle level compresses about as well as libpng's
+// adaptive filter choice at level 6, in less time. Returns as ll_png_write_rgb24.
+static inline int ll_png_write_gray8(const unsigned char *pixels, png_uint_32 width, png_uint_32 height,
+                                     int filter, int level, unsigned char **png, size_t *size) {
+    ll_png_buffer buffer = {NULL, 0, 0};
+    png_structp writer = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+    png_infop info = writer ? png_create_info_struct(writer) : NULL;
+    if (info == NULL || setjmp(png_jmpbuf(writer))) {
+        png_destroy_write_struct(&writer, &info);
+        free(buffer.bytes);
+        return 0;
+    }
+    png_set_write_fn(writer, &buffer, ll_png_append, ll_png_flush);
+    png_set_IHDR(writer, info, width, height, 8, PNG_COLOR_TYPE_GRAY, PNG_INTERLACE_NONE,
+                 PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    png_set_filter(writer, PNG_FILTER_TYPE_BASE, filter);
+    png_set_compression_level(writer, level);
+    png_write_info(writer, info);
+    for (png_uint_32 row = 0; row < height; row++) png_write_row(writer, pixels + (size_t)row * width);
+    png_write_end(writer, NULL);
+    png_destroy_write_struct(&writer, &info);
+    *png = buffer.bytes;
+    *size = buffer.count;
+    return 1;
+}
