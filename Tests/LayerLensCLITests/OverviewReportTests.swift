@@ -5,8 +5,8 @@ import Testing
 import TestSupport
 
 /// Reports at any depth: every truncated keras.applications fixture and a
-/// generated 1,002-layer model get a trace report within the page bound, with
-/// every layer in the overview.
+/// generated 1,002-layer model get a PNG trace report within the page bound,
+/// with every layer in the overview, and an HTML report with every layer.
 @Suite struct OverviewReportTests {
     /// One file of each architecture fixture, and the generated deep model.
     static let models = (try! FileManager.default.contentsOfDirectory(atPath: Fixtures.path("applications")))
@@ -25,6 +25,12 @@ import TestSupport
         #expect(result.status == 0, "\(result.stderr)")
         let size = try pngSize(folder + "/report.png")
         #expect(size.width <= Self.bound && size.height <= Self.bound, "\(path): \(size)")
+        // The HTML report of the same trace holds a section for every layer.
+        let html = try layerlens(["trace", Fixtures.path(path), Fixtures.path("images/photo_x.jpg"),
+                                  "--preprocess", "resize=\(shape[1])x\(shape[0])", "-o", folder + "/report.html"])
+        #expect(html.status == 0, "\(html.stderr)")
+        let page = try String(contentsOfFile: folder + "/report.html", encoding: .utf8)
+        #expect(page.components(separatedBy: "<section class=\"layer\"").count - 1 == model.nodes.count, "\(path)")
     }
 
     @Test func overviewPlacesEveryLayerOnceInModelOrder() throws {
