@@ -12,7 +12,7 @@ public struct LayerHealth: Sendable, Equatable {
     /// How many units (channels) there are.
     public let units: Int
     /// Units that are exactly 0 at every position, in a layer with no negative
-    /// values (a ReLU-like floor): dead for this input.
+    /// values (a ReLU-like floor; not softmax or sigmoid outputs): dead for this input.
     public let zeroUnits: Int
     /// Units at a bound of a saturating activation (sigmoid, tanh, hard sigmoid,
     /// ReLU6) at every position, within 1% of the activation's range.
@@ -50,7 +50,9 @@ public struct LayerHealth: Sendable, Equatable {
         let unitCount = shape.count == 3 ? channels : values.count
         let stride = shape.count == 3 ? channels : 1
         let length = shape.count == 3 ? positions : 1
-        let floorIsZero = statistics.min >= 0
+        // Zeros count as dead where 0 is a floor the layer stops at (ReLU and the
+        // like), not in probabilities, where a 0 is a softmax or sigmoid underflow.
+        let floorIsZero = statistics.min >= 0 && !["softmax", "sigmoid", "hard_sigmoid"].contains(layer.activation ?? "")
         for unit in 0..<unitCount {
             var allZero = floorIsZero, atBound = !bounds.isEmpty
             var position = 0

@@ -44,4 +44,16 @@ import TestSupport
         #expect(!expectedDead.isEmpty)  // the seed case's ReLU layers are mostly silent for this photo
         #expect(notable.map(\.index) == notable.map(\.index).sorted())
     }
+
+    @Test func probabilitiesThatUnderflowToZeroAreNotDead() throws {
+        // NASNetLarge (truncated, random weights) on the flower: its softmax
+        // output underflows to exactly 0 for most classes.
+        let model = try loadModel(at: Fixtures.path("applications/nasnetlarge_k3.keras"))
+        let input = try loadInput(Fixtures.path("images/flower.jpg"), for: model,
+                                  options: InputOptions(steps: try PreprocessStep.parse("resize=32x32")))
+        let output = try #require(try Tracer.trace(model, input: input.tensor).layers.last)
+        #expect(output.activation == "softmax")
+        #expect(output.output.scalars(ofSample: 0).contains(0))  // the underflow the test is about
+        #expect(LayerHealth(of: output).zeroUnits == 0)
+    }
 }
