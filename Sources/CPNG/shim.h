@@ -1,5 +1,5 @@
 // libpng. LayerLens reads PNGs with its simplified png_image_* API, which needs no
-// setjmp; it writes reports with the full API through ll_png_write_rgb24 below,
+// setjmp; it writes with the full API through ll_png_write below,
 // which keeps libpng's setjmp error handling in C, where it is safe.
 #include <png.h>
 #include <setjmp.h>
@@ -29,15 +29,16 @@ static void ll_png_append(png_structp png, png_bytep data, size_t length) {
 
 static void ll_png_flush(png_structp png) { (void)png; }
 
-// Encodes Cairo's CAIRO_FORMAT_RGB24 pixels (a native-endian 32-bit 0x00RRGGBB word
-// each, rows `stride` bytes apart) as an 8-bit RGB PNG with an sRGB chunk and fast
-// compression: no row filter and zlib level 3, the settings of the simplified API's
-// PNG_IMAGE_FLAG_FAST. libpng reads the 32-bit pixels as they are (png_set_filler
-// drops the unused byte, png_set_bgr orders the rest); the simplified API takes only
-// packed RGB, a converted copy of the whole picture. Returns 1 and the PNG in
-// *png (malloc'd, the caller frees it) and *size, or 0 when libpng fails.
-static inline int ll_png_write_rgb24(const unsigned char *pixels, png_uint_32 width, png_uint_32 height,
-                                     size_t stride, unsigned char **png, size_t *size) {
+// Writes `height` rows of 8-bit pixels, `stride` bytes apart, as a PNG of `color_type`
+// with one fixed row filter and zlib level `level`, into a malloc'd buffer. For
+// PNG_COLOR_TYPE_RGB the rows are Cairo's CAIRO_FORMAT_RGB24 pixels (a native-endian
+// 32-bit 0x00RRGGBB word each), read as they are: png_set_filler drops the unused
+// byte and png_set_bgr orders the rest, so no packed copy is made; the picture gets
+// an sRGB chunk. For PNG_COLOR_TYPE_GRAY they are one byte each. Keeps libpng's
+// setjmp error handling in C. Returns 1 and the PNG in *png (the caller frees it)
+// and *size, or 0 when libpng fails.
+static inline int ll_png_write(const unsigned char *pixels, png_uint_32 width, png_uint_32 height, size_t stride,
+                               int color_type, int filter, int level, unsigned char **png, size_t *size) {
     ll_png_buffer buffer = {NULL, 0, 0};
     png_structp writer = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
     png_infop info = writer ? png_create_info_struct(writer) : NULL;
@@ -47,19 +48,21 @@ static inline int ll_png_write_rgb24(const unsigned char *pixels, png_uint_32 wi
         return 0;
     }
     png_set_write_fn(writer, &buffer, ll_png_append, ll_png_flush);
-    png_set_IHDR(writer, info, width, height, 8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
+    png_set_IHDR(writer, info, width, height, 8, color_type, PNG_INTERLACE_NONE,
                  PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-    png_set_sRGB(writer, info, PNG_sRGB_INTENT_PERCEPTUAL);
-    png_set_filter(writer, PNG_FILTER_TYPE_BASE, PNG_FILTER_NONE);
-    png_set_compression_level(writer, 3);
+    if (color_type == PNG_COLOR_TYPE_RGB) png_set_sRGB(writer, info, PNG_sRGB_INTENT_PERCEPTUAL);
+    png_set_filter(writer, PNG_FILTER_TYPE_BASE, filter);
+    png_set_compression_level(writer, level);
     png_write_info(writer, info);
+    if (color_type == PNG_COLOR_TYPE_RGB) {
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    png_set_filler(writer, 0, PNG_FILLER_AFTER);  // B, G, R, unused in memory
-    png_set_bgr(writer);
+        png_set_filler(writer, 0, PNG_FILLER_AFTER);  // B, G, R, unused in memory
+        png_set_bgr(writer);
 #else
-    png_set_filler(writer, 0, PNG_FILLER_BEFORE);  // unused, R, G, B in memory
+        png_set_filler(writer, 0, PNG_FILLER_BEFORE);  // unused, R, G, B in memory
 #endif
-    for (png_uint_32 row = 0; row < height; row++) png_write_row(writer, pixels + row * stride);
+    }
+    for (png_uint_32 row = 0; row < height; row++) png_write_row(writer, pixels + (size_t)row * stride);
     png_write_end(writer, NULL);
     png_destroy_write_struct(&writer, &info);
     *png = buffer.bytes;
@@ -67,30 +70,17 @@ static inline int ll_png_write_rgb24(const unsigned char *pixels, png_uint_32 wi
     return 1;
 }
 
-// Encodes 8-bit grey levels (rows packed, one byte each) as a grayscale PNG with one
-// fixed row filter and zlib level `level`: the data atlases of the HTML reports,
-// where Paeth prediction at a middle level compresses about as well as libpng's
-// adaptive filter choice at level 6, in less time. Returns as ll_png_write_rgb24.
+// A report: Cairo's RGB24 pixels with fast compression, no row filter and zlib
+// level 3, the settings of the simplified API's PNG_IMAGE_FLAG_FAST.
+static inline int ll_png_write_rgb24(const unsigned char *pixels, png_uint_32 width, png_uint_32 height,
+                                     size_t stride, unsigned char **png, size_t *size) {
+    return ll_png_write(pixels, width, height, stride, PNG_COLOR_TYPE_RGB, PNG_FILTER_NONE, 3, png, size);
+}
+
+// The data atlases of the HTML reports: grey levels, rows packed, where one fixed
+// filter (Paeth) at a middle level compresses about as well as libpng's adaptive
+// filter choice at level 6, in less time.
 static inline int ll_png_write_gray8(const unsigned char *pixels, png_uint_32 width, png_uint_32 height,
                                      int filter, int level, unsigned char **png, size_t *size) {
-    ll_png_buffer buffer = {NULL, 0, 0};
-    png_structp writer = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
-    png_infop info = writer ? png_create_info_struct(writer) : NULL;
-    if (info == NULL || setjmp(png_jmpbuf(writer))) {
-        png_destroy_write_struct(&writer, &info);
-        free(buffer.bytes);
-        return 0;
-    }
-    png_set_write_fn(writer, &buffer, ll_png_append, ll_png_flush);
-    png_set_IHDR(writer, info, width, height, 8, PNG_COLOR_TYPE_GRAY, PNG_INTERLACE_NONE,
-                 PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-    png_set_filter(writer, PNG_FILTER_TYPE_BASE, filter);
-    png_set_compression_level(writer, level);
-    png_write_info(writer, info);
-    for (png_uint_32 row = 0; row < height; row++) png_write_row(writer, pixels + (size_t)row * width);
-    png_write_end(writer, NULL);
-    png_destroy_write_struct(&writer, &info);
-    *png = buffer.bytes;
-    *size = buffer.count;
-    return 1;
+    return ll_png_write(pixels, width, height, width, PNG_COLOR_TYPE_GRAY, filter, level, png, size);
 }

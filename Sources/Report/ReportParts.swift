@@ -22,11 +22,6 @@ enum ReportParts {
         Line(text: "Layers drawn: \(selection)", size: 13)
     }
 
-    /// The indexes of the layers a report draws: the selection's, or all `count`.
-    static func drawnIndexes(_ selection: LayerSelection?, count: Int) -> [Int] {
-        selection?.nodeIndexes ?? Array(0..<count)
-    }
-
     /// The height `lines` take when drawn by `draw(_:on:x:y:)`.
     static func height(of lines: [Line]) -> Double { lines.reduce(0) { $0 + $1.size * 1.55 } }
 
