@@ -227,7 +227,7 @@ struct HTMLPage {
         }
         write("</section></main>")
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
+        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]  // the same trace gives the same bytes
         let description = HTMLReportData(kind: kind, colormaps: [
             "viridis": Data(Colormap.viridis.rgbBytes).base64EncodedString(),
             "redBlue": Data(Colormap.redBlue.rgbBytes).base64EncodedString(),
