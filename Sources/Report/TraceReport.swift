@@ -92,8 +92,8 @@ public enum TraceReport {
         let fullWidth = max(inputPanelWidth + 40 + chartWidth, headerWidth,
                             min(1500, (everyLayer ?? []).reduce(0) { $0 + $1.width(on: measure) + blockGap }))
         let topHeight = margin + headerHeight + max(inputPanelHeight, chartHeight) + 30
-        if let everyLayer, topHeight + 28 + rowsHeight(everyLayer, width: fullWidth, on: measure) + 30 <= pageLimit {
-            let canvas = try Canvas(width: Int(fullWidth + 2 * margin), height: Int(topHeight + 28 + rowsHeight(everyLayer, width: fullWidth, on: measure) + 30))
+        if let everyLayer, case let height = topHeight + 28 + rowsHeight(everyLayer, width: fullWidth, on: measure) + 30, height <= pageLimit {
+            let canvas = try Canvas(width: Int(fullWidth + 2 * margin), height: Int(height))
             drawTop(content, trace: trace, prediction: prediction, options: options, header: header, notable: nil, on: canvas)
             canvas.text("Activations, layer by layer (colour scale: \(scaleDescription(options.scale)); hatched cells are padding, not units)",
                         x: margin, y: topHeight, size: 14, bold: true)
