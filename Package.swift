@@ -1,6 +1,19 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// Debian's single-threaded OpenBLAS (libopenblas-serial-dev), named by its path because
+/// the machine may also have the pthread variant, which would win a search by name. The
+/// tracer spreads work over the cores itself, one BLAS call per core; the pthread
+/// variant's idle pool spins in sched_yield, costing a short trace about 40 ms of system time.
+let serialOpenBLAS: [LinkerSetting] = {
+    #if arch(arm64)
+    let multiarch = "aarch64-linux-gnu"
+    #else
+    let multiarch = "x86_64-linux-gnu"
+    #endif
+    return [.unsafeFlags(["/usr/lib/\(multiarch)/openblas-serial/libopenblas.a"], .when(platforms: [.linux]))]
+}()
+
 // Targets follow the data flow: model file → model graph → trace → (render → report) → CLI.
 let package = Package(
     name: "LayerLens",
@@ -18,7 +31,7 @@ let package = Package(
         // OpenBLAS are linked statically (their shim headers say why), from the default
         // search paths: their pkg-config files name only the shared libraries.
         .systemLibrary(name: "CHDF5", providers: [.apt(["libhdf5-dev"])]),
-        .systemLibrary(name: "COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "COpenBLAS", providers: [.apt(["libopenblas-serial-dev"])]),
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
@@ -33,7 +46,7 @@ let package = Package(
         // NumPy's .npy and .npz array files.
         .target(name: "NumPyFormat", dependencies: ["ModelGraph", "FileIO"]),
         // Every layer kind: options, weights, output shape and forward pass, over the kernels (naive + OpenBLAS).
-        .target(name: "Layers", dependencies: ["ModelGraph", "COpenBLAS"]),
+        .target(name: "Layers", dependencies: ["ModelGraph", "COpenBLAS"], linkerSettings: serialOpenBLAS),
         // Keras .h5 and .keras files into a ModelGraph: one reader per family of Keras layer classes.
         .target(name: "KerasFormat", dependencies: ["HDF5", "ModelGraph", "Layers", "FileIO"]),
         // One sample made ready for a model: PNG/JPEG decoding, the explicit preprocessing

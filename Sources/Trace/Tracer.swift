@@ -60,7 +60,9 @@ public enum Tracer {
     }
 
     /// Runs `model` on one batch per model input (all with the same batch size).
-    /// Large batches run as fixed-size chunks spread over the cores, each with one OpenBLAS thread.
+    /// Large batches run as fixed-size chunks spread over the cores. OpenBLAS is the
+    /// single-threaded build (see Package.swift): its own threads collapsed about 10× on
+    /// a 2-core machine whose other core is busy, and idle they spin on a core.
     public static func trace(_ model: Model, inputs: [Tensor]) throws -> Trace {
         guard inputs.count == model.inputs.count else {
             throw TraceError(description: "the model has \(model.inputs.count) inputs (\(model.inputs.map(\.name).joined(separator: ", "))); \(inputs.count) given")
@@ -72,13 +74,11 @@ public enum Tracer {
         guard inputs.allSatisfy({ $0.batchSize == batch }) else {
             throw TraceError(description: "the model's inputs have different batch sizes")
         }
-        let outputs: [[Tensor]] = withBLASThreads(1) {
-            guard batch >= parallelThreshold else { return [run(model.nodes, on: inputs)] }
-            return concurrentMap((batch + chunkSize - 1) / chunkSize) { chunk in
+        let outputs: [[Tensor]] = batch < parallelThreshold ? [run(model.nodes, on: inputs)]
+            : concurrentMap((batch + chunkSize - 1) / chunkSize) { chunk in
                 let start = chunk * chunkSize
                 return run(model.nodes, on: inputs.map { $0.batch(start..<min(start + chunkSize, batch)) })
             }
-        }
         // The chunks' outputs are joined layer by layer, the layers spread over the cores (it is all copying).
         let joined = outputs.count == 1 ? outputs[0] : concurrentMap(model.nodes.count) { index in
             Tensor.concatenatingBatches(outputs.map { $0[index] })

@@ -37,14 +37,3 @@ func denseForwardReference(input: [Float], rows: Int, kernel: [Float], inputUnit
     }
     return output
 }
-
-/// Runs `body` with OpenBLAS on `threads` threads, then restores the count it
-/// had. The tracer parallelises across batch chunks itself, one BLAS thread per
-/// chunk: OpenBLAS's own threads collapse about 10× on a 2-core machine whose
-/// other core is busy. The count is process-wide while `body` runs.
-public func withBLASThreads<Result>(_ threads: Int, _ body: () throws -> Result) rethrows -> Result {
-    let previous = openblas_get_num_threads()
-    openblas_set_num_threads(Int32(max(1, threads)))
-    defer { openblas_set_num_threads(previous) }
-    return try body()
-}
