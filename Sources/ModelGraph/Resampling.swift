@@ -125,18 +125,31 @@ public enum Resampling {
     }
 
     /// Applies column taps to every row of `values` (`height × width × channels`), then row taps to the result.
+    /// Each output value sums its taps in order from 0, as OpenCV does, so the result is bit for bit the same.
     public static func apply(_ values: [Float], height: Int, width: Int, channels: Int, rows: [Tap], columns: [Tap]) -> [Float] {
         let rowLength = columns.count * channels
+        // The column taps as flat tables (offsets within a row, weights, each column's end),
+        // so the inner loop reads plain memory rather than an array per tap.
+        let offsets = columns.flatMap { $0.indices.map { $0 * channels } }, weights = columns.flatMap(\.weights)
+        var ends: [Int] = []
+        for tap in columns { ends.append((ends.last ?? 0) + tap.indices.count) }
         var horizontal = [Float](repeating: 0, count: height * rowLength)
         values.withUnsafeBufferPointer { source in
             horizontal.withUnsafeMutableBufferPointer { target in
-                for y in 0..<height {
-                    let sourceRow = y * width * channels, targetRow = y * rowLength
-                    for (x, tap) in columns.enumerated() {
-                        for c in 0..<channels {
-                            var sum: Float = 0
-                            for k in 0..<tap.indices.count { sum += source[sourceRow + tap.indices[k] * channels + c] * tap.weights[k] }
-                            target[targetRow + x * channels + c] = sum
+                offsets.withUnsafeBufferPointer { offsets in
+                    weights.withUnsafeBufferPointer { weights in
+                        for y in 0..<height {
+                            let sourceRow = source.baseAddress! + y * width * channels
+                            let targetRow = target.baseAddress! + y * rowLength
+                            var start = 0
+                            for (x, end) in ends.enumerated() {
+                                for c in 0..<channels {
+                                    var sum: Float = 0
+                                    for k in start..<end { sum += sourceRow[offsets[k] + c] * weights[k] }
+                                    targetRow[x * channels + c] = sum
+                                }
+                                start = end
+                            }
                         }
                     }
                 }

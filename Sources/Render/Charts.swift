@@ -9,9 +9,11 @@ public struct Histogram {
         var counts = [Int](repeating: 0, count: bins)
         let (low, high) = low.isFinite && high.isFinite ? (low, high) : (0, 1)
         let scale = high > low ? Float(bins) / (high - low) : 0
+        let last = Float(bins - 1)
         values.withUnsafeBufferPointer { buffer in
-            for value in buffer where value.isFinite {
-                counts[min(max(Int((value - low) * scale), 0), bins - 1)] += 1
+            counts.withUnsafeMutableBufferPointer { counts in
+                // Clamped before the conversion to Int, which traps out of range.
+                for value in buffer where value.isFinite { counts[Int(min(max((value - low) * scale, 0), last))] += 1 }
             }
         }
         self.counts = counts

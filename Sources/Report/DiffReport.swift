@@ -36,7 +36,7 @@ public enum DiffReport {
         let topWidth = max(Double(panels) * panelStep + 20, 3 * 330 + 2 * gap, header.map { measure.textWidth($0.text, size: $0.size, bold: $0.bold) }.max() ?? 0)
         let changes = min(8, a.prediction.probabilities.count)
         let chartHeight = 40 + Double(max(min(top, a.prediction.probabilities.count), changes)) * BarChart.rowHeight + 20
-        let layersTop = margin + ReportParts.height(of: header) + 10 + ReportParts.inputPanelHeight(box: box) + 16 + chartHeight + 36
+        let layersTop = margin + ReportParts.height(of: header) + 10 + ImagePanel.height(box: box) + 16 + chartHeight + 36
 
         if layers == nil, diff.layers.count <= TraceReport.wholeModelLimit {
             let rows = diff.layers.indices.map { LayerRow(index: $0, diff: diff, cellPixels: cellPixels) }
@@ -78,13 +78,13 @@ public enum DiffReport {
     static func drawTop(header: [ReportParts.Line], a: DiffSide, b: DiffSide, diff: ActivationDiff, top: Int, changes: Int, on canvas: Canvas) {
         var y = ReportParts.draw(header, on: canvas, x: margin, y: margin) + 10
         var x = margin
-        for (title, raster) in [("A raw", a.input.raw), ("A model input", a.input.processed ?? imageOf(diff.a)),
-                                ("B raw", b.input.raw), ("B model input", b.input.processed ?? imageOf(diff.b))] {
-            guard let raster else { continue }
-            ReportParts.drawImagePanel(title, raster, box: box, on: canvas, x: x, y: y)
+        let images: [(title: String, raster: Raster?)] = [("A raw", a.input.raw), ("A model input", a.input.processed ?? imageOf(diff.a)),
+                                                          ("B raw", b.input.raw), ("B model input", b.input.processed ?? imageOf(diff.b))]
+        for panel in ImagePanel.prepare(images.compactMap { image in image.raster.map { (image.title, $0) } }, box: box) {
+            panel.draw(on: canvas, x: x, y: y, box: box)
             x += panelStep
         }
-        y += ReportParts.inputPanelHeight(box: box) + 16
+        y += ImagePanel.height(box: box) + 16
         ReportParts.drawTopK(a.prediction, top: top, title: "A: top \(min(top, a.prediction.probabilities.count))", on: canvas, x: margin, y: y, width: 330)
         ReportParts.drawTopK(b.prediction, top: top, title: "B: top \(min(top, b.prediction.probabilities.count))", on: canvas, x: margin + 330 + gap, y: y, width: 330)
         drawProbabilityChanges(a.prediction, b.prediction, count: changes, on: canvas, x: margin + 2 * (330 + gap), y: y)

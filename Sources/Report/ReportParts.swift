@@ -7,8 +7,6 @@ import Trace
 /// Pieces the trace and diff reports share: text lines, input panels, the top-k
 /// chart and number formats.
 enum ReportParts {
-    static let histogramHeight = 46.0
-
     /// One line of header text.
     struct Line {
         let text: String
@@ -34,35 +32,6 @@ enum ReportParts {
             y += line.size * 0.35
         }
         return y
-    }
-
-    /// The height an input panel of a `box`-pixel image takes.
-    static func inputPanelHeight(box: Double) -> Double { 18 + box + 62 + histogramHeight + 20 }
-
-    /// An image with its title, shape, nominal range, min/max/mean and a histogram
-    /// of its values; large photos are shrunk by area averaging, small inputs stay crisp.
-    static func drawImagePanel(_ title: String, _ raster: Raster, box: Double, on canvas: Canvas, x: Double, y: Double) {
-        canvas.text(title, x: x, y: y + 12, size: 13, bold: true)
-        var scale = box / Double(max(raster.width, raster.height))
-        let top = y + 18
-        var shown = raster
-        if scale < 1 {
-            shown = raster.resized(width: max(1, Int(Double(raster.width) * scale)),
-                                   height: max(1, Int(Double(raster.height) * scale)), method: .area)
-            scale = 1
-        }
-        ImagePainter.draw(on: canvas, x: x, y: top, values: shown.values, height: shown.height, width: shown.width,
-                          channels: shown.channels, low: shown.range.lowerBound, high: shown.range.upperBound, scale: scale)
-        let statistics = ValueStatistics(of: raster.values)
-        let shape = raster.shape.map(String.init).joined(separator: "×")
-        canvas.text("\(shape) · range \(rangeText(raster.range))", x: x, y: top + box + 18, size: 12)
-        let nonFinite = statistics.nonFiniteCount > 0 ? " · \(statistics.nonFiniteCount) NaN/inf (magenta)" : ""
-        canvas.text("min \(formatNumber(statistics.min)) · max \(formatNumber(statistics.max)) · mean \(formatNumber(Float(statistics.mean)))" + nonFinite,
-                    x: x, y: top + box + 34, size: 12, color: statistics.nonFiniteCount > 0 ? RGB(0.75, 0.1, 0.1) : .gray(0.35))
-        let low = statistics.min.isFinite ? min(raster.range.lowerBound, statistics.min) : raster.range.lowerBound
-        let high = statistics.max.isFinite ? max(raster.range.upperBound, statistics.max) : raster.range.upperBound
-        Histogram(raster.values, bins: 64, low: low, high: high)
-            .draw(on: canvas, x: x, y: top + box + 44, width: box, height: histogramHeight, color: Colormap.viridis.color(0.3))
     }
 
     /// An `.npy` input shown as an image when the model's input shape is one.

@@ -83,7 +83,7 @@ public enum TraceReport {
         let chartWidth = 420.0
         let headerWidth = header.map { measure.textWidth($0.text, size: $0.size, bold: $0.bold) }.max() ?? 0
         let headerHeight = ReportParts.height(of: header) + 10
-        let inputPanelHeight = ReportParts.inputPanelHeight(box: imageBox) + 14
+        let inputPanelHeight = ImagePanel.height(box: imageBox) + 14
         let chartHeight = 40 + Double(min(options.top, prediction.probabilities.count)) * BarChart.rowHeight + 40
 
         // Every layer in full when the model is small enough and no --layers was given.
@@ -224,11 +224,11 @@ public enum TraceReport {
         var panels: [(title: String, raster: Raster)] = []
         if let raw = content.input.raw { panels.append(("Raw input (decoded)", raw)) }
         if let processed { panels.append((content.input.raw == nil ? "Model input" : "Model input (after preprocessing)", processed)) }
-        for (index, panel) in panels.enumerated() {
-            ReportParts.drawImagePanel(panel.title, panel.raster, box: imageBox, on: canvas, x: x + Double(index) * (imageBox + 48), y: y)
+        for (index, panel) in ImagePanel.prepare(panels, box: imageBox).enumerated() {
+            panel.draw(on: canvas, x: x + Double(index) * (imageBox + 48), y: y, box: imageBox)
         }
         if let warning = rangeWarning(content) {
-            canvas.text(warning, x: x, y: y + ReportParts.inputPanelHeight(box: imageBox) + 10, size: 13, color: RGB(0.75, 0.1, 0.1), bold: true)
+            canvas.text(warning, x: x, y: y + ImagePanel.height(box: imageBox) + 10, size: 13, color: RGB(0.75, 0.1, 0.1), bold: true)
         }
     }
 

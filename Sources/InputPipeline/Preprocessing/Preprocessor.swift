@@ -109,10 +109,13 @@ public enum Preprocessor {
         switch step {
         case .gray:
             guard raster.channels == 3 else { return raster }
-            output = Raster(height: raster.height, width: raster.width, channels: 1,
-                            values: stride(from: 0, to: raster.values.count, by: 3).map { i in
-                                0.299 * raster.values[i] + 0.587 * raster.values[i + 1] + 0.114 * raster.values[i + 2]
-                            }, range: raster.range)
+            let pixels = raster.height * raster.width
+            let gray = [Float].large(count: pixels) { gray in
+                raster.values.withUnsafeBufferPointer { rgb in
+                    for i in 0..<pixels { gray[i] = 0.299 * rgb[3 * i] + 0.587 * rgb[3 * i + 1] + 0.114 * rgb[3 * i + 2] }
+                }
+            }
+            output = Raster(height: raster.height, width: raster.width, channels: 1, values: gray, range: raster.range)
         case let .resize(width, height, method):
             output = raster.resized(width: width, height: height, method: method)
         case .invert:
