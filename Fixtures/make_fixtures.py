@@ -948,16 +948,28 @@ def colormap_goldens():
 EVAL_BINS = 10
 
 
-def eval_numbers(layers, outputs, probabilities, y, class_count, top_k):
+def head_logits(model, outputs):
+    """The logits beneath the model's final activation: its outputs for a linear head,
+    else the final Dense layer's pre-activation, from its input and weights."""
+    last = model.layers[-1]
+    if activation_name(last) in ("linear", ""):
+        return np.asarray(outputs[-1], np.float64)
+    kernel, bias = (np.asarray(w, np.float64) for w in last.get_weights())
+    features = np.asarray(outputs[-2], np.float64)
+    return features.reshape(len(features), -1) @ kernel + bias
+
+
+def eval_numbers(layers, outputs, probabilities, logits, y, class_count, top_k):
     """Every number `layerlens eval` reports, from Keras's layer outputs and NumPy:
-    accuracy, top-k, confusion, per-class precision/recall/F1 (0 where undefined),
+    accuracy, top-k (classes ranked by probability, equal probabilities by logit,
+    then by index), confusion, per-class precision/recall/F1 (0 where undefined),
     ECE over 10 equal-width confidence bins (a confidence of 1 in the last), and
     per layer (units = last axis, counted over every position) the dead and
     always-active units, mean, population std and per-class means."""
     predicted = probabilities.argmax(axis=1)
     confusion = np.zeros((class_count, class_count), np.int64)
     np.add.at(confusion, (y, predicted), 1)
-    top = np.argsort(-probabilities, axis=1, kind="stable")[:, :top_k]
+    top = np.lexsort((-logits, -probabilities), axis=-1)[:, :top_k]
     support, predicted_count, hits = confusion.sum(axis=1), confusion.sum(axis=0), np.diag(confusion)
     precision = np.where(predicted_count > 0, hits / np.maximum(predicted_count, 1), 0.0)
     recall = np.where(support > 0, hits / np.maximum(support, 1), 0.0)
@@ -1004,7 +1016,7 @@ def eval_goldens():
         final = np.asarray(outputs[-1], np.float64)
         linear = activation_name(model.layers[-1]) in ("linear", "")
         probabilities = np.asarray(tf.nn.softmax(final).numpy() if linear else final, np.float64)
-        numbers = eval_numbers(model.layers, outputs, probabilities, y, 26, 3)
+        numbers = eval_numbers(model.layers, outputs, probabilities, head_logits(model, outputs), y, 26, 3)
         numbers.update({"model": f"models/{path}", "data": "letters/letters_sample.csv"})
         with open(os.path.join(GOLDENS, f"eval_{name}.json"), "w") as f:
             json.dump(numbers, f)
@@ -1013,7 +1025,7 @@ def eval_goldens():
     model = tf_keras.models.load_model(os.path.join(MODELS, "seed_tf2.h5"))
     outputs = layer_outputs(tf_keras, model, ((255.0 - x) / 255.0).astype(np.float32))
     probabilities = tf.nn.softmax(np.asarray(outputs[-1], np.float64)).numpy()
-    numbers = eval_numbers(model.layers, outputs, probabilities, y, 26, 3)
+    numbers = eval_numbers(model.layers, outputs, probabilities, head_logits(model, outputs), y, 26, 3)
     numbers.update({"model": "models/seed_tf2.h5", "data": "letters/letters_sample.csv", "preprocess": "invert,scale=1/255"})
     with open(os.path.join(GOLDENS, "eval_seed_tf2_inverted.json"), "w") as f:
         json.dump(numbers, f)
@@ -1031,7 +1043,7 @@ def eval_goldens():
     model = tf_keras.models.load_model(os.path.join(MODELS, "seed_tf2.h5"))
     outputs = layer_outputs(tf_keras, model, images)
     probabilities = tf.nn.softmax(np.asarray(outputs[-1], np.float64)).numpy()
-    numbers = eval_numbers(model.layers, outputs, probabilities, labels, 26, 3)
+    numbers = eval_numbers(model.layers, outputs, probabilities, head_logits(model, outputs), labels, 26, 3)
     numbers.update({"model": "models/seed_tf2.h5", "data": "letters/folder", "class_names": data.class_names})
     with open(os.path.join(GOLDENS, "eval_seed_tf2_folder.json"), "w") as f:
         json.dump(numbers, f)

@@ -88,12 +88,14 @@ public struct EvalStatistics: Codable, Sendable, Equatable {
     }
 
     /// Adds a traced batch: `labels[i]` is sample i's true class, `probabilities`
-    /// its `classCount` probabilities (row-major). Gallery entries are named later, by `nameGallery`.
-    public mutating func add(trace: Trace, probabilities: [Float], labels: [Int], sampleIDs: [Int]) {
+    /// its `classCount` probabilities and `logits` (when known) its logits, row-major;
+    /// classes are ranked as `rankClasses` does. Gallery entries are named later, by `nameGallery`.
+    public mutating func add(trace: Trace, probabilities: [Float], logits: [Float]?, labels: [Int], sampleIDs: [Int]) {
         let classes = classCount
         for (sample, label) in labels.enumerated() {
-            let row = probabilities[(sample * classes)..<((sample + 1) * classes)]
-            let ranked = topClasses(row, base: sample * classes, k: max(topK, 3))
+            let columns = (sample * classes)..<((sample + 1) * classes)
+            let row = probabilities[columns]
+            let ranked = rankClasses(probabilities: row, logits: logits?[columns], limit: max(topK, 3))
             let predicted = ranked[0]
             confusion[label * classes + predicted] += 1
             if ranked.prefix(topK).contains(label) { topKCorrect += 1 }
@@ -194,23 +196,6 @@ public struct EvalStatistics: Codable, Sendable, Equatable {
 public struct EvalMergeError: Error, CustomStringConvertible, Sendable {
     public let description: String
     public init(_ description: String) { self.description = description }
-}
-
-/// The indexes of the `k` largest values of `row` (indexed from `base`), best first;
-/// ties go to the lower class, as NumPy's `argmax` does.
-func topClasses(_ row: ArraySlice<Float>, base: Int, k: Int) -> [Int] {
-    var best: [Int] = []
-    best.reserveCapacity(k + 1)
-    for index in 0..<row.count {
-        let value = row[base + index]
-        var position = best.count
-        while position > 0, value > row[base + best[position - 1]] { position -= 1 }
-        if position < k {
-            best.insert(index, at: position)
-            if best.count > k { best.removeLast() }
-        }
-    }
-    return best
 }
 
 /// One layer's activity over a data set. A unit is one element of a vector

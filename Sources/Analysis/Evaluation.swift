@@ -127,7 +127,7 @@ public enum Evaluation {
                     let trace = try Tracer.trace(model, input: Tensor(shape: [samples.count] + inputShape, scalars: samples.features))
                     var part = empty
                     part.add(trace: trace, probabilities: kind.probabilities(trace.outputs[0].scalars, width: width),
-                             labels: samples.labels, sampleIDs: samples.sampleIDs)
+                             logits: Prediction.logits(of: trace, model: model), labels: samples.labels, sampleIDs: samples.sampleIDs)
                     return part
                 }
             }

@@ -39,7 +39,7 @@ public struct Prediction: Sendable {
         self.labels = labels ?? (0..<width).map(String.init)
         kind = ProbabilityKind(model: model)
         probabilities = kind.probabilities(values, width: width)
-        logits = kind == .softmax ? values : Self.logitsBeneathFinalActivation(trace: trace, model: model, sample: sample)
+        logits = kind == .softmax ? values : Self.logitsBeneathFinalActivation(trace: trace, model: model, samples: sample..<(sample + 1))
     }
 
     /// A prediction from known final-layer values: for `.softmax`, probabilities
@@ -52,11 +52,19 @@ public struct Prediction: Sendable {
         self.labels = labels ?? (0..<outputs.count).map(String.init)
     }
 
-    /// The `k` most probable classes, best first.
+    /// The `k` most probable classes, best first; equal probabilities (such as
+    /// classes whose softmax underflowed to 0) are ordered by logit.
     public func top(_ k: Int) -> [ClassScore] {
-        probabilities.indices.sorted { probabilities[$0] > probabilities[$1] }.prefix(max(k, 0)).map { index in
+        rankClasses(probabilities: probabilities[...], logits: logits?[...], limit: k).map { index in
             ClassScore(index: index, label: labels[index], logit: logits?[index], probability: probabilities[index])
         }
+    }
+
+    /// The logits of every sample of `trace` (row-major, one row per sample): the
+    /// outputs themselves for a linear head, else what `logitsBeneathFinalActivation` finds.
+    public static func logits(of trace: Trace, model: Model) -> [Float]? {
+        ProbabilityKind(model: model) == .softmax
+            ? trace.output.scalars : logitsBeneathFinalActivation(trace: trace, model: model, samples: 0..<trace.output.batchSize)
     }
 
     /// The most probable class.
@@ -65,13 +73,13 @@ public struct Prediction: Sendable {
     /// For a model whose first output ends in a softmax or sigmoid, the logits
     /// beneath it: the input of a separate activation layer, or the Dense
     /// pre-activation recomputed from the traced input to it; nil when neither.
-    static func logitsBeneathFinalActivation(trace: Trace, model: Model, sample: Int) -> [Float]? {
+    static func logitsBeneathFinalActivation(trace: Trace, model: Model, samples: Range<Int>) -> [Float]? {
         guard case let .node(index)? = model.outputs.first else { return nil }
         let node = model.nodes[index], last = node.layer
         guard node.inputs.count == 1 else { return nil }
-        let row = trace.value(node.inputs[0]).batch(sample..<(sample + 1))
-        if let dense = last as? Dense { return dense.preActivation(row).scalars }
-        return last is ActivationLayer ? row.scalars : nil
+        let rows = trace.value(node.inputs[0]).batch(samples)
+        if let dense = last as? Dense { return dense.preActivation(rows).scalars }
+        return last is ActivationLayer ? rows.scalars : nil
     }
 
     enum ActivationKind {
@@ -113,3 +121,34 @@ extension ProbabilityKind {
         return result
     }
 }
+
+/// The `limit` best classes of one sample, best first: by probability, equal
+/// probabilities by logit (when known), then by index; NaN ranks below every number.
+/// A softmax that underflows gives many classes probability 0, and only the logits
+/// still say which of them came closest.
+public func rankClasses(probabilities: ArraySlice<Float>, logits: ArraySlice<Float>?, limit: Int) -> [Int] {
+    let count = probabilities.count
+    func probability(_ index: Int) -> Float { ranked(probabilities[probabilities.startIndex + index]) }
+    func logit(_ index: Int) -> Float { logits.map { ranked($0[$0.startIndex + index]) } ?? 0 }
+    func precedes(_ a: Int, _ b: Int) -> Bool {
+        if probability(a) != probability(b) { return probability(a) > probability(b) }
+        if logit(a) != logit(b) { return logit(a) > logit(b) }
+        return a < b
+    }
+    // Insertion into a short sorted list: k is a handful, the classes may be thousands.
+    let k = min(max(limit, 0), count)
+    var best: [Int] = []
+    best.reserveCapacity(k + 1)
+    for index in 0..<count {
+        var position = best.count
+        while position > 0, precedes(index, best[position - 1]) { position -= 1 }
+        if position < k {
+            best.insert(index, at: position)
+            if best.count > k { best.removeLast() }
+        }
+    }
+    return best
+}
+
+/// NaN as −∞, so that it sorts last.
+private func ranked(_ value: Float) -> Float { value.isNaN ? -.infinity : value }
