@@ -8,12 +8,13 @@ public struct Histogram {
     public init(_ values: [Float], bins: Int, low: Float, high: Float) {
         var counts = [Int](repeating: 0, count: bins)
         let (low, high) = low.isFinite && high.isFinite ? (low, high) : (0, 1)
-        let scale = high > low ? Float(bins) / (high - low) : 0
-        let last = Float(bins - 1)
+        // In Double, where `high − low` of finite floats (±3e38 included) cannot overflow
+        // to ∞ and make 0 × ∞ = NaN; clamped before the conversion to Int, which traps out of range.
+        let scale = high > low ? Double(bins) / (Double(high) - Double(low)) : 0
+        let start = Double(low), last = Double(bins - 1)
         values.withUnsafeBufferPointer { buffer in
             counts.withUnsafeMutableBufferPointer { counts in
-                // Clamped before the conversion to Int, which traps out of range.
-                for value in buffer where value.isFinite { counts[Int(min(max((value - low) * scale, 0), last))] += 1 }
+                for value in buffer where value.isFinite { counts[Int(min(max((Double(value) - start) * scale, 0), last))] += 1 }
             }
         }
         self.counts = counts
