@@ -51,9 +51,7 @@ enum HDF5Confinement {
         let filters = H5Pget_nfilters(creation)
         try HDF5Status.check(filters, "cannot read the filters of dataset \(path)")
         for index in 0..<UInt32(filters) {
-            var flags: UInt32 = 0
-            var valueCount = 0
-            let filter = H5Pget_filter2(creation, index, &flags, &valueCount, nil, 0, nil, nil)
+            let filter = H5Pget_filter2(creation, index, nil, nil, nil, 0, nil, nil)
             guard filter >= 0 else { throw HDF5Status.failure("cannot read the filters of dataset \(path)") }
             if allowedFilters[filter] == nil {
                 let known = allowedFilters.values.sorted().joined(separator: ", ")
