@@ -16,6 +16,9 @@ code, which LayerLens must refuse by name, before reading any data:
   library registers, so libhdf5 would search its plugin folder for it;
 - `soft_link_cycle.h5` — the kernel is a soft link to a soft link back to it.
 
+And one control, which must still load: `keras_filters.h5`, the kernel chunked
+through shuffle, deflate and Fletcher32, the filters Keras (h5py) may write.
+
 `secret.h5` is the "other file": an HDF5 file holding `/kernel` (5 × 8 float32,
 values 1000 + i). With its relative name, HDF5 looks for it in the working
 directory (external storage) or beside the model file (external links, VDS);
@@ -45,6 +48,8 @@ SECRET = "secret.h5"
 SHAPE = (5, 8)
 UNKNOWN_FILTER = 32123
 FLETCHER32 = 3
+with h5py.File(SOURCE_H5, "r") as _source:
+    ORIGINAL_KERNEL = _source[KERNEL_H5][()]
 
 
 def write_secret():
@@ -81,6 +86,10 @@ def virtual(model, kernel):
 
 def fletcher32_chunks(model, kernel):
     model.create_dataset(kernel, data=np.ones(SHAPE, np.float32), chunks=SHAPE, fletcher32=True)
+
+
+def keras_filters(model, kernel):
+    model.create_dataset(kernel, data=ORIGINAL_KERNEL, chunks=SHAPE, shuffle=True, compression="gzip", fletcher32=True)
 
 
 def soft_link_cycle(model, kernel):
@@ -152,6 +161,11 @@ def main():
             raise AssertionError("filter 32123 unexpectedly available")
         except OSError:
             pass
+
+    filtered = hostile_copy("keras_filters.h5", keras_filters)
+    with h5py.File(filtered, "r") as model:
+        assert sorted(model[KERNEL_H5].id.get_create_plist().get_filter(i)[0] for i in range(3)) == [1, 2, FLETCHER32]  # deflate, shuffle
+    assert np.array_equal(read_kernel(filtered), ORIGINAL_KERNEL)
 
     cycle = hostile_copy("soft_link_cycle.h5", soft_link_cycle)
     with h5py.File(cycle, "r") as model:
