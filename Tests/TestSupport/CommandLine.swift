@@ -7,13 +7,15 @@ public struct CommandResult {
     public let stderr: String
 }
 
-/// Runs the built `layerlens` binary with `arguments`, in `folder` when given
-/// (test targets that use it depend on LayerLensCLI, so SwiftPM builds it).
-public func layerlens(_ arguments: [String], in folder: String? = nil) throws -> CommandResult {
+/// Runs the built `layerlens` binary with `arguments`, in `folder` when given,
+/// with `environment` added to this process's environment (test targets that
+/// use it depend on LayerLensCLI, so SwiftPM builds it).
+public func layerlens(_ arguments: [String], in folder: String? = nil, environment: [String: String] = [:]) throws -> CommandResult {
     let process = Process()
     process.executableURL = try executableURL()
     process.arguments = arguments
     if let folder { process.currentDirectoryURL = URL(fileURLWithPath: folder) }
+    if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
     process.standardError = err
