@@ -37,3 +37,25 @@ private func executableURL() throws -> URL {
     }
     throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "layerlens next to \(Bundle.main.bundleURL.path)"])
 }
+
+/// Runs `layerlens` with its output discarded and returns its exit status and its
+/// own peak resident memory in bytes (`wait4`'s rusage of that one child; Process
+/// only offers the maximum over every child the test process ever had).
+public func layerlensPeakMemory(_ arguments: [String]) throws -> (status: Int32, peakBytes: Int) {
+    let path = try executableURL().path
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    let argv = ([path] + arguments).map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    var pid = pid_t()
+    let spawned = posix_spawn(&pid, path, &actions, nil, argv, environ)
+    guard spawned == 0 else { throw CocoaError(.executableLoad, userInfo: [NSFilePathErrorKey: path]) }
+    var status: Int32 = 0
+    var usage = rusage()
+    while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
+    let exited = status & 0x7f == 0
+    return (exited ? (status >> 8) & 0xff : 128 + (status & 0x7f), usage.ru_maxrss * 1024)
+}
