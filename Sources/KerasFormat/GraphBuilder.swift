@@ -8,11 +8,13 @@ import ModelGraph
 struct GraphBuilder {
     let kerasMajorVersion: Int
     /// The stored weights of the layer at the end of a path of entries from the top.
-    let weights: ([LayerEntry]) throws -> [Tensor]
+    let weights: ([LayerEntry]) throws -> [StoredWeight]
     private(set) var calls: [LayerCall] = []
     private var decoded: [String: any Layer] = [:]
+    /// The outputs inferred so far, held to `SizeLimits` as each is inferred.
+    private var budget = OutputBudget()
 
-    init(kerasMajorVersion: Int, weights: @escaping ([LayerEntry]) throws -> [Tensor]) {
+    init(kerasMajorVersion: Int, weights: @escaping ([LayerEntry]) throws -> [StoredWeight]) {
         self.kerasMajorVersion = kerasMajorVersion
         self.weights = weights
     }
@@ -84,7 +86,10 @@ struct GraphBuilder {
             decoded[key] = layer
         }
         let shape: [Int]
-        do { shape = try layer.outputShape(forInputs: shapes) } catch let error as LayerError {
+        do {
+            shape = try layer.outputShape(forInputs: shapes)
+            try budget.charge(shape, of: layer)
+        } catch let error as LayerError {
             throw entry.config.error(error.problem)  // named with the class the file gives it
         }
         calls.append(LayerCall(name: name, typeName: entry.typeName, layer: layer, inputs: inputs.map(\.source)))
