@@ -89,6 +89,7 @@ def main():
     write_h5("kernel_size_1e300.h5", sequential([8, 8, 1], [layer("Conv2D", "conv2d", filters=1, kernel_size=HUGE)]))
     write_h5("softmax_axis_99.h5", sequential([4], [layer("Softmax", "softmax", axis=99)]))
     write_h5("cropping_negative.h5", sequential([4, 4, 1], [layer("Cropping2D", "cropping2d", cropping=[[-3, 0], [0, 0]])]))
+    write_h5("cropping_over_input.h5", sequential([4, 4, 1], [layer("Cropping2D", "cropping2d", cropping=[[3, 3], [0, 0]])]))
     write_h5("repeat_negative.h5", sequential([4], [layer("RepeatVector", "repeat_vector", n=-2)]))
     write_h5("units_zero.h5", *dense("dense", 0, 4))
     write_h5("reshape_overflow.h5", sequential([4], [layer("Reshape", "reshape", target_shape=[2 ** 31, 2 ** 31, 2 ** 31, -1])]))

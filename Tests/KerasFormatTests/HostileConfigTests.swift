@@ -21,6 +21,7 @@ import TestSupport
         ("kernel_size_1e300.keras", "layer 'conv2d_3' (Conv2D): 'kernel_size' is 1e+300, not a whole number from 1 to"),
         ("softmax_axis_99.h5", "layer 'softmax' (Softmax): softmax axis [99] is out of range for input (4,)"),
         ("cropping_negative.h5", "layer 'cropping2d' (Cropping2D): 'cropping' is -3, not a whole number from 0 to"),
+        ("cropping_over_input.h5", "layer 'cropping2d' (Cropping2D): cannot crop"),
         ("repeat_negative.h5", "layer 'repeat_vector' (RepeatVector): 'n' must be positive"),
         ("units_zero.h5", "layer 'dense' (Dense): 'units' must be positive"),
         ("reshape_overflow.h5", "layer 'reshape' (Reshape): target shape (2147483648, 2147483648, 2147483648, -1) is not valid"),
