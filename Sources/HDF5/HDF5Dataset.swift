@@ -25,6 +25,12 @@ public final class HDF5Dataset: HDF5Object {
         return dims.map { Int($0) }
     }
 
+    /// The bytes the file holds for the dataset's data (`H5Dget_storage_size`):
+    /// 0 for a chunked dataset never written, less than its shape needs when compressed.
+    public func storageBytes() -> Int {
+        HDF5Status.serialized { Int(clamping: H5Dget_storage_size(id)) }
+    }
+
     /// Every element as Float, in C order, converted by HDF5 from the stored
     /// numeric type (`H5Dread` into `H5T_NATIVE_FLOAT`), a block of outermost
     /// rows at a time. The element count the file claims is checked against

@@ -190,10 +190,6 @@ final class GraphConfig {
         return try wrapper.object("build_config")?.ints("input_shape")
     }
 
-    /// The most elements one input sample may have (8 GiB of floats): a larger
-    /// shape is a corrupt config, not a model.
-    static let sampleElementLimit = 1 << 31
-
     /// One sample's shape from a batch shape, refusing unknown extents and impossible sizes.
     private static func sampleShape(_ batchShape: [Int]?) throws -> [Int] {
         guard let batchShape, batchShape.count >= 2 else {
@@ -204,8 +200,8 @@ final class GraphConfig {
             throw KerasConfigError("the input shape \(batchShapeDescription(sample)) has unknown extents; LayerLens needs a fixed input shape")
         }
         let elements = sample.reduce(1.0) { $0 * Double($1) }
-        guard elements <= Double(sampleElementLimit) else {
-            throw KerasConfigError("the input shape \(batchShapeDescription(sample)) has \(elements) elements per sample, over the limit of \(sampleElementLimit)")
+        guard elements <= Double(SizeLimits.sampleElements) else {
+            throw KerasConfigError("the input shape \(batchShapeDescription(sample)) has \(elements) elements per sample, over the limit of \(SizeLimits.sampleElements)")
         }
         return sample
     }

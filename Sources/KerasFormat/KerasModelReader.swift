@@ -51,8 +51,12 @@ public enum KerasModelReader {
         // Keras 2 decided by the weights group's backend whether to flip convolution kernels.
         let isTheano = (weightsGroup.hasAttribute("backend") ? try weightsGroup.stringAttribute("backend") : backend) == "theano"
         return try build(config, source: source, kerasMajorVersion: major) { layers in
-            let arrays = try weights.weights(for: layers)
-            return isTheano ? KerasGeneration.theanoArraysAsKerasLoadsThem(arrays, className: layers.last?.className ?? "") : arrays
+            var arrays = try weights.weights(for: layers)
+            if isTheano, let kernel = arrays.first {
+                let className = layers.last?.className ?? ""
+                arrays[0] = kernel.transformed { KerasGeneration.theanoArraysAsKerasLoadsThem([$0], className: className)[0] }
+            }
+            return arrays
         }
     }
 
@@ -94,7 +98,7 @@ public enum KerasModelReader {
     /// Checks every layer (nested ones too) before reading any weight, then
     /// builds the graph of calls.
     static func build(_ config: GraphConfig, source: ModelSource, kerasMajorVersion: Int,
-                      weights: @escaping ([LayerEntry]) throws -> [Tensor]) throws -> Model {
+                      weights: @escaping ([LayerEntry]) throws -> [StoredWeight]) throws -> Model {
         func entries(_ graph: GraphConfig) -> [LayerEntry] {
             graph.layers.flatMap { entry in entry.nested.map(entries) ?? [entry] }
         }

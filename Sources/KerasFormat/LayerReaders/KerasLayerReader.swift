@@ -24,7 +24,8 @@ extension KerasLayerReader {
 /// that call's constant arguments, and the major version of Keras that wrote it.
 struct KerasLayerSource {
     let entry: LayerEntry
-    var weights: [Tensor]
+    /// Declared, not yet read: `expectWeights` reads them once their shapes fit.
+    var weights: [StoredWeight]
     let inputShapes: [[Int]]
     let call: CallArguments
     let kerasMajorVersion: Int
@@ -49,7 +50,8 @@ struct KerasLayerSource {
     }
 
     /// Checks the count and the shape of each stored weight against what the
-    /// config implies, and returns them.
+    /// config implies, then reads them: nothing is allocated for a shape the
+    /// config does not imply.
     @discardableResult
     func expectWeights(_ expected: [(name: String, shape: [Int])]) throws -> [Tensor] {
         guard weights.count == expected.count else {
@@ -58,7 +60,7 @@ struct KerasLayerSource {
         for (weight, (name, shape)) in zip(weights, expected) where weight.shape != shape {
             throw error("weight '\(name)' has shape \(shapeDescription(weight.shape)) in the file, but the config implies \(shapeDescription(shape))")
         }
-        return weights
+        do { return try weights.map { try $0.read() } } catch let problem as KerasConfigError { throw error(problem.description) }
     }
 
     /// The sample shape of the first input, which must have `rank` axes (`what` names them: `[H, W, C]`).
