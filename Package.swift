@@ -43,7 +43,7 @@ let package = Package(
         // fixed blocks (Kaggle-style CSV, .npz/.npy pairs, folders of class sub-folders of images).
         .target(name: "DataSets", dependencies: ["FileIO", "ModelGraph", "NumPyFormat", "InputPipeline"]),
         // The tracer that records every layer's output, and predictions.
-        .target(name: "Trace", dependencies: ["ModelGraph", "Layers", "COpenBLAS"]),
+        .target(name: "Trace", dependencies: ["FileIO", "ModelGraph", "Layers", "COpenBLAS"]),
         // Cairo drawing: canvas, matplotlib colormaps, activation maps, charts.
         .target(name: "Render", dependencies: ["ModelGraph", "CCairo", "CPNG"]),
         // What traces say: layer differences (diff), logit statistics and the logits run, the

@@ -20,8 +20,7 @@ public struct ZipMemberLocation: Sendable, Equatable {
     /// archive's directory is unreadable, does not list the member, or points
     /// outside the file.
     public init(of name: String, inArchiveAt path: String) throws {
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw FileError(path, "cannot be opened for reading") }
-        defer { try? handle.close() }
+        let handle = try openRegularFile(path)
         let reader = ArchiveReader(handle: handle, path: path)
         let directory = try reader.centralDirectory()
         let entry = try reader.entry(named: name, in: directory)

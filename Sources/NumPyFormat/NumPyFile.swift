@@ -14,11 +14,7 @@ public enum NumPyFile {
 
     /// Reads the `.npy` file at `path`. Throws `FileError` naming the file.
     public static func read(_ path: String) throws -> NumPyArray {
-        try requireReadableFile(path)
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw FileError(path, "cannot be read")
-        }
-        return try decode(data, name: path)
+        try decode(try readRegularFile(path), name: path)
     }
 
     /// Reads every array of the `.npz` archive at `path`, keyed by name without `.npy`.
