@@ -68,6 +68,8 @@ struct DiffCommand: ParsableCommand {
     }
 
     func run() throws {
+        let path = noReport ? nil : output ?? "Reports/diff_\(baseName(a))_\(baseName(b)).png"
+        try checkOutputs(files: [path])
         let model = try stage { try loadModel(at: modelArguments.model) }
         let layers = try layerArguments.selection(in: model)
         let options = (a: decode.options(steps: try parseSteps(preprocessA ?? preprocess), row: rowA),
@@ -79,9 +81,7 @@ struct DiffCommand: ParsableCommand {
         let predictions = (a: Prediction(trace: traces.a, model: model, labels: labelNames),
                            b: Prediction(trace: traces.b, model: model, labels: labelNames))
         let diff = ActivationDiff(model: model, a: traces.a, b: traces.b, topCount: topUnits)
-        var reportPath: String?
-        if !noReport {
-            let path = output ?? "Reports/diff_\(baseName(a))_\(baseName(b)).png"
+        if let path {
             let sides = (a: DiffSide(input: loaded.a, prediction: predictions.a), b: DiffSide(input: loaded.b, prediction: predictions.b))
             let report = try stage {
                 if isHTML(path) {
@@ -94,17 +94,16 @@ struct DiffCommand: ParsableCommand {
                 }
             }
             try stage { try writeCreatingFolder(report, to: path) }
-            reportPath = path
         }
         if json {
-            printData(try stage {
+            try printData(try stage {
                 try prettyJSON(DiffJSON(modelPath: modelArguments.model, inputs: (a, b), loaded: loaded, predictions: predictions, diff: diff, top: labelArguments.top))
             })
             return
         }
-        print(DiffTable(diff: diff).text)
-        print("A → \(scoreText(predictions.a.best))   B → \(scoreText(predictions.b.best))")
-        if let reportPath { print("wrote \(reportPath)") }
+        try printLine(DiffTable(diff: diff).text)
+        try printLine("A → \(scoreText(predictions.a.best))   B → \(scoreText(predictions.b.best))")
+        if let path { try printLine("wrote \(path)") }
     }
 }
 

@@ -78,6 +78,7 @@ struct EvalCommand: ParsableCommand {
     }
 
     func run() throws {
+        try checkOutputs(files: [part, output.reportPath(default: shard == nil ? defaultReport : nil)])
         let model = try stage { try loadModel(at: modelArguments.model) }
         _ = try output.layerArguments.selection(in: model)  // an unmatched --layers fails before the run, not after
         let labelNames = try stage { try labels.map { try LabelParser.parse($0, count: model.outputShape.reduce(1, *)) } }
@@ -100,8 +101,11 @@ struct EvalCommand: ParsableCommand {
         if let part {
             try stage { try writeCreatingFolder(EvalPartFile.encode(statistics), to: part) }
         }
-        try output.deliver(statistics, model: model, defaultReport: shard == nil ? "Reports/eval_\(baseName(data)).png" : nil, written: part)
+        try output.deliver(statistics, model: model, defaultReport: shard == nil ? defaultReport : nil, written: part)
     }
+
+    /// The report's path when no --output names one.
+    var defaultReport: String { "Reports/eval_\(baseName(data)).png" }
 }
 
 /// `layerlens merge PART…`: shard statistics joined into the report of one run.
@@ -123,6 +127,7 @@ struct MergeCommand: ParsableCommand {
     func validate() throws { try output.validate() }
 
     func run() throws {
+        try checkOutputs(files: [part, output.output])  // the default report's name comes from the parts, once read
         let loaded = try stage { try parts.map { (path: $0, statistics: try EvalPartFile.read($0)) } }
         let merged = try stage { try EvalPartFile.merge(loaded) }
         if !merged.coversEverything {
@@ -153,11 +158,16 @@ struct EvalOutputArguments: ParsableArguments {
         if noReport, output != nil { throw ValidationError("--no-report and --output contradict each other") }
     }
 
+    /// Where the report goes: nowhere with --no-report, else --output or `defaultReport`.
+    func reportPath(default defaultReport: String?) -> String? {
+        noReport ? nil : output ?? defaultReport
+    }
+
     /// Draws the report, prints the metrics as text or JSON and lists skipped samples. With
     /// the `model`, an HTML report groups the layers by block and links their connections.
     func deliver(_ statistics: EvalStatistics, model: Model? = nil, defaultReport: String?, written part: String?) throws {
         let metrics = EvalMetrics(statistics)
-        let reportPath = noReport ? nil : output ?? defaultReport
+        let reportPath = reportPath(default: defaultReport)
         if let reportPath {
             let layers = try layerArguments.selection(names: metrics.layers.map(\.name), typeNames: metrics.layers.map(\.className))
             let report = try stage {
@@ -166,11 +176,11 @@ struct EvalOutputArguments: ParsableArguments {
             try stage { try writeCreatingFolder(report, to: reportPath) }
         }
         if json {
-            printData(try stage { try prettyJSON(EvalJSON(metrics), snakeCaseKeys: true) })
+            try printData(try stage { try prettyJSON(EvalJSON(metrics), snakeCaseKeys: true) })
         } else {
-            print(EvalText(metrics: metrics).text)
+            try printLine(EvalText(metrics: metrics).text)
             let files = [reportPath, part].compactMap { $0 }
-            if !files.isEmpty { print("wrote " + files.joined(separator: " and ")) }
+            if !files.isEmpty { try printLine("wrote " + files.joined(separator: " and ")) }
         }
         let issues = statistics.issues
         issues.kept.prefix(20).forEach { printError("skipped: \($0)") }
