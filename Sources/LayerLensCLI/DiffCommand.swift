@@ -62,8 +62,10 @@ struct DiffCommand: ParsableCommand {
             throw ValidationError("give --preprocess for both inputs, or --preprocess-a / --preprocess-b, not both")
         }
         for steps in [preprocess, preprocessA, preprocessB] { _ = try parseSteps(steps) }
-        if topUnits < 0 { throw ValidationError("--top-units must be 0 or more") }
-        if let cellPx, !(1...100).contains(cellPx) { throw ValidationError("--cell-px must be from 1 to 100") }
+        try requireInRange(topUnits, 0...topLimit, for: "--top-units")
+        try requireInRange(rowA, 0...Int.max, for: "--row-a")
+        try requireInRange(rowB, 0...Int.max, for: "--row-b")
+        try requireInRange(cellPx, 1...100, for: "--cell-px")
         if noReport, output != nil { throw ValidationError("--no-report and --output contradict each other") }
     }
 

@@ -66,11 +66,13 @@ struct EvalCommand: ParsableCommand {
 
     func validate() throws {
         _ = try parseSteps(preprocess)
-        if topK < 1 { throw ValidationError("--top-k must be at least 1") }
-        if labelColumn < 1 { throw ValidationError("--label-column counts from 1") }
-        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
-        if let sample, sample < 1 { throw ValidationError("--sample must be at least 1") }
-        if let shard, Shard(parsing: shard) == nil { throw ValidationError("--shard wants K/N with 0 ≤ K < N, as 0/4; got '\(shard)'") }
+        try requireInRange(topK, 1...topLimit, for: "--top-k")
+        try requireInRange(labelColumn, 1...(1 << 24), for: "--label-column")  // counts from 1
+        try requireInRange(limit, 1...Int.max, for: "--limit")
+        try requireInRange(sample, 1...Int.max, for: "--sample")
+        if let shard, Shard(parsing: shard) == nil {
+            throw ValidationError("--shard wants K/N with 0 ≤ K < N ≤ \(Shard.countLimit), as 0/4; got \(quoted(shard, limit: 40))")
+        }
         if shard != nil, part == nil { throw ValidationError("--shard needs --part FILE to save the part's statistics for `layerlens merge`") }
         if shard != nil, sample != nil { throw ValidationError("--sample and --shard cannot be combined: a sample of each shard is not a sample of the whole") }
         if shard != nil, limit != nil { throw ValidationError("--limit and --shard cannot be combined: the first n of each shard are not the first n of the whole") }
@@ -132,7 +134,9 @@ struct MergeCommand: ParsableCommand {
         let merged = try stage { try EvalPartFile.merge(loaded) }
         if !merged.coversEverything {
             let have = Set(merged.shards.map(\.index)), total = merged.shards[0].count
-            printError("warning: parts \((0..<total).filter { !have.contains($0) }.map { "\($0)/\(total)" }.joined(separator: ", ")) are missing; the result covers \(have.count) of \(total)")
+            let missing = (0..<total).lazy.filter { !have.contains($0) }.prefix(10).map { "\($0)/\(total)" }.joined(separator: ", ")
+            let more = total - have.count > 10 ? " and \(total - have.count - 10) more" : ""
+            printError("warning: parts \(missing)\(more) are missing; the result covers \(have.count) of \(total)")
         }
         if let part {
             try stage { try writeCreatingFolder(EvalPartFile.encode(merged), to: part) }
