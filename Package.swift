@@ -24,12 +24,12 @@ let package = Package(
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
 
         // HDF5 files, groups, datasets and attributes; knows nothing about Keras.
-        .target(name: "HDF5", dependencies: ["CHDF5"]),
+        .target(name: "HDF5", dependencies: ["CHDF5", "FileIO"]),
         // File errors, signatures, atomic writes and zip containers.
         .target(name: "FileIO", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         // The common vocabulary: tensors, shapes, activations, layers, models, the model summary, and
         // the resampling that preprocessing and resizing layers share.
-        .target(name: "ModelGraph"),
+        .target(name: "ModelGraph", dependencies: ["FileIO"]),
         // NumPy's .npy and .npz array files.
         .target(name: "NumPyFormat", dependencies: ["ModelGraph", "FileIO"]),
         // Every layer kind: options, weights, output shape and forward pass, over the kernels (naive + OpenBLAS).

@@ -56,7 +56,7 @@ public enum EvalPartFile {
 
     private static func decodingProblem(_ error: Error) -> String {
         switch error {
-        case let DecodingError.keyNotFound(key, _): "no '\(key.stringValue)'"
+        case let DecodingError.keyNotFound(key, _): "no \(quoted(key.stringValue))"
         case let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context), let DecodingError.dataCorrupted(context):
             context.debugDescription
         default: "not JSON"

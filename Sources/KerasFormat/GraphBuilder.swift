@@ -1,3 +1,4 @@
+import FileIO
 import Layers
 import ModelGraph
 
@@ -50,14 +51,14 @@ struct GraphBuilder {
                 }
                 let known = entries[missing.layer] != nil || graph.inputs.contains { $0.name == missing.layer }
                 throw stuck.entry.config.error(known
-                    ? "takes '\(missing.layer)', which is never computed: the graph has a cycle"
-                    : "takes '\(missing.layer)', which is not a layer or input of the model (a dangling input)")
+                    ? "takes \(quoted(missing.layer)), which is never computed: the graph has a cycle"
+                    : "takes \(quoted(missing.layer)), which is not a layer or input of the model (a dangling input)")
             }
             pending = remaining
         }
         return try graph.outputs.map { reference in
             guard let value = lookup(reference) else {
-                throw KerasConfigError("the model's output '\(reference.layer)' is not produced by any layer")
+                throw KerasConfigError("the model's output \(quoted(reference.layer)) is not produced by any layer")
             }
             return value
         }

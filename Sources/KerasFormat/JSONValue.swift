@@ -1,3 +1,4 @@
+import FileIO
 import Foundation
 
 /// A parsed JSON value: the Keras model config is read into this, then decoded
@@ -58,30 +59,30 @@ struct ConfigObject {
     func error(_ problem: String) -> KerasConfigError { KerasConfigError("\(context): \(problem)") }
 
     func string(_ key: String) throws -> String {
-        guard let value = self[key]?.string else { throw error("'\(key)' is missing or not a string") }
+        guard let value = self[key]?.string else { throw error("\(quoted(key)) is missing or not a string") }
         return value
     }
 
     func int(_ key: String) throws -> Int {
-        guard let value = self[key]?.wholeNumber else { throw error("'\(key)' is missing or not a whole number") }
+        guard let value = self[key]?.wholeNumber else { throw error("\(quoted(key)) is missing or not a whole number") }
         return value
     }
 
     func float(_ key: String, default fallback: Float) throws -> Float {
         guard let value = self[key] else { return fallback }
-        guard let number = value.number else { throw error("'\(key)' is not a number") }
+        guard let number = value.number else { throw error("\(quoted(key)) is not a number") }
         return Float(number)
     }
 
     func optionalFloat(_ key: String) throws -> Float? {
         guard let value = self[key] else { return nil }
-        guard let number = value.number else { throw error("'\(key)' is not a number") }
+        guard let number = value.number else { throw error("\(quoted(key)) is not a number") }
         return Float(number)
     }
 
     func bool(_ key: String, default fallback: Bool) throws -> Bool {
         guard let value = self[key] else { return fallback }
-        guard case let .bool(flag) = value else { throw error("'\(key)' is not true or false") }
+        guard case let .bool(flag) = value else { throw error("\(quoted(key)) is not true or false") }
         return flag
     }
 
@@ -90,7 +91,7 @@ struct ConfigObject {
         guard let value = self[key] else { return fallback }
         if let number = value.number { return [Float(number)] }
         guard let list = value.array, let numbers = Optional(list.compactMap(\.number)), numbers.count == list.count else {
-            throw error("'\(key)' is not a number or a list of numbers")
+            throw error("\(quoted(key)) is not a number or a list of numbers")
         }
         return numbers.map { Float($0) }
     }
@@ -98,10 +99,10 @@ struct ConfigObject {
     /// A list of whole numbers; nulls (None, the batch axis) become -1.
     func ints(_ key: String) throws -> [Int]? {
         guard let value = self[key] else { return nil }
-        guard let list = value.array else { throw error("'\(key)' is not a list") }
+        guard let list = value.array else { throw error("\(quoted(key)) is not a list") }
         return try list.map { item in
             if item.isNull { return -1 }
-            guard let number = item.wholeNumber else { throw error("'\(key)' holds a non-integer or one too large") }
+            guard let number = item.wholeNumber else { throw error("\(quoted(key)) holds a non-integer or one too large") }
             return number
         }
     }
@@ -116,13 +117,13 @@ struct ConfigObject {
     func pair(_ key: String, default fallback: (Int, Int)? = nil) throws -> (Int, Int) {
         guard self[key] != nil else {
             if let fallback { return fallback }
-            throw error("'\(key)' is missing")
+            throw error("\(quoted(key)) is missing")
         }
         let values = try intOrInts(key) ?? []
         switch values.count {
         case 1 where values[0] > 0: return (values[0], values[0])
         case 2 where values.allSatisfy({ $0 > 0 }): return (values[0], values[1])
-        default: throw error("'\(key)' must be a positive number or a pair of them")
+        default: throw error("\(quoted(key)) must be a positive number or a pair of them")
         }
     }
 
@@ -130,10 +131,10 @@ struct ConfigObject {
     func int1(_ key: String, default fallback: Int?) throws -> Int {
         guard self[key] != nil else {
             if let fallback { return fallback }
-            throw error("'\(key)' is missing")
+            throw error("\(quoted(key)) is missing")
         }
         let values = try intOrInts(key) ?? []
-        guard values.count == 1, values[0] > 0 else { throw error("'\(key)' must be one positive number") }
+        guard values.count == 1, values[0] > 0 else { throw error("\(quoted(key)) must be one positive number") }
         return values[0]
     }
 

@@ -1,3 +1,4 @@
+import FileIO
 import Foundation
 import ModelGraph
 
@@ -54,9 +55,9 @@ public enum PreprocessStep: Sendable, Equatable {
         func number(_ string: String) throws -> Float {
             // Accepts fractions such as 1/255.
             let pieces = string.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let numerator = Float(pieces[0]), pieces.count == 1 || Float(pieces[1]) != nil else { throw bad("'\(string)' is not a number") }
+            guard let numerator = Float(pieces[0]), pieces.count == 1 || Float(pieces[1]) != nil else { throw bad("\(quoted(string)) is not a number") }
             let value = pieces.count == 2 ? numerator / Float(pieces[1])! : numerator
-            guard value.isFinite else { throw bad("'\(string)' is not a finite number") }
+            guard value.isFinite else { throw bad("\(quoted(string)) is not a finite number") }
             return value
         }
         func pair(_ string: String?) throws -> (Float, Float) {

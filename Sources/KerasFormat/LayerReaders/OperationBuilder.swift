@@ -1,3 +1,4 @@
+import FileIO
 import Layers
 import ModelGraph
 
@@ -51,7 +52,7 @@ struct OperationBuilder {
     /// A whole number from a constant argument.
     func integer(_ argument: CallArgument?, _ what: String) throws -> Int {
         guard let number = argument?.number, number.rounded() == number, abs(number) < 2_147_483_648 else {
-            throw source.error("'\(what)' is not a whole number")
+            throw source.error("\(quoted(what)) is not a whole number")
         }
         return Int(number)
     }

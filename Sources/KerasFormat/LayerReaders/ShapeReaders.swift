@@ -1,3 +1,4 @@
+import FileIO
 import Layers
 import ModelGraph
 
@@ -41,7 +42,7 @@ enum SpatialReader: KerasLayerReader {
         default:
             let interpolation = config["interpolation"]?.string ?? "nearest"
             guard let method = ResizeMethod(rawValue: interpolation), method != .area else {
-                throw source.error("interpolation '\(interpolation)' is not supported; LayerLens upsamples with 'nearest' or 'bilinear'")
+                throw source.error("interpolation \(quoted(interpolation)) is not supported; LayerLens upsamples with 'nearest' or 'bilinear'")
             }
             return UpSampling2D(name: source.name, factors: try config.pair("size", default: (2, 2)), interpolation: method)
         }
@@ -59,14 +60,14 @@ enum SpatialReader: KerasLayerReader {
                 values = [rows, rows, columns, columns]
             } else {
                 let nested = list.compactMap { $0.array?.compactMap(\.number) }
-                guard nested.count == 2, nested.allSatisfy({ $0.count == 2 }) else { throw config.error("'\(key)' is not a padding specification") }
+                guard nested.count == 2, nested.allSatisfy({ $0.count == 2 }) else { throw config.error("\(quoted(key)) is not a padding specification") }
                 values = nested.flatMap { $0 }
             }
         } else {
             values = Array(repeating: Double(fallback), count: 4)
         }
         guard values.allSatisfy({ $0 >= 0 && $0 < 1_048_576 && $0.rounded() == $0 }) else {
-            throw config.error("'\(key)' must hold whole numbers from 0 to 2^20")
+            throw config.error("\(quoted(key)) must hold whole numbers from 0 to 2^20")
         }
         let amounts = values.map { Int($0) }
         return Edges2D(top: amounts[0], bottom: amounts[1], left: amounts[2], right: amounts[3])
@@ -86,7 +87,7 @@ enum ImageSizeReader: KerasLayerReader {
         if source.className == "CenterCrop" { return CenterCrop(name: source.name, height: height, width: width) }
         let interpolation = config["interpolation"]?.string ?? "bilinear"
         guard let method = ResizeMethod(rawValue: interpolation), method != .area else {
-            throw source.error("interpolation '\(interpolation)' is not supported; LayerLens resizes with 'bilinear' or 'nearest'")
+            throw source.error("interpolation \(quoted(interpolation)) is not supported; LayerLens resizes with 'bilinear' or 'nearest'")
         }
         for option in ["pad_to_aspect_ratio", "antialias"] where try config.bool(option, default: false) {
             throw source.error("\(option)=True is not supported")
