@@ -43,9 +43,10 @@ private func requireRegular(_ status: stat, _ path: String) throws {
     throw FileError(path, "not a regular file (\(kindName(of: status.st_mode)))")
 }
 
-/// A non-regular file's kind in words: `a FIFO`, `a character device`, ….
+/// A file's kind in words: `a FIFO`, `a character device`, ….
 func kindName(of mode: mode_t) -> String {
     switch mode & S_IFMT {
+    case S_IFREG: "a regular file"
     case S_IFIFO: "a FIFO"
     case S_IFCHR: "a character device"
     case S_IFBLK: "a block device"
