@@ -169,7 +169,7 @@ public struct EvalStatistics: Codable, Sendable, Equatable {
         guard !shards.isEmpty, shards.allSatisfy({ (1...Shard.countLimit).contains($0.count) && (0..<$0.count).contains($0.index) }) else {
             return "no valid shard"
         }
-        guard confusion.count == classes * classes, counts(confusion) else { return "the confusion matrix is not \(classes)×\(classes) counts" }
+        guard confusion.count == classes * classes, counts(confusion) else { return "the confusion matrix is not \(classes)×\(classes)" }
         guard calibration.count == Self.calibrationBinCount,
               calibration.allSatisfy({ $0.confidenceSum.count == 1 && counts([$0.count, $0.correct]) }) else {
             return "the calibration bins are malformed"
