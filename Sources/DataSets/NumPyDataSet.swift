@@ -43,7 +43,7 @@ public final class NumPyDataSet: LabeledDataSet {
             let arrays = try NumPyFile.readArchive(path)
             func member(_ key: String) throws -> NumPyArray {
                 guard let array = arrays[key] else {
-                    throw FileError(path, "has no array '\(key)' (it holds \(arrays.keys.sorted().joined(separator: ", ")))")
+                    throw FileError(path, "has no array \(quoted(key)) (it holds \(shortened(arrays.keys.sorted().joined(separator: ", "))))")
                 }
                 return array
             }

@@ -24,12 +24,12 @@ public struct ZipFile {
     /// The contents of `name`, checked against its CRC-32; refuses entries that
     /// would unpack to more than `limit` bytes. Throws `FileError`.
     public func contents(of name: String, limit: UInt64 = 4 << 30) throws -> Data {
-        guard let entry = archive[name] else { throw FileError(path, "has no '\(name)' inside") }
+        guard let entry = archive[name] else { throw FileError(path, "has no \(quoted(name)) inside") }
         guard entry.uncompressedSize <= limit else {
-            throw FileError(path, "'\(name)' would unpack to \(entry.uncompressedSize) bytes, over the \(limit)-byte limit")
+            throw FileError(path, "\(quoted(name)) would unpack to \(entry.uncompressedSize) bytes, over the \(limit)-byte limit")
         }
         guard entry.uncompressedSize / UInt64(ZipMemberLocation.deflateRatioLimit) <= entry.compressedSize else {
-            throw FileError(path, "'\(name)' claims to unpack \(entry.compressedSize) bytes into \(entry.uncompressedSize) (truncated or corrupt archive)")
+            throw FileError(path, "\(quoted(name)) claims to unpack \(entry.compressedSize) bytes into \(entry.uncompressedSize) (truncated or corrupt archive)")
         }
         var data = Data(count: Int(entry.uncompressedSize))
         try data.withUnsafeMutableBytes { try unpack(entry, into: $0) }
@@ -40,13 +40,13 @@ public struct ZipFile {
     /// checking its CRC-32: a member inflated once, straight where it is used.
     /// Throws `FileError`.
     public func unpack(_ name: String, into buffer: UnsafeMutableRawBufferPointer) throws {
-        guard let entry = archive[name] else { throw FileError(path, "has no '\(name)' inside") }
+        guard let entry = archive[name] else { throw FileError(path, "has no \(quoted(name)) inside") }
         try unpack(entry, into: buffer)
     }
 
     private func unpack(_ entry: Entry, into buffer: UnsafeMutableRawBufferPointer) throws {
         guard entry.uncompressedSize == UInt64(buffer.count) else {
-            throw FileError(path, "'\(entry.path)' unpacks to \(entry.uncompressedSize) bytes, not the \(buffer.count) expected")
+            throw FileError(path, "\(quoted(entry.path)) unpacks to \(entry.uncompressedSize) bytes, not the \(buffer.count) expected")
         }
         var written = 0
         do {
@@ -56,10 +56,10 @@ public struct ZipFile {
                 written += chunk.count
             }
         } catch {
-            throw FileError(path, "'\(entry.path)' cannot be unpacked (truncated or corrupt archive)")
+            throw FileError(path, "\(quoted(entry.path)) cannot be unpacked (truncated or corrupt archive)")
         }
         guard written == buffer.count else {
-            throw FileError(path, "'\(entry.path)' cannot be unpacked (truncated or corrupt archive)")
+            throw FileError(path, "\(quoted(entry.path)) cannot be unpacked (truncated or corrupt archive)")
         }
     }
 }

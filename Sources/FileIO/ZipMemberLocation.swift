@@ -20,25 +20,24 @@ public struct ZipMemberLocation: Sendable, Equatable {
     /// archive's directory is unreadable, does not list the member, or points
     /// outside the file.
     public init(of name: String, inArchiveAt path: String) throws {
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw FileError(path, "cannot be opened for reading") }
-        defer { try? handle.close() }
+        let handle = try openRegularFile(path)
         let reader = ArchiveReader(handle: handle, path: path)
         let directory = try reader.centralDirectory()
         let entry = try reader.entry(named: name, in: directory)
         guard entry.method == 0 || entry.method == 8 else {
-            throw FileError(path, "'\(name)' is packed with zip method \(entry.method); only stored and deflated members can be read")
+            throw FileError(path, "\(quoted(name)) is packed with zip method \(entry.method); only stored and deflated members can be read")
         }
-        guard entry.flags & 1 == 0 else { throw FileError(path, "'\(name)' is encrypted") }
-        let header = try reader.bytes(at: entry.localHeaderOffset, count: 30, what: "the local header of '\(name)'")
-        guard header.uint32(at: 0) == 0x0403_4B50 else { throw reader.corrupt("the local header of '\(name)' has no signature") }
+        guard entry.flags & 1 == 0 else { throw FileError(path, "\(quoted(name)) is encrypted") }
+        let header = try reader.bytes(at: entry.localHeaderOffset, count: 30, what: "the local header of \(quoted(name))")
+        guard header.uint32(at: 0) == 0x0403_4B50 else { throw reader.corrupt("the local header of \(quoted(name)) has no signature") }
         let start = entry.localHeaderOffset + 30 + Int(header.uint16(at: 26)) + Int(header.uint16(at: 28))
         let (end, overflow) = start.addingReportingOverflow(entry.compressedSize)
-        guard !overflow, end <= reader.fileSize else { throw reader.corrupt("'\(name)' runs past the end of the archive") }
+        guard !overflow, end <= reader.fileSize else { throw reader.corrupt("\(quoted(name)) runs past the end of the archive") }
         guard entry.method != 0 || entry.compressedSize == entry.uncompressedSize else {
-            throw reader.corrupt("the stored member '\(name)' records two different sizes")
+            throw reader.corrupt("the stored member \(quoted(name)) records two different sizes")
         }
         guard entry.method == 0 || entry.uncompressedSize / Self.deflateRatioLimit <= entry.compressedSize else {
-            throw reader.corrupt("'\(name)' claims to inflate \(entry.compressedSize) bytes into \(entry.uncompressedSize)")
+            throw reader.corrupt("\(quoted(name)) claims to inflate \(entry.compressedSize) bytes into \(entry.uncompressedSize)")
         }
         dataRange = start..<end
         uncompressedSize = entry.uncompressedSize
@@ -133,7 +132,7 @@ private struct ArchiveReader {
             }
             position = next
         }
-        throw FileError(path, "has no '\(name)' inside")
+        throw FileError(path, "has no \(quoted(name)) inside")
     }
 
     /// The entry at `position`, its 32-bit sizes and offset replaced from the

@@ -1,4 +1,5 @@
 import CHDF5
+import FileIO
 
 /// An HDF5 group: a folder of named groups and datasets.
 public final class HDF5Group: HDF5Object {
@@ -22,8 +23,8 @@ public final class HDF5Group: HDF5Object {
     public func group(_ relativePath: String) throws -> HDF5Group {
         try HDF5Status.serialized {
             let childPath = Self.joined(path, relativePath)
-            guard try HDF5Confinement.hardLinkExists(relativePath, in: id, groupPath: path) else { throw HDF5Error("no group '\(childPath)'") }
-            let child = try HDF5Status.check(H5Gopen2(id, relativePath, ll_h5p_default()), "cannot open group '\(childPath)'")
+            guard try HDF5Confinement.hardLinkExists(relativePath, in: id, groupPath: path) else { throw HDF5Error("no group \(quoted(childPath))") }
+            let child = try HDF5Status.check(H5Gopen2(id, relativePath, ll_h5p_default()), "cannot open group \(quoted(childPath))")
             return HDF5Group(id: child, path: childPath, owner: owner)
         }
     }
@@ -34,8 +35,8 @@ public final class HDF5Group: HDF5Object {
     public func dataset(_ relativePath: String) throws -> HDF5Dataset {
         try HDF5Status.serialized {
             let childPath = Self.joined(path, relativePath)
-            guard try HDF5Confinement.hardLinkExists(relativePath, in: id, groupPath: path) else { throw HDF5Error("no dataset '\(childPath)'") }
-            let child = try HDF5Status.check(H5Dopen2(id, relativePath, ll_h5p_default()), "cannot open dataset '\(childPath)'")
+            guard try HDF5Confinement.hardLinkExists(relativePath, in: id, groupPath: path) else { throw HDF5Error("no dataset \(quoted(childPath))") }
+            let child = try HDF5Status.check(H5Dopen2(id, relativePath, ll_h5p_default()), "cannot open dataset \(quoted(childPath))")
             let dataset = HDF5Dataset(id: child, path: childPath, owner: owner)
             try HDF5Confinement.checkStorage(ofDataset: child, path: childPath)
             return dataset
@@ -51,10 +52,10 @@ public final class HDF5Group: HDF5Object {
 
     private func unlockedMemberNames() throws -> [String] {
         var info = H5G_info_t()
-        try HDF5Status.check(H5Gget_info(id, &info), "cannot list group '\(path)'")
+        try HDF5Status.check(H5Gget_info(id, &info), "cannot list group \(quoted(path))")
         return try (0..<Int(info.nlinks)).map { index in
             let length = H5Lget_name_by_idx(id, ".", H5_INDEX_NAME, H5_ITER_INC, hsize_t(index), nil, 0, ll_h5p_default())
-            guard length >= 0 else { throw HDF5Status.failure("cannot list group '\(path)'") }
+            guard length >= 0 else { throw HDF5Status.failure("cannot list group \(quoted(path))") }
             var buffer = [CChar](repeating: 0, count: Int(length) + 1)
             H5Lget_name_by_idx(id, ".", H5_INDEX_NAME, H5_ITER_INC, hsize_t(index), &buffer, buffer.count, ll_h5p_default())
             return String(decoding: buffer.prefix(Int(length)).map { UInt8(bitPattern: $0) }, as: UTF8.self)

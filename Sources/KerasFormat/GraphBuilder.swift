@@ -1,3 +1,4 @@
+import FileIO
 import Layers
 import ModelGraph
 
@@ -70,12 +71,12 @@ struct GraphBuilder {
             }
             let known = entries[absent.layer] != nil || graph.inputs.contains { $0.name == absent.layer }
             throw stuck.entry.config.error(known
-                ? "takes '\(absent.layer)', which is never computed: the graph has a cycle"
-                : "takes '\(absent.layer)', which is not a layer or input of the model (a dangling input)")
+                ? "takes \(quoted(absent.layer)), which is never computed: the graph has a cycle"
+                : "takes \(quoted(absent.layer)), which is not a layer or input of the model (a dangling input)")
         }
         return try graph.outputs.map { reference in
             guard let value = lookup(reference) else {
-                throw KerasConfigError("the model's output '\(reference.layer)' is not produced by any layer")
+                throw KerasConfigError("the model's output \(quoted(reference.layer)) is not produced by any layer")
             }
             return value
         }

@@ -1,3 +1,4 @@
+import FileIO
 import Foundation
 import ModelGraph
 
@@ -78,7 +79,7 @@ final class GraphConfig {
     init(_ root: ConfigObject, kerasMajorVersion: Int) throws {
         let className = try root.string("class_name")
         guard Self.modelClasses.contains(className) else {
-            throw KerasConfigError("the model's class '\(className)' is not a Keras model class LayerLens reads (Sequential, Functional)")
+            throw KerasConfigError("the model's class \(quoted(className)) is not a Keras model class LayerLens reads (Sequential, Functional)")
         }
         var body = ConfigObject([:], context: root.context)
         let list: [JSONValue]
@@ -154,7 +155,7 @@ final class GraphConfig {
         }
         let inputs = try references(in: body["input_layers"], wrapper: body).map { reference in
             guard let shape = inputShapes[reference.layer] else {
-                throw body.error("input layer '\(reference.layer)' is not among the layers")
+                throw body.error("input layer \(quoted(reference.layer)) is not among the layers")
             }
             return (name: reference.layer, shape: shape)
         }
@@ -166,7 +167,7 @@ final class GraphConfig {
         let className = try wrapper.string("class_name")
         guard let layerConfig = wrapper["config"]?.object else { throw wrapper.error("'config' is missing") }
         let name = wrapper["name"]?.string ?? layerConfig["name"]?.string ?? className.lowercased()
-        return (name, className, ConfigObject(layerConfig, context: "layer '\(name)' (\(className))"))
+        return (name, className, ConfigObject(layerConfig, context: "layer \(quoted(name)) (\(shortened(className)))"))
     }
 
     /// One call's arguments: Keras 3's `{"args": […], "kwargs": {…}}` or Keras 2's

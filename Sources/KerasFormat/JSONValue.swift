@@ -1,3 +1,4 @@
+import FileIO
 import Foundation
 
 /// A parsed JSON value: the Keras model config is read into this, then decoded
@@ -55,7 +56,7 @@ enum JSONValue: Decodable, Sendable {
         case .null: "null"
         case let .bool(flag): String(flag)
         case let .number(value): value.rounded() == value && abs(value) < 1e15 ? String(Int(value)) : String(value)
-        case let .string(text): "\"\(text)\""
+        case let .string(text): "\"\(shortened(text))\""
         case .array: "a list"
         case .object: "an object"
         }
@@ -82,7 +83,7 @@ struct ConfigObject {
     func error(_ problem: String) -> KerasConfigError { KerasConfigError("\(context): \(problem)") }
 
     func string(_ key: String) throws -> String {
-        guard let value = self[key]?.string else { throw error("'\(key)' is missing or not a string") }
+        guard let value = self[key]?.string else { throw error("\(quoted(key)) is missing or not a string") }
         return value
     }
 
@@ -104,19 +105,19 @@ struct ConfigObject {
 
     func float(_ key: String, default fallback: Float) throws -> Float {
         guard let value = self[key] else { return fallback }
-        guard let number = value.number else { throw error("'\(key)' is not a number") }
+        guard let number = value.number else { throw error("\(quoted(key)) is not a number") }
         return Float(number)
     }
 
     func optionalFloat(_ key: String) throws -> Float? {
         guard let value = self[key] else { return nil }
-        guard let number = value.number else { throw error("'\(key)' is not a number") }
+        guard let number = value.number else { throw error("\(quoted(key)) is not a number") }
         return Float(number)
     }
 
     func bool(_ key: String, default fallback: Bool) throws -> Bool {
         guard let value = self[key] else { return fallback }
-        guard case let .bool(flag) = value else { throw error("'\(key)' is not true or false") }
+        guard case let .bool(flag) = value else { throw error("\(quoted(key)) is not true or false") }
         return flag
     }
 
@@ -125,7 +126,7 @@ struct ConfigObject {
         guard let value = self[key] else { return fallback }
         if let number = value.number { return [Float(number)] }
         guard let list = value.array, let numbers = Optional(list.compactMap(\.number)), numbers.count == list.count else {
-            throw error("'\(key)' is not a number or a list of numbers")
+            throw error("\(quoted(key)) is not a number or a list of numbers")
         }
         return numbers.map { Float($0) }
     }
@@ -156,7 +157,7 @@ struct ConfigObject {
     func pair(_ key: String, default fallback: (Int, Int)? = nil) throws -> (Int, Int) {
         guard self[key] != nil else {
             if let fallback { return fallback }
-            throw error("'\(key)' is missing")
+            throw error("\(quoted(key)) is missing")
         }
         let values = try positiveInts(key)
         switch values.count {
@@ -170,7 +171,7 @@ struct ConfigObject {
     func int1(_ key: String, default fallback: Int?) throws -> Int {
         guard self[key] != nil else {
             if let fallback { return fallback }
-            throw error("'\(key)' is missing")
+            throw error("\(quoted(key)) is missing")
         }
         let values = try positiveInts(key)
         guard values.count == 1 else { throw error("'\(key)' must be one positive number") }

@@ -106,7 +106,7 @@ public enum KerasModelReader {
         try KerasLayerRegistry.checkSupported(all)
         for entry in all {
             if let format = entry.config["data_format"]?.string, format != "channels_last" {
-                throw entry.config.error("data_format '\(format)' is not supported; LayerLens runs channels_last models only")
+                throw entry.config.error("data_format \(quoted(format)) is not supported; LayerLens runs channels_last models only")
             }
         }
         var builder = GraphBuilder(kerasMajorVersion: kerasMajorVersion, weights: weights)

@@ -17,8 +17,7 @@ public final class NumPyRowReader {
     /// Opens `path` and checks its header and size. Throws `FileError` for a file
     /// that is not a C-order `.npy`, declares no rows, or is shorter than its shape.
     public init(path: String) throws {
-        try requireReadableFile(path)
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw FileError(path, "cannot be opened") }
+        let handle = try openRegularFile(path)
         // A header is at most 4 GiB in principle; NumPy writes a few hundred bytes. Read enough for any sane one.
         let prefix = [UInt8]((try? handle.read(upToCount: 1 << 20)) ?? Data())
         let header = try NumPyFile.parseHeader(prefix, name: path)

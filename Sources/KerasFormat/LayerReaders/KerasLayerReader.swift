@@ -1,3 +1,4 @@
+import FileIO
 import Layers
 import ModelGraph
 
@@ -55,10 +56,10 @@ struct KerasLayerSource {
     @discardableResult
     func expectWeights(_ expected: [(name: String, shape: [Int])]) throws -> [Tensor] {
         guard weights.count == expected.count else {
-            throw error("the file stores \(weights.count) weight arrays, the config implies \(expected.count) (\(expected.map(\.name).joined(separator: ", ")))")
+            throw error("the file stores \(weights.count) weight arrays, the config implies \(expected.count) (\(shortened(expected.map(\.name).joined(separator: ", "))))")
         }
         for (weight, (name, shape)) in zip(weights, expected) where weight.shape != shape {
-            throw error("weight '\(name)' has shape \(shapeDescription(weight.shape)) in the file, but the config implies \(shapeDescription(shape))")
+            throw error("weight \(quoted(name)) has shape \(shapeDescription(weight.shape)) in the file, but the config implies \(shapeDescription(shape))")
         }
         do { return try weights.map { try $0.read() } } catch let problem as KerasConfigError { throw error(problem.description) }
     }
@@ -75,7 +76,7 @@ struct KerasLayerSource {
     func padding(allowCausal: Bool = false) throws -> Padding {
         let text = config["padding"]?.string ?? "valid"
         guard let padding = Padding(rawValue: text), padding != .causal || allowCausal else {
-            throw error("padding '\(text)' is not supported here (valid and same are\(allowCausal ? ", and causal" : ""))")
+            throw error("padding \(quoted(text)) is not supported here (valid and same are\(allowCausal ? ", and causal" : ""))")
         }
         return padding
     }

@@ -1,3 +1,4 @@
+import FileIO
 import Layers
 import ModelGraph
 

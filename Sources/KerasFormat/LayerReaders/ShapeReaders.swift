@@ -1,3 +1,4 @@
+import FileIO
 import Layers
 import ModelGraph
 
@@ -41,7 +42,7 @@ enum SpatialReader: KerasLayerReader {
         default:
             let interpolation = config["interpolation"]?.string ?? "nearest"
             guard let method = ResizeMethod(rawValue: interpolation), method != .area else {
-                throw source.error("interpolation '\(interpolation)' is not supported; LayerLens upsamples with 'nearest' or 'bilinear'")
+                throw source.error("interpolation \(quoted(interpolation)) is not supported; LayerLens upsamples with 'nearest' or 'bilinear'")
             }
             return UpSampling2D(name: source.name, factors: try config.pair("size", default: (2, 2)), interpolation: method)
         }
@@ -81,7 +82,7 @@ enum ImageSizeReader: KerasLayerReader {
         if source.className == "CenterCrop" { return CenterCrop(name: source.name, height: height, width: width) }
         let interpolation = config["interpolation"]?.string ?? "bilinear"
         guard let method = ResizeMethod(rawValue: interpolation), method != .area else {
-            throw source.error("interpolation '\(interpolation)' is not supported; LayerLens resizes with 'bilinear' or 'nearest'")
+            throw source.error("interpolation \(quoted(interpolation)) is not supported; LayerLens resizes with 'bilinear' or 'nearest'")
         }
         for option in ["pad_to_aspect_ratio", "antialias"] where try config.bool(option, default: false) {
             throw source.error("\(option)=True is not supported")
