@@ -29,10 +29,17 @@ public enum Resampling {
     }
 
     /// `values` (`height × width × channels`) resized to `newHeight × newWidth`.
-    public static func resize<Sample: ResamplingSample>(_ values: [Sample], height: Int, width: Int, channels: Int,
-                                                        toHeight newHeight: Int, toWidth newWidth: Int, method: ResizeMethod) -> [Float] {
+    public static func resize(_ values: [Float], height: Int, width: Int, channels: Int,
+                              toHeight newHeight: Int, toWidth newWidth: Int, method: ResizeMethod) -> [Float] {
         let (rows, columns) = taps(height: height, width: width, toHeight: newHeight, toWidth: newWidth, method: method)
         return apply(values, height: height, width: width, channels: channels, rows: rows, columns: columns)
+    }
+
+    /// The bytes of a decoded 8-bit image (`height × width × channels`) resized, as floats.
+    public static func resize(_ bytes: [UInt8], height: Int, width: Int, channels: Int,
+                              toHeight newHeight: Int, toWidth newWidth: Int, method: ResizeMethod) -> [Float] {
+        let (rows, columns) = taps(height: height, width: width, toHeight: newHeight, toWidth: newWidth, method: method)
+        return resample(bytes, height: height, width: width, channels: channels, rows: rows, columns: columns)
     }
 
     /// Every sample of an `[N, H, W, C]` batch resized to `newHeight × newWidth`.
@@ -126,9 +133,15 @@ public enum Resampling {
 
     /// Applies column taps to every row of `values` (`height × width × channels`), then row taps to the result.
     /// Each output value sums its taps in order from 0, as OpenCV does, so the result is bit for bit the same.
-    /// The samples are floats, or the bytes of a decoded 8-bit image (widened as they are read).
-    public static func apply<Sample: ResamplingSample>(_ values: [Sample], height: Int, width: Int, channels: Int,
-                                                       rows: [Tap], columns: [Tap]) -> [Float] {
+    public static func apply(_ values: [Float], height: Int, width: Int, channels: Int, rows: [Tap], columns: [Tap]) -> [Float] {
+        resample(values, height: height, width: width, channels: channels, rows: rows, columns: columns)
+    }
+
+    /// `apply` for floats or the bytes of a decoded 8-bit image (widened as they are read). Generic
+    /// only inside this module, where each sample type gets its own specialised copy: called
+    /// generically from another module, each sample went through a protocol witness (5× slower).
+    static func resample<Sample: ResamplingSample>(_ values: [Sample], height: Int, width: Int, channels: Int,
+                                                   rows: [Tap], columns: [Tap]) -> [Float] {
         let rowLength = columns.count * channels
         // The column taps as flat tables (offsets within a row, weights, each column's end),
         // so the inner loop reads plain memory rather than an array per tap.
@@ -179,9 +192,9 @@ public protocol ResamplingSample: Sendable, Equatable {
 }
 
 extension Float: ResamplingSample {
-    @inline(__always) public var floatValue: Float { self }
+    @inlinable public var floatValue: Float { self }
 }
 
 extension UInt8: ResamplingSample {
-    @inline(__always) public var floatValue: Float { Float(self) }
+    @inlinable public var floatValue: Float { Float(self) }
 }
