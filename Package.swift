@@ -1,19 +1,6 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-/// Debian's single-threaded OpenBLAS (libopenblas-serial-dev), named by its path because
-/// the machine may also have the pthread variant, which would win a search by name. The
-/// tracer spreads work over the cores itself, one BLAS call per core; the pthread
-/// variant's idle pool spins in sched_yield, costing a short trace about 40 ms of system time.
-let serialOpenBLAS: [LinkerSetting] = {
-    #if arch(arm64)
-    let multiarch = "aarch64-linux-gnu"
-    #else
-    let multiarch = "x86_64-linux-gnu"
-    #endif
-    return [.unsafeFlags(["/usr/lib/\(multiarch)/openblas-serial/libopenblas.a"], .when(platforms: [.linux]))]
-}()
-
 // Targets follow the data flow: model file → model graph → trace → (render → report) → CLI.
 let package = Package(
     name: "LayerLens",
@@ -31,7 +18,7 @@ let package = Package(
         // OpenBLAS are linked statically (their shim headers say why), from the default
         // search paths: their pkg-config files name only the shared libraries.
         .systemLibrary(name: "CHDF5", providers: [.apt(["libhdf5-dev"])]),
-        .systemLibrary(name: "COpenBLAS", providers: [.apt(["libopenblas-serial-dev"])]),
+        .systemLibrary(name: "COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
@@ -46,7 +33,7 @@ let package = Package(
         // NumPy's .npy and .npz array files.
         .target(name: "NumPyFormat", dependencies: ["ModelGraph", "FileIO"]),
         // Every layer kind: options, weights, output shape and forward pass, over the kernels (naive + OpenBLAS).
-        .target(name: "Layers", dependencies: ["ModelGraph", "COpenBLAS"], linkerSettings: serialOpenBLAS),
+        .target(name: "Layers", dependencies: ["ModelGraph", "COpenBLAS"]),
         // Keras .h5 and .keras files into a ModelGraph: one reader per family of Keras layer classes.
         .target(name: "KerasFormat", dependencies: ["HDF5", "ModelGraph", "Layers", "FileIO"]),
         // One sample made ready for a model: PNG/JPEG decoding, the explicit preprocessing
@@ -70,7 +57,7 @@ let package = Package(
         .target(name: "LayerLens", dependencies: ["FileIO", "DataSets", "ModelGraph", "KerasFormat", "NumPyFormat", "InputPipeline", "Trace", "Analysis", "Render", "Report", "JSONFormat"]),
         // The `layerlens` command: a thin skin over the library.
         .executableTarget(name: "LayerLensCLI", dependencies: [
-            "LayerLens", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "LayerLens", "Layers", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // Fixture paths, the golden manifest and the Keras-parity tolerance check.

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import LayerLens
+import Layers
 
 /// `layerlens`: shows what a trained Keras model does with one input, layer by layer.
 @main
@@ -13,6 +15,7 @@ struct LayerLensCommand: ParsableCommand {
     /// Parses and runs a command. Usage errors print one line,
     /// `layerlens: error: …`, and exit with status 64; help goes to stdout.
     static func main() {
+        useOneBLASThread()  // before parsing: OpenBLAS's idle pool would spin on the other core meanwhile
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -60,9 +60,8 @@ public enum Tracer {
     }
 
     /// Runs `model` on one batch per model input (all with the same batch size).
-    /// Large batches run as fixed-size chunks spread over the cores. OpenBLAS is the
-    /// single-threaded build (see Package.swift): its own threads collapsed about 10× on
-    /// a 2-core machine whose other core is busy, and idle they spin on a core.
+    /// Large batches run as fixed-size chunks spread over the cores, OpenBLAS itself on
+    /// the calling thread (`useOneBLASThread`).
     public static func trace(_ model: Model, inputs: [Tensor]) throws -> Trace {
         guard inputs.count == model.inputs.count else {
             throw TraceError(description: "the model has \(model.inputs.count) inputs (\(model.inputs.map(\.name).joined(separator: ", "))); \(inputs.count) given")
@@ -70,6 +69,7 @@ public enum Tracer {
         for (input, spec) in zip(inputs, model.inputs) where input.sampleShape != spec.shape {
             throw TraceError(description: "the input has sample shape \(shapeDescription(input.sampleShape)); the model expects \(shapeDescription(spec.shape))")
         }
+        useOneBLASThread()
         let batch = inputs[0].batchSize
         guard inputs.allSatisfy({ $0.batchSize == batch }) else {
             throw TraceError(description: "the model's inputs have different batch sizes")

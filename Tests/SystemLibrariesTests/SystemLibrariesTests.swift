@@ -3,6 +3,7 @@ import COpenBLAS
 import CPNG
 import CTurboJPEG
 import Foundation
+import Synchronization
 import Testing
 
 /// The C libraries LayerLens links are installed, linkable and new enough.
@@ -33,6 +34,33 @@ import Testing
         let handle = tjInitDecompress()
         #expect(handle != nil)
         tjDestroy(handle)
+    }
+
+    /// Two threads calling sgemm at once, with OpenBLAS on one thread as the tracer
+    /// sets it, get the same products as one alone: the tracer's chunks do this.
+    /// (Debian's single-threaded OpenBLAS, built without locking, gave a few wrong
+    /// products in a few thousand.)
+    @Test func openBLASIsSafeToCallFromTwoThreadsAtOnce() {
+        openblas_set_num_threads(1)
+        _ = blas_thread_shutdown_()
+        #expect(openblas_get_num_threads() == 1)
+        let (rows, inner, columns) = (32, 784, 100)
+        let a: [[Float]] = (0..<2).map { (seed: Int) -> [Float] in
+            (0..<(rows * inner)).map { (index: Int) -> Float in Float((index * 7 + seed * 13) % 17) / 17 }
+        }
+        let b: [Float] = (0..<(inner * columns)).map { (index: Int) -> Float in Float((index * 5) % 11) / 11 - 0.5 }
+        @Sendable func product(_ a: [Float]) -> [Float] {
+            var c = [Float](repeating: 0, count: rows * columns)
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(columns), Int32(inner),
+                        1, a, Int32(inner), b, Int32(columns), 0, &c, Int32(columns))
+            return c
+        }
+        let expected = a.map(product)
+        let wrong = Mutex(0)
+        DispatchQueue.concurrentPerform(iterations: 2) { thread in
+            for _ in 0..<1500 where product(a[thread]) != expected[thread] { wrong.withLock { $0 += 1 } }
+        }
+        #expect(wrong.withLock { $0 } == 0)
     }
 
     @Test func openBLASMultipliesMatrices() {
