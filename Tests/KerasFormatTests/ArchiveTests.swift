@@ -39,4 +39,24 @@ import TestSupport
         #expect(error?.path == path)
         #expect(error?.description.contains("\n") == false)
     }
+
+    /// Each hostile archive of `Fixtures/hostile/zip` is refused in one line naming
+    /// the archive, the member and what is wrong, quickly: a wrong CRC-32 (stored
+    /// and deflated members), a deflate bomb stopped at its declared size, a ZIP64
+    /// offset past the file (which trapped inside ZIPFoundation).
+    @Test(arguments: [
+        ("crc_mismatch.keras", "member model.weights.h5 fails its CRC-32 check"),
+        ("crc_mismatch_deflated.keras", "member config.json fails its CRC-32 check"),
+        ("deflate_bomb.keras", "member model.weights.h5 inflates past its declared 21.6 kB; refused"),
+        ("zip64_offset.keras", "member config.json's local header offset 18446744073709551600 lies past the end"),
+    ])
+    func refusesHostileArchives(file: String, problem: String) throws {
+        let path = Fixtures.path("hostile/zip/" + file)
+        let start = ContinuousClock.now
+        let error = #expect(throws: FileError.self) { try KerasModelReader.read(path) }
+        #expect(ContinuousClock.now - start < .seconds(5))
+        #expect(error?.path == path)
+        #expect(error?.problem.contains(problem) == true, "\(error?.problem ?? "no error")")
+        #expect(error?.description.contains("\n") == false)
+    }
 }
