@@ -32,7 +32,9 @@ public struct ZipFile {
     /// Where member `name` lies and what it declares. Throws `FileError` when it is
     /// missing or cannot be unpacked.
     public func member(_ name: String) throws -> ZipMemberLocation {
-        try members.member(named: name, inArchiveAt: path)
+        guard let member = members.first(where: { $0.name == name }) else { throw FileError(path, "has no member '\(name)' inside") }
+        if let refusal = member.refusal { throw FileError(path, "member \(name) \(refusal)") }
+        return member
     }
 
     /// The contents of `name`, checked as the type says; refuses members that

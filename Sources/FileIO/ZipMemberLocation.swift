@@ -1,9 +1,10 @@
 import Foundation
 
-/// Where one member's bytes lie in a zip archive, read from the archive's
-/// central directory and the member's local header (ZIP64 included), every
-/// offset and size checked against the archive's length. A member stored
-/// uncompressed is a plain byte range of the archive that can be read in place.
+/// Where one member's bytes lie in a zip archive (`ZipFile.member`), read from
+/// the archive's central directory and the member's local header (ZIP64
+/// included), every offset and size checked against the archive's length. A
+/// member stored uncompressed is a plain byte range of the archive that can be
+/// read in place.
 ///
 /// The directory is parsed here rather than by ZIPFoundation: ZIPFoundation
 /// converts offsets and sizes from the archive to `off_t`, `Int64` and sums
@@ -26,31 +27,6 @@ public struct ZipMemberLocation: Sendable, Equatable {
     /// Deflate cannot pack more than about 1,032 bytes into one; a member that
     /// claims to unpack to more is corrupt (or a zip bomb).
     static let deflateRatioLimit = 1032
-
-    /// Finds member `name` in the archive at `path`. Throws `FileError` when the
-    /// archive's directory is unreadable, does not list the member, points
-    /// outside the file, or the member cannot be unpacked.
-    public init(of name: String, inArchiveAt path: String) throws {
-        self = try ZipDirectory.members(ofArchiveAt: path).member(named: name, inArchiveAt: path)
-    }
-
-    init(name: String, dataRange: Range<Int>, uncompressedSize: Int, isStored: Bool, crc32: UInt32, refusal: String?) {
-        self.name = name
-        self.dataRange = dataRange
-        self.uncompressedSize = uncompressedSize
-        self.isStored = isStored
-        self.crc32 = crc32
-        self.refusal = refusal
-    }
-}
-
-extension [ZipMemberLocation] {
-    /// The member called `name` if it can be unpacked; throws `FileError` naming `path` otherwise.
-    func member(named name: String, inArchiveAt path: String) throws -> ZipMemberLocation {
-        guard let member = first(where: { $0.name == name }) else { throw FileError(path, "has no member '\(name)' inside") }
-        if let refusal = member.refusal { throw FileError(path, "member \(name) \(refusal)") }
-        return member
-    }
 }
 
 /// The members of a zip archive, listed from its central directory.

@@ -12,8 +12,8 @@ import TestSupport
     /// writes them) and unpacked once when deflated: the two give the same model.
     @Test func readsStoredAndDeflatedArchivesAlike() throws {
         let storedPath = Fixtures.path("old_keras/tiny_k3.keras"), deflatedPath = Fixtures.path("old_keras/tiny_k3_deflated.keras")
-        let stored = try ZipMemberLocation(of: "model.weights.h5", inArchiveAt: storedPath)
-        let deflated = try ZipMemberLocation(of: "model.weights.h5", inArchiveAt: deflatedPath)
+        let stored = try ZipFile(path: storedPath).member("model.weights.h5")
+        let deflated = try ZipFile(path: deflatedPath).member("model.weights.h5")
         #expect(stored.isStored && !deflated.isStored)
         #expect(stored.uncompressedSize == deflated.uncompressedSize)
         let archive = try Data(contentsOf: URL(fileURLWithPath: storedPath))
@@ -28,9 +28,9 @@ import TestSupport
     /// a weights member whose bytes run past a truncated archive.
     @Test func refusesDamagedArchives() throws {
         let source = Fixtures.path("old_keras/tiny_k3.keras")
-        #expect(throws: FileError.self) { try ZipMemberLocation(of: "no/such/member", inArchiveAt: source) }
+        #expect(throws: FileError.self) { try ZipFile(path: source).member("no/such/member") }
         let bytes = try Data(contentsOf: URL(fileURLWithPath: source))
-        let stored = try ZipMemberLocation(of: "model.weights.h5", inArchiveAt: source)
+        let stored = try ZipFile(path: source).member("model.weights.h5")
         // The central directory kept, the weights member cut short: its range now passes the end.
         let cut = bytes[..<(stored.dataRange.upperBound - 100)] + bytes[stored.dataRange.upperBound...]
         let path = try Fixtures.temporaryFolder() + "/cut.keras"
