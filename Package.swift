@@ -37,12 +37,12 @@ let package = Package(
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
 
         // HDF5 files, groups, datasets and attributes; knows nothing about Keras.
-        .target(name: "HDF5", dependencies: ["CHDF5"]),
+        .target(name: "HDF5", dependencies: ["CHDF5", "FileIO"]),
         // File errors, signatures, atomic writes and zip containers.
         .target(name: "FileIO", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         // The common vocabulary: tensors, shapes, activations, layers, models, the model summary, and
         // the resampling that preprocessing and resizing layers share.
-        .target(name: "ModelGraph"),
+        .target(name: "ModelGraph", dependencies: ["FileIO"]),
         // NumPy's .npy and .npz array files.
         .target(name: "NumPyFormat", dependencies: ["ModelGraph", "FileIO"]),
         // Every layer kind: options, weights, output shape and forward pass, over the kernels (naive + OpenBLAS).
@@ -56,7 +56,7 @@ let package = Package(
         // fixed blocks (Kaggle-style CSV, .npz/.npy pairs, folders of class sub-folders of images).
         .target(name: "DataSets", dependencies: ["FileIO", "ModelGraph", "NumPyFormat", "InputPipeline"]),
         // The tracer that records every layer's output, and predictions.
-        .target(name: "Trace", dependencies: ["ModelGraph", "Layers", "COpenBLAS"]),
+        .target(name: "Trace", dependencies: ["FileIO", "ModelGraph", "Layers", "COpenBLAS"]),
         // Cairo drawing: canvas, matplotlib colormaps, activation maps, charts.
         .target(name: "Render", dependencies: ["ModelGraph", "CCairo", "CPNG"]),
         // What traces say: layer differences (diff), logit statistics and the logits run, the

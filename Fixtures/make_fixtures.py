@@ -933,6 +933,23 @@ def pipeline_goldens():
     np.savez_compressed(os.path.join(GOLDENS, "pipeline.npz"), **{k: v.astype(np.float32) for k, v in out.items()})
 
 
+def seed_story_goldens():
+    """What Keras's seed model predicts for the seed case's photos and drawing
+    through the broken pipeline (0..1, inverted as 1 − x, bilinear) and OpenCV's
+    (area resize, 255 − x), from OpenCV's greyscale in pipeline.npz; the two
+    pipelines' steps are linear, so their order does not change the input."""
+    pipeline = np.load(os.path.join(GOLDENS, "pipeline.npz"))
+    model = tf_keras.models.load_model(os.path.join(MODELS, "seed_tf2.h5"))
+    story = {}
+    for image in ("photo_x", "photo_p_exif", "drawing_x"):
+        inputs = {"broken": 1 - pipeline[f"{image}/bilinear_28"] / 255, "opencv": 255 - pipeline[f"{image}/area_28"]}
+        for name, x in inputs.items():
+            logits = np.asarray(model(x.reshape(1, 784).astype(np.float32)), np.float64)[0]
+            story[f"{image}/{name}"] = {"logits": logits.tolist(), "probabilities": tf.nn.softmax(logits).numpy().tolist()}
+    with open(os.path.join(GOLDENS, "seed_story.json"), "w") as f:
+        json.dump(story, f)
+
+
 def colormap_goldens():
     """matplotlib's colormaps sampled at 1,000 points of 0..1 (RGBA in 0..1)."""
     import matplotlib
@@ -1149,6 +1166,7 @@ def main():
     print("images and pipeline goldens ...", flush=True)
     images(np.random.default_rng(SEED + 1))
     pipeline_goldens()
+    seed_story_goldens()
     colormap_goldens()
 
     print("eval goldens ...", flush=True)
@@ -1162,5 +1180,6 @@ def main():
 
 
 if __name__ == "__main__":
-    # `make_fixtures.py eval` regenerates only the eval goldens, from the committed models.
-    sys.exit(eval_goldens() if sys.argv[1:] == ["eval"] else main())
+    # `make_fixtures.py eval` (or `seed-story`) regenerates only those goldens, from the committed models.
+    only = {"eval": eval_goldens, "seed-story": seed_story_goldens}
+    sys.exit(only[sys.argv[1]]() if sys.argv[1:2] and sys.argv[1] in only else main())

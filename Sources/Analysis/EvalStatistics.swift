@@ -1,4 +1,5 @@
 import DataSets
+import FileIO
 import Foundation
 import ModelGraph
 import Trace
@@ -156,23 +157,36 @@ public struct EvalStatistics: Codable, Sendable, Equatable {
         return result
     }
 
+    /// The largest count a part may hold (2^40, a trillion samples): the sums of
+    /// `Shard.countLimit` parts stay far below `Int.max`.
+    public static let countLimit = 1 << 40
+
     /// What makes these statistics inconsistent (arrays of the wrong size, class
     /// indexes out of range, negative counts), or nil: a part file read from disk
     /// is checked before anything indexes into it.
     public var inconsistency: String? {
         let classes = classCount
-        guard classes > 0, topK >= 1, count >= 0, topKCorrect >= 0, galleryLimit >= 0 else { return "counts or settings out of range" }
-        guard !shards.isEmpty, shards.allSatisfy({ $0.count >= 1 && (0..<$0.count).contains($0.index) }) else { return "no valid shard" }
-        guard confusion.count == classes * classes, confusion.allSatisfy({ $0 >= 0 }) else { return "the confusion matrix is not \(classes)×\(classes)" }
-        guard calibration.count == Self.calibrationBinCount, calibration.allSatisfy({ $0.confidenceSum.count == 1 && $0.count >= 0 }) else {
+        func counts(_ values: [Int]) -> Bool { values.allSatisfy { (0...Self.countLimit).contains($0) } }
+        guard classes > 0, topK >= 1, counts([count, topKCorrect, galleryLimit]) else { return "counts or settings out of range" }
+        guard !shards.isEmpty, shards.allSatisfy({ (1...Shard.countLimit).contains($0.count) && (0..<$0.count).contains($0.index) }) else {
+            return "no valid shard"
+        }
+        guard confusion.count == classes * classes, counts(confusion) else { return "the confusion matrix is not \(classes)×\(classes)" }
+        guard calibration.count == Self.calibrationBinCount,
+              calibration.allSatisfy({ $0.confidenceSum.count == 1 && counts([$0.count, $0.correct]) }) else {
             return "the calibration bins are malformed"
         }
         for layer in layers {
-            let units = layer.sampleShape.count <= 1 ? layer.sampleShape.reduce(1, *) : (layer.sampleShape.last ?? 0)
-            guard layer.sampleShape.allSatisfy({ $0 >= 0 }), layer.unitCount == units, layer.positiveCount.count == units,
-                  layer.sumsOfSquares.count == units, layer.classSums.count == classes * units, layer.classValueCount.count == classes,
-                  layer.valueCount >= 0, layer.positions == (units == 0 ? 0 : layer.sampleShape.reduce(1, *) / units) else {
-                return "layer '\(layer.name)' has arrays of the wrong size"
+            // The shape's product, saturating at Int.max on overflow.
+            let size = layer.sampleShape.reduce(1) { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max : $0 * $1 }
+            guard layer.sampleShape.allSatisfy({ $0 >= 0 }), size <= Self.countLimit else { return "layer \(quoted(layer.name)) has a sample shape out of range" }
+            let units = layer.sampleShape.count <= 1 ? size : (layer.sampleShape.last ?? 0)
+            let classUnits = classes.multipliedReportingOverflow(by: units)
+            guard !classUnits.overflow, layer.unitCount == units, layer.positiveCount.count == units,
+                  layer.sumsOfSquares.count == units, layer.classSums.count == classUnits.partialValue, layer.classValueCount.count == classes,
+                  counts([layer.valueCount, layer.nonFiniteCount] + layer.positiveCount + layer.classValueCount),
+                  layer.positions == (units == 0 ? 0 : size / units) else {
+                return "layer \(quoted(layer.name)) has arrays of the wrong size or counts out of range"
             }
         }
         for entry in gallery {

@@ -1,4 +1,5 @@
 import DataSets
+import FileIO
 import Foundation
 import InputPipeline
 import ModelGraph
@@ -65,16 +66,16 @@ public enum EvalError: Error, CustomStringConvertible, Sendable {
         case let .noOutputLayer(model): "\(model): the model has no output layer"
         case let .classCountMismatch(folder, classes, output, units):
             (folder.map { "\($0) has \(classes) class folders" } ?? "the labels name \(classes) classes")
-                + " but the model's output '\(output)' has \(units) units; give labels naming every output"
+                + " but the model's output \(quoted(output)) has \(units) units; give labels naming every output"
         case let .unknownClassFolder(path, name, labels):
-            "\(path): class folder '\(name)' is not one of the labels (\(labels.joined(separator: ",")))"
+            "\(path): class folder \(quoted(name)) is not one of the labels (\(labels.joined(separator: ",")))"
         case .sampleOrLimitWithShard:
             "a sample or a limit cannot be combined with a shard: a sample or the first n of each shard are not those of the whole"
         case let .samplesNotSquareImages(path, values):
             "\(path): preprocessing takes samples as square images; \(values) values are not one"
         case let .preprocessing(path, underlying): "\(path): preprocessing: \(underlying)"
         case let .sampleWidthMismatch(path, values, input, shape):
-            "\(path): samples have \(values) values but the model's input '\(input)' takes \(shapeDescription(shape)) = \(shape.reduce(1, *))"
+            "\(path): samples have \(values) values but the model's input \(quoted(input)) takes \(shapeDescription(shape)) = \(shape.reduce(1, *))"
         case let .noUsableSamples(path, skipped): "\(path): no usable samples (\(skipped) skipped)"
         }
     }

@@ -1,3 +1,5 @@
+import FileIO
+
 /// Sums of Float values that come out the same in any order, so that shards of
 /// a data set merge into exactly the single run's numbers.
 ///
@@ -31,7 +33,7 @@ public struct ExactSums: Codable, Sendable, Equatable {
         let texts = try [String](from: decoder)
         wrappedValue = try texts.map { text in
             guard let value = Int128(text) else {
-                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "'\(text)' is not a 128-bit integer"))
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "\(quoted(text)) is not a 128-bit integer"))
             }
             return value
         }

@@ -320,7 +320,8 @@ private func countLines(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
 final class BlockReader {
     let path: String
     let size: Int
-    private let descriptor: Int32
+    private let handle: FileHandle
+    private var descriptor: Int32 { handle.fileDescriptor }
     private var pending: [UInt8] = []
     /// The file offset of the first pending byte.
     private var offset = 0
@@ -332,18 +333,16 @@ final class BlockReader {
     static let margin = 64 << 10
 
     init(path: String) throws {
-        descriptor = open(path, O_RDONLY)
-        guard descriptor >= 0 else { throw FileError(path, "cannot be opened: \(String(cString: strerror(errno)))") }
+        handle = try openRegularFile(path)
         var status = stat()
-        guard fstat(descriptor, &status) == 0 else {
-            Foundation.close(descriptor)
+        guard fstat(handle.fileDescriptor, &status) == 0 else {
             throw FileError(path, "cannot be read: \(String(cString: strerror(errno)))")
         }
         self.path = path
         size = Int(status.st_size)
     }
 
-    func close() { Foundation.close(descriptor) }
+    func close() { try? handle.close() }
 
     /// The file offset of the next unread line.
     var position: Int { offset }

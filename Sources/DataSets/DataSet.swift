@@ -92,10 +92,14 @@ public struct Shard: Sendable, Hashable, Codable, CustomStringConvertible {
         self.count = count
     }
 
-    /// Parses `K/N`, 0 ≤ K < N.
+    /// The most shards a data set is split into: a million machines.
+    public static let countLimit = 1 << 20
+
+    /// Parses `K/N`, 0 ≤ K < N ≤ `countLimit`.
     public init?(parsing text: String) {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]), count >= 1, (0..<count).contains(index) else {
+        guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]), (1...Self.countLimit).contains(count),
+              (0..<count).contains(index) else {
             return nil
         }
         self.init(index: index, count: count)
@@ -110,9 +114,9 @@ public struct Shard: Sendable, Hashable, Codable, CustomStringConvertible {
 
     /// The half-open part `[start, end)` of `0..<total` that this shard covers.
     public func range(of total: Int) -> Range<Int> {
-        let start = Int((Int64(total) * Int64(index)) / Int64(count))
-        let end = Int((Int64(total) * Int64(index + 1)) / Int64(count))
-        return start..<end
+        // total × k / count, in full width: the product may pass Int.max, the quotient never does.
+        func boundary(_ k: Int) -> Int { count.dividingFullWidth(total.multipliedFullWidth(by: k)).quotient }
+        return boundary(index)..<boundary(index + 1)
     }
 
     public var description: String { "\(index)/\(count)" }

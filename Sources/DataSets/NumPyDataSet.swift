@@ -42,7 +42,7 @@ public final class NumPyDataSet: LabeledDataSet {
             let archive = try ZipFile(path: path)
             let keys = archive.entryNames.filter { $0.hasSuffix(".npy") }.map { String($0.dropLast(4)) }
             for key in [xKey, yKey] where !keys.contains(key) {
-                throw FileError(path, "has no array '\(key)' (it holds \(keys.sorted().joined(separator: ", ")))")
+                throw FileError(path, "has no array \(quoted(key)) (it holds \(shortened(keys.sorted().joined(separator: ", "))))")
             }
             labelsSource = "\(path)[\(yKey)]"
             rows = try NumPyArchiveRowReader(archive: archive, key: xKey)

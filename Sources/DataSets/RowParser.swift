@@ -1,3 +1,5 @@
+import FileIO
+
 /// The careful CSV row parser: any bytes, exact messages. The fast path of
 /// `CSVDataSet` hands it every line it does not accept at once (a header, a
 /// blank line, spaces, a bad cell), so there is one definition of a good row.
@@ -64,7 +66,7 @@ struct RowRules: Sendable {
 
     /// Why `row` cannot be used, given the pixel count of the rows before, or nil.
     func problem(_ row: RowParser.Row, expectedPixels: Int?) -> String? {
-        if let bad = row.badCell { return "column \(bad.column + 1): '\(bad.text)' is not a whole number" }
+        if let bad = row.badCell { return "column \(bad.column + 1): \(quoted(bad.text)) is not a whole number" }
         guard row.values.count > labelColumn, row.values.count >= 2 else {
             return "\(row.values.count) cells; a row needs a label in column \(labelColumn + 1) and at least one pixel"
         }

@@ -29,23 +29,7 @@ public enum FileKind: Sendable, Equatable {
 
     /// The first `count` bytes of `path` (fewer if the file is shorter).
     public static func readHead(of path: String, count: Int) throws -> [UInt8] {
-        try requireReadableFile(path)
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw FileError(path, "cannot be opened for reading")
-        }
-        defer { try? handle.close() }
+        let handle = try openRegularFile(path)
         return [UInt8]((try? handle.read(upToCount: count)) ?? Data())
-    }
-}
-
-/// Throws `FileError` unless `path` is an existing regular file.
-public func requireReadableFile(_ path: String) throws {
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-        throw FileError(path, "no such file")
-    }
-    if isDirectory.boolValue { throw FileError(path, "is a folder, not a file") }
-    guard FileManager.default.isReadableFile(atPath: path) else {
-        throw FileError(path, "is not readable (permission denied)")
     }
 }

@@ -21,7 +21,6 @@ public struct ZipFile {
 
     /// Opens the archive at `path`; a truncated or corrupt one throws `FileError`.
     public init(path: String) throws {
-        try requireReadableFile(path)
         members = try ZipDirectory.members(ofArchiveAt: path)
         self.path = path
     }
@@ -32,8 +31,8 @@ public struct ZipFile {
     /// Where member `name` lies and what it declares. Throws `FileError` when it is
     /// missing or cannot be unpacked.
     public func member(_ name: String) throws -> ZipMemberLocation {
-        guard let member = members.first(where: { $0.name == name }) else { throw FileError(path, "has no member '\(name)' inside") }
-        if let refusal = member.refusal { throw FileError(path, "member \(name) \(refusal)") }
+        guard let member = members.first(where: { $0.name == name }) else { throw FileError(path, "has no member \(quoted(name)) inside") }
+        if let refusal = member.refusal { throw FileError(path, "member \(quoted(name)) \(refusal)") }
         return member
     }
 
@@ -42,7 +41,7 @@ public struct ZipFile {
     public func contents(of name: String, limit: Int = inflatedSizeLimit) throws -> Data {
         let member = try member(name)
         guard member.uncompressedSize <= limit else {
-            throw FileError(path, "member \(name) would unpack to \(Self.sizeDescription(member.uncompressedSize)), over the \(Self.sizeDescription(limit)) limit; refused")
+            throw FileError(path, "member \(quoted(name)) would unpack to \(Self.sizeDescription(member.uncompressedSize)), over the \(Self.sizeDescription(limit)) limit; refused")
         }
         var data = Data(count: member.uncompressedSize)
         try data.withUnsafeMutableBytes { try unpack(member, into: $0) }
@@ -57,7 +56,7 @@ public struct ZipFile {
 
     private func unpack(_ member: ZipMemberLocation, into buffer: UnsafeMutableRawBufferPointer) throws {
         guard member.uncompressedSize == buffer.count else {
-            throw FileError(path, "member \(member.name) unpacks to \(member.uncompressedSize) bytes, not the \(buffer.count) expected")
+            throw FileError(path, "member \(quoted(member.name)) unpacks to \(member.uncompressedSize) bytes, not the \(buffer.count) expected")
         }
         var written = 0
         try read(member) { chunk in
@@ -84,9 +83,9 @@ public struct ZipFile {
 
     private func read(_ member: ZipMemberLocation, _ body: (UnsafeRawBufferPointer) throws -> Bool) throws {
         guard member.uncompressedSize <= Self.inflatedSizeLimit else {
-            throw FileError(path, "member \(member.name) declares \(Self.sizeDescription(member.uncompressedSize)), over the \(Self.sizeDescription(Self.inflatedSizeLimit)) limit; refused")
+            throw FileError(path, "member \(quoted(member.name)) declares \(Self.sizeDescription(member.uncompressedSize)), over the \(Self.sizeDescription(Self.inflatedSizeLimit)) limit; refused")
         }
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw FileError(path, "cannot be opened for reading") }
+        let handle = try openRegularFile(path)
         defer { try? handle.close() }
         var delivered = 0, checksum: CRC32 = 0
         /// Hands one inflated (or stored) piece on, refusing any byte past the declared size.
@@ -115,19 +114,19 @@ public struct ZipFile {
         } catch let ReadEnd.readerFailed(error) {
             throw error
         } catch ReadEnd.pastDeclaredSize {
-            throw FileError(path, "member \(member.name) inflates past its declared \(Self.sizeDescription(member.uncompressedSize)); refused")
+            throw FileError(path, "member \(quoted(member.name)) inflates past its declared \(Self.sizeDescription(member.uncompressedSize)); refused")
         } catch ReadEnd.pastMemberEnd {
-            throw FileError(path, "member \(member.name) runs past its \(member.dataRange.count) stored bytes (truncated or corrupt archive); refused")
+            throw FileError(path, "member \(quoted(member.name)) runs past its \(member.dataRange.count) stored bytes (truncated or corrupt archive); refused")
         } catch let error as FileError {
             throw error
         } catch {
-            throw FileError(path, "member \(member.name) cannot be inflated (corrupt deflate data); refused")
+            throw FileError(path, "member \(quoted(member.name)) cannot be inflated (corrupt deflate data); refused")
         }
         guard delivered == member.uncompressedSize else {
-            throw FileError(path, "member \(member.name) unpacks to \(Self.sizeDescription(delivered)), not its declared \(Self.sizeDescription(member.uncompressedSize)); refused")
+            throw FileError(path, "member \(quoted(member.name)) unpacks to \(Self.sizeDescription(delivered)), not its declared \(Self.sizeDescription(member.uncompressedSize)); refused")
         }
         guard checksum == member.crc32 else {
-            throw FileError(path, "member \(member.name) fails its CRC-32 check (recorded \(Self.hex(member.crc32)), read \(Self.hex(checksum))); refused")
+            throw FileError(path, "member \(quoted(member.name)) fails its CRC-32 check (recorded \(Self.hex(member.crc32)), read \(Self.hex(checksum))); refused")
         }
     }
 

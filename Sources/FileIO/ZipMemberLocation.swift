@@ -34,7 +34,7 @@ enum ZipDirectory {
     /// Every member of the archive at `path`, in directory order, each one's
     /// data checked to lie inside the file. Throws `FileError`.
     static func members(ofArchiveAt path: String) throws -> [ZipMemberLocation] {
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw FileError(path, "cannot be opened for reading") }
+        let handle = try openRegularFile(path)
         defer { try? handle.close() }
         let reader = ArchiveReader(handle: handle, path: path)
         let (directory, count) = try reader.centralDirectory()
@@ -156,25 +156,25 @@ private struct ArchiveReader {
         let name = String(decoding: directory[(position + 46)..<extraStart], as: UTF8.self)
         let entry = Entry(name: name, flags: directory.uint16(at: position + 8), method: directory.uint16(at: position + 10),
                           crc32: directory.uint32(at: position + 16),
-                          compressedSize: try insideFile(values[1], "member \(name)'s stored size"),
-                          uncompressedSize: try int(values[0], "member \(name)'s unpacked size"),
-                          localHeaderOffset: try insideFile(values[2], "member \(name)'s local header offset"))
+                          compressedSize: try insideFile(values[1], "the stored size of member \(quoted(name))"),
+                          uncompressedSize: try int(values[0], "the unpacked size of member \(quoted(name))"),
+                          localHeaderOffset: try insideFile(values[2], "the local header offset of member \(quoted(name))"))
         return (entry, next)
     }
 
     /// Where `entry`'s data lies, from its local header: inside the file, or an error.
     func location(of entry: Entry) throws -> ZipMemberLocation {
         let name = entry.name
-        let header = try bytes(at: entry.localHeaderOffset, count: 30, what: "the local header of '\(name)'")
-        guard header.uint32(at: 0) == 0x0403_4B50 else { throw corrupt("the local header of '\(name)' has no signature") }
+        let header = try bytes(at: entry.localHeaderOffset, count: 30, what: "the local header of \(quoted(name))")
+        guard header.uint32(at: 0) == 0x0403_4B50 else { throw corrupt("the local header of \(quoted(name)) has no signature") }
         let start = entry.localHeaderOffset + 30 + Int(header.uint16(at: 26)) + Int(header.uint16(at: 28))
         let (end, overflow) = start.addingReportingOverflow(entry.compressedSize)
-        guard !overflow, end <= fileSize else { throw corrupt("'\(name)' runs past the end of the archive") }
+        guard !overflow, end <= fileSize else { throw corrupt("\(quoted(name)) runs past the end of the archive") }
         guard entry.method != 0 || entry.compressedSize == entry.uncompressedSize else {
-            throw corrupt("the stored member '\(name)' records two different sizes")
+            throw corrupt("the stored member \(quoted(name)) records two different sizes")
         }
         guard entry.method == 0 || entry.uncompressedSize / ZipMemberLocation.deflateRatioLimit <= entry.compressedSize else {
-            throw corrupt("'\(name)' claims to inflate \(entry.compressedSize) bytes into \(entry.uncompressedSize)")
+            throw corrupt("\(quoted(name)) claims to inflate \(entry.compressedSize) bytes into \(entry.uncompressedSize)")
         }
         let refusal: String? = if entry.flags & 1 != 0 {
             "is encrypted"
@@ -189,13 +189,13 @@ private struct ArchiveReader {
 
     /// A 64-bit size or offset from the archive as an `Int`; `what` names it in the error.
     private func int(_ value: UInt64, _ what: String) throws -> Int {
-        guard value <= UInt64(Int.max) else { throw corrupt("\(what) is \(value) bytes") }
+        guard value <= UInt64(Int.max) else { throw corrupt("\(what), \(value), is past any file size") }
         return Int(value)
     }
 
     /// A 64-bit offset or stored size that must not pass the end of the file, as an `Int`.
     private func insideFile(_ value: UInt64, _ what: String) throws -> Int {
-        guard value <= UInt64(fileSize) else { throw corrupt("\(what) \(value) lies past the end of the \(fileSize)-byte file") }
+        guard value <= UInt64(fileSize) else { throw corrupt("\(what), \(value), lies past the end of the \(fileSize)-byte file") }
         return Int(value)
     }
 }

@@ -1,4 +1,5 @@
 import CHDF5
+import FileIO
 
 /// An HDF5 dataset: an n-dimensional array of numbers.
 public final class HDF5Dataset: HDF5Object {
@@ -16,13 +17,19 @@ public final class HDF5Dataset: HDF5Object {
     }
 
     private func unlockedShape() throws -> [Int] {
-        let space = try HDF5Status.check(H5Dget_space(id), "cannot read the shape of '\(path)'")
+        let space = try HDF5Status.check(H5Dget_space(id), "cannot read the shape of \(quoted(path))")
         defer { H5Sclose(space) }
         let rank = H5Sget_simple_extent_ndims(space)
-        guard rank >= 0 else { throw HDF5Status.failure("cannot read the shape of '\(path)'") }
+        guard rank >= 0 else { throw HDF5Status.failure("cannot read the shape of \(quoted(path))") }
         var dims = [hsize_t](repeating: 0, count: Int(rank))
         H5Sget_simple_extent_dims(space, &dims, nil)
         return dims.map { Int($0) }
+    }
+
+    /// The bytes the file holds for the dataset's data (`H5Dget_storage_size`):
+    /// 0 for a chunked dataset never written, less than its shape needs when compressed.
+    public func storageBytes() -> Int {
+        HDF5Status.serialized { Int(clamping: H5Dget_storage_size(id)) }
     }
 
     /// Every element as Float, in C order, converted by HDF5 from the stored
@@ -39,12 +46,12 @@ public final class HDF5Dataset: HDF5Object {
     }
 
     private func unlockedReadFloats(blockBytes: Int) throws -> [Float] {
-        let type = try HDF5Status.check(H5Dget_type(id), "cannot read the type of '\(path)'")
+        let type = try HDF5Status.check(H5Dget_type(id), "cannot read the type of \(quoted(path))")
         let typeClass = H5Tget_class(type)
         let elementSize = H5Tget_size(type)
         H5Tclose(type)
         guard typeClass == H5T_FLOAT || typeClass == H5T_INTEGER, elementSize > 0 else {
-            throw HDF5Error("dataset '\(path)' does not hold numbers")
+            throw HDF5Error("dataset \(quoted(path)) does not hold numbers")
         }
         let shape = try unlockedShape()
         let count = try elementCount(shape: shape, elementSize: elementSize)
@@ -71,19 +78,19 @@ public final class HDF5Dataset: HDF5Object {
     /// Reads outermost rows `rows` (all of a scalar) into `destination` (`H5Dread`
     /// of a hyperslab into `H5T_NATIVE_FLOAT`).
     private func readRows(_ rows: Range<Int>, of shape: [Int], into destination: UnsafeMutableBufferPointer<Float>) throws {
-        let fileSpace = try HDF5Status.check(H5Dget_space(id), "cannot read the shape of '\(path)'")
+        let fileSpace = try HDF5Status.check(H5Dget_space(id), "cannot read the shape of \(quoted(path))")
         defer { H5Sclose(fileSpace) }
         var blockShape = shape.map { hsize_t($0) }
         if !shape.isEmpty {
             blockShape[0] = hsize_t(rows.count)
             var start = [hsize_t](repeating: 0, count: shape.count)
             start[0] = hsize_t(rows.lowerBound)
-            try HDF5Status.check(H5Sselect_hyperslab(fileSpace, H5S_SELECT_SET, start, nil, blockShape, nil), "cannot select rows of '\(path)'")
+            try HDF5Status.check(H5Sselect_hyperslab(fileSpace, H5S_SELECT_SET, start, nil, blockShape, nil), "cannot select rows of \(quoted(path))")
         }
         let memorySpace = try HDF5Status.check(H5Screate_simple(Int32(blockShape.count), blockShape, nil), "cannot make a dataspace")
         defer { H5Sclose(memorySpace) }
         try HDF5Status.check(H5Dread(id, ll_h5t_native_float(), memorySpace, fileSpace, ll_h5p_default(), destination.baseAddress),
-                             "cannot read dataset '\(path)'")
+                             "cannot read dataset \(quoted(path))")
     }
 
     /// The number of elements of the dataset's shape, refused when it overflows
@@ -94,21 +101,21 @@ public final class HDF5Dataset: HDF5Object {
         var count = 1
         for extent in shape {
             let (product, overflow) = count.multipliedReportingOverflow(by: extent)
-            guard !overflow else { throw HDF5Error("dataset '\(path)' claims an impossible shape \(shape)") }
+            guard !overflow else { throw HDF5Error("dataset \(quoted(path)) claims an impossible shape \(shape)") }
             count = product
         }
-        let creation = try HDF5Status.check(H5Dget_create_plist(id), "cannot read the layout of '\(path)'")
+        let creation = try HDF5Status.check(H5Dget_create_plist(id), "cannot read the layout of \(quoted(path))")
         let layout = H5Pget_layout(creation)
         H5Pclose(creation)
         if layout == H5D_CHUNKED {
             guard count <= Self.chunkedElementLimit else {
-                throw HDF5Error("dataset '\(path)' claims \(count) elements, over the limit of \(Self.chunkedElementLimit)")
+                throw HDF5Error("dataset \(quoted(path)) claims \(count) elements, over the limit of \(Self.chunkedElementLimit)")
             }
         } else {
             let (needed, overflow) = count.multipliedReportingOverflow(by: elementSize)
             let stored = H5Dget_storage_size(id)
             guard !overflow, UInt64(stored) >= UInt64(needed) else {
-                throw HDF5Error("dataset '\(path)' claims shape \(shape) but stores \(stored) bytes (truncated or corrupt)")
+                throw HDF5Error("dataset \(quoted(path)) claims shape \(shape) but stores \(stored) bytes (truncated or corrupt)")
             }
         }
         return count

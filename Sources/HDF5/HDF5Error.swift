@@ -13,20 +13,24 @@ public struct HDF5Error: Error, CustomStringConvertible, Sendable {
 
 /// Turns HDF5's status codes into thrown errors and keeps its error stack quiet.
 enum HDF5Status {
-    /// Silences HDF5's automatic error printing (`H5Eset_auto2`); every failure
-    /// surfaces as an `HDF5Error` instead. Runs once, before the first call.
-    static let silenced: Void = {
+    /// Readies the library once, before the first call: silences its automatic
+    /// error printing (`H5Eset_auto2`), as every failure surfaces as an
+    /// `HDF5Error` instead, and turns off plugin loading (`H5PLset_loading_state(0)`),
+    /// so that no file can make HDF5 load code from its plugin folder or
+    /// `HDF5_PLUGIN_PATH`: a dataset needing an unknown filter fails to read.
+    static let initialised: Void = {
         H5Eset_auto2(ll_h5e_default(), nil, nil)
+        H5PLset_loading_state(0)
     }()
 
     /// Debian's serial HDF5 is not thread-safe: every call into it goes through this lock.
     private static let lock = NSRecursiveLock()
 
-    /// Runs `body` holding the library lock, with error printing silenced.
+    /// Runs `body` holding the library lock, with the library initialised.
     static func serialized<T>(_ body: () throws -> T) rethrows -> T {
         lock.lock()
         defer { lock.unlock() }
-        _ = silenced
+        _ = initialised
         return try body()
     }
 

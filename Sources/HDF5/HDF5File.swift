@@ -6,11 +6,16 @@ public final class HDF5File {
     /// The bytes an in-memory file is read from, kept while the file is open.
     private let image: HDF5FileImage?
 
-    /// Opens the file at `path` read-only (`H5Fopen`).
+    /// Opens the file at `path` read-only (`H5Fopen`) through the plain POSIX
+    /// driver (`H5Pset_fapl_sec2`), named explicitly so that no default or
+    /// environment setting can choose a driver that reads other files (family, multi).
     public init(path: String) throws {
         image = nil
         id = try HDF5Status.serialized {
-            try HDF5Status.check(H5Fopen(path, ll_h5f_acc_rdonly(), ll_h5p_default()), "not a readable HDF5 file")
+            let access = try HDF5Status.check(H5Pcreate(ll_h5p_file_access()), "cannot create a file-access list")
+            defer { H5Pclose(access) }
+            try HDF5Status.check(H5Pset_fapl_sec2(access), "cannot select the POSIX file driver")
+            return try HDF5Status.check(H5Fopen(path, ll_h5f_acc_rdonly(), access), "not a readable HDF5 file")
         }
     }
 

@@ -1,4 +1,5 @@
 import CHDF5
+import FileIO
 import Foundation
 
 /// Bytes at a fixed address that HDF5's in-memory (core) driver reads a file
@@ -34,9 +35,9 @@ final class HDF5FileImage {
     /// Maps bytes `range` of the file at `path` read-only.
     static func map(path: String, range: Range<Int>) throws -> HDF5FileImage {
         guard range.lowerBound >= 0, !range.isEmpty else { throw HDF5Error("an empty byte range is not an HDF5 file") }
-        let descriptor = open(path, O_RDONLY)
-        guard descriptor >= 0 else { throw HDF5Error("cannot open the file (\(String(cString: strerror(errno))))") }
-        defer { close(descriptor) }
+        let file = try openRegularFile(path)
+        defer { try? file.close() }  // once mapped, the mapping keeps the file
+        let descriptor = file.fileDescriptor
         var status = stat()
         guard fstat(descriptor, &status) == 0 else { throw HDF5Error("cannot read the file's size (\(String(cString: strerror(errno))))") }
         guard range.upperBound <= Int(status.st_size) else {

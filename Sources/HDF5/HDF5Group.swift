@@ -1,4 +1,5 @@
 import CHDF5
+import FileIO
 
 /// An HDF5 group: a folder of named groups and datasets.
 public final class HDF5Group: HDF5Object {
@@ -10,57 +11,59 @@ public final class HDF5Group: HDF5Object {
         super.init(id: id, owner: owner, close: H5Gclose)
     }
 
-    /// Whether `relativePath` (`a/b/c`) names a link below this group; checks
-    /// each component in turn, as `H5Lexists` requires.
+    /// Whether `relativePath` (`a/b/c`) names a link below this group, looked
+    /// up one component at a time through hard links only. A path that meets a
+    /// link LayerLens does not follow (external, soft or user-defined) counts as
+    /// present, so that opening it reports the refusal.
     public func contains(_ relativePath: String) -> Bool {
-        HDF5Status.serialized { unlockedContains(relativePath) }
+        HDF5Status.serialized { (try? HDF5Confinement.hardLinkExists(relativePath, in: id, groupPath: path)) ?? true }
     }
 
-    private func unlockedContains(_ relativePath: String) -> Bool {
-        var prefix = ""
-        for component in relativePath.split(separator: "/") {
-            prefix += prefix.isEmpty ? String(component) : "/" + component
-            if H5Lexists(id, prefix, ll_h5p_default()) <= 0 { return false }
-        }
-        return !prefix.isEmpty
-    }
-
-    /// The group at `relativePath` (`H5Gopen2`).
+    /// The group at `relativePath` (`H5Gopen2`), reached through hard links only.
     public func group(_ relativePath: String) throws -> HDF5Group {
         try HDF5Status.serialized {
-            guard contains(relativePath) else { throw HDF5Error("no group '\(join(relativePath))'") }
-            let child = try HDF5Status.check(H5Gopen2(id, relativePath, ll_h5p_default()), "cannot open group '\(join(relativePath))'")
-            return HDF5Group(id: child, path: join(relativePath), owner: owner)
+            let childPath = Self.joined(path, relativePath)
+            guard try HDF5Confinement.hardLinkExists(relativePath, in: id, groupPath: path) else { throw HDF5Error("no group \(quoted(childPath))") }
+            let child = try HDF5Status.check(H5Gopen2(id, relativePath, ll_h5p_default()), "cannot open group \(quoted(childPath))")
+            return HDF5Group(id: child, path: childPath, owner: owner)
         }
     }
 
-    /// The dataset at `relativePath` (`H5Dopen2`).
+    /// The dataset at `relativePath` (`H5Dopen2`), reached through hard links
+    /// only, and refused when its data would come from outside the file or
+    /// through a filter plugin (see `HDF5Confinement.checkStorage`).
     public func dataset(_ relativePath: String) throws -> HDF5Dataset {
         try HDF5Status.serialized {
-            guard contains(relativePath) else { throw HDF5Error("no dataset '\(join(relativePath))'") }
-            let child = try HDF5Status.check(H5Dopen2(id, relativePath, ll_h5p_default()), "cannot open dataset '\(join(relativePath))'")
-            return HDF5Dataset(id: child, path: join(relativePath), owner: owner)
+            let childPath = Self.joined(path, relativePath)
+            guard try HDF5Confinement.hardLinkExists(relativePath, in: id, groupPath: path) else { throw HDF5Error("no dataset \(quoted(childPath))") }
+            let child = try HDF5Status.check(H5Dopen2(id, relativePath, ll_h5p_default()), "cannot open dataset \(quoted(childPath))")
+            let dataset = HDF5Dataset(id: child, path: childPath, owner: owner)
+            try HDF5Confinement.checkStorage(ofDataset: child, path: childPath)
+            return dataset
         }
     }
 
     /// The names of the group's members, in name order (`H5Lget_name_by_idx`).
+    /// Listing reads the group's own links and follows none of them; opening a
+    /// member checks its link.
     public func memberNames() throws -> [String] {
         try HDF5Status.serialized { try unlockedMemberNames() }
     }
 
     private func unlockedMemberNames() throws -> [String] {
         var info = H5G_info_t()
-        try HDF5Status.check(H5Gget_info(id, &info), "cannot list group '\(path)'")
+        try HDF5Status.check(H5Gget_info(id, &info), "cannot list group \(quoted(path))")
         return try (0..<Int(info.nlinks)).map { index in
             let length = H5Lget_name_by_idx(id, ".", H5_INDEX_NAME, H5_ITER_INC, hsize_t(index), nil, 0, ll_h5p_default())
-            guard length >= 0 else { throw HDF5Status.failure("cannot list group '\(path)'") }
+            guard length >= 0 else { throw HDF5Status.failure("cannot list group \(quoted(path))") }
             var buffer = [CChar](repeating: 0, count: Int(length) + 1)
             H5Lget_name_by_idx(id, ".", H5_INDEX_NAME, H5_ITER_INC, hsize_t(index), &buffer, buffer.count, ll_h5p_default())
             return String(decoding: buffer.prefix(Int(length)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
         }
     }
 
-    private func join(_ relativePath: String) -> String {
-        path == "/" ? "/" + relativePath : path + "/" + relativePath
+    /// `relativePath` below the group at `groupPath`, as a path in the file.
+    static func joined(_ groupPath: String, _ relativePath: String) -> String {
+        groupPath == "/" ? "/" + relativePath : groupPath + "/" + relativePath
     }
 }

@@ -1,4 +1,5 @@
 import CHDF5
+import FileIO
 import Foundation
 
 /// An open HDF5 file, group or dataset handle, closed when the last reference goes.
@@ -54,30 +55,30 @@ public class HDF5Object {
     static let attributeByteLimit = 256 << 20
 
     private func unlockedStringsAttribute(_ name: String) throws -> [String] {
-        let attribute = try HDF5Status.check(H5Aopen(id, name, ll_h5p_default()), "cannot open attribute '\(name)'")
+        let attribute = try HDF5Status.check(H5Aopen(id, name, ll_h5p_default()), "cannot open attribute \(quoted(name))")
         defer { H5Aclose(attribute) }
-        let space = try HDF5Status.check(H5Aget_space(attribute), "cannot read the shape of attribute '\(name)'")
+        let space = try HDF5Status.check(H5Aget_space(attribute), "cannot read the shape of attribute \(quoted(name))")
         defer { H5Sclose(space) }
         let points = H5Sget_simple_extent_npoints(space)
-        guard points >= 0 else { throw HDF5Status.failure("cannot read the shape of attribute '\(name)'") }
+        guard points >= 0 else { throw HDF5Status.failure("cannot read the shape of attribute \(quoted(name))") }
         let count = Int(points)
-        let fileType = try HDF5Status.check(H5Aget_type(attribute), "cannot read the type of attribute '\(name)'")
+        let fileType = try HDF5Status.check(H5Aget_type(attribute), "cannot read the type of attribute \(quoted(name))")
         defer { H5Tclose(fileType) }
         guard H5Tget_class(fileType) == H5T_STRING else {
             if count == 0 { return [] }
-            throw HDF5Error("attribute '\(name)' holds \(count) non-string values where strings were expected")
+            throw HDF5Error("attribute \(quoted(name)) holds \(count) non-string values where strings were expected")
         }
         if count == 0 { return [] }
         let charset = H5Tget_cset(fileType)
         guard charset == H5T_CSET_ASCII || charset == H5T_CSET_UTF8 else {
-            throw HDF5Error("attribute '\(name)' has a string character set HDF5 does not define (\(charset.rawValue))")
+            throw HDF5Error("attribute \(quoted(name)) has a string character set HDF5 does not define (\(charset.rawValue))")
         }
         let isVariable = H5Tis_variable_str(fileType)
-        guard isVariable >= 0 else { throw HDF5Status.failure("cannot read the type of attribute '\(name)'") }
+        guard isVariable >= 0 else { throw HDF5Status.failure("cannot read the type of attribute \(quoted(name))") }
         let width = isVariable > 0 ? MemoryLayout<UnsafeMutablePointer<CChar>?>.stride : H5Tget_size(fileType)
         let (bytes, overflow) = count.multipliedReportingOverflow(by: width)
         guard width > 0, !overflow, bytes <= Self.attributeByteLimit else {
-            throw HDF5Error("attribute '\(name)' claims \(count) strings of \(width) bytes, over the \(Self.attributeByteLimit)-byte limit for an attribute")
+            throw HDF5Error("attribute \(quoted(name)) claims \(count) strings of \(width) bytes, over the \(Self.attributeByteLimit)-byte limit for an attribute")
         }
         // The memory type keeps the file's charset: HDF5 converts between string
         // sizes and paddings, but not between ASCII and UTF-8.
@@ -89,7 +90,7 @@ public class HDF5Object {
             : try readFixedStrings(attribute, name: name, count: count, width: width, memoryType: memoryType)
         return try encoded.map { bytes in
             guard let text = String(validating: bytes, as: UTF8.self) else {
-                throw HDF5Error("attribute '\(name)' holds bytes that are not UTF-8 text")
+                throw HDF5Error("attribute \(quoted(name)) holds bytes that are not UTF-8 text")
             }
             return text
         }
@@ -99,7 +100,7 @@ public class HDF5Object {
     public func stringAttribute(_ name: String) throws -> String {
         let values = try stringsAttribute(name)
         guard values.count == 1 else {
-            throw HDF5Error("attribute '\(name)' holds \(values.count) strings where one was expected")
+            throw HDF5Error("attribute \(quoted(name)) holds \(values.count) strings where one was expected")
         }
         return values[0]
     }
@@ -109,7 +110,7 @@ public class HDF5Object {
     private func readVariableStrings(_ attribute: hid_t, name: String, count: Int, memoryType: hid_t) throws -> [[UInt8]] {
         try HDF5Status.check(H5Tset_size(memoryType, ll_h5t_variable()), "cannot make a string type")
         var pointers = [UnsafeMutablePointer<CChar>?](repeating: nil, count: count)
-        try HDF5Status.check(H5Aread(attribute, memoryType, &pointers), "cannot read attribute '\(name)'")
+        try HDF5Status.check(H5Aread(attribute, memoryType, &pointers), "cannot read attribute \(quoted(name))")
         defer {
             let space = H5Screate_simple(1, [hsize_t(count)], nil)
             H5Dvlen_reclaim(memoryType, space, ll_h5p_default(), &pointers)  // H5Treclaim from 1.12 on; Debian 12 ships 1.10
@@ -127,7 +128,7 @@ public class HDF5Object {
         try HDF5Status.check(H5Tset_size(memoryType, width), "cannot make a string type")
         try HDF5Status.check(H5Tset_strpad(memoryType, H5T_STR_NULLPAD), "cannot make a string type")
         var bytes = [UInt8](repeating: 0, count: count * width)
-        try HDF5Status.check(H5Aread(attribute, memoryType, &bytes), "cannot read attribute '\(name)'")
+        try HDF5Status.check(H5Aread(attribute, memoryType, &bytes), "cannot read attribute \(quoted(name))")
         return (0..<count).map { index in
             let slice = bytes[(index * width)..<((index + 1) * width)]
             return Array(slice[slice.startIndex..<(slice.firstIndex(of: 0) ?? slice.endIndex)])

@@ -10,12 +10,18 @@ public enum EvalPartFile {
 
     /// Reads a part; throws `FileError` for a file that is not one.
     public static func read(_ path: String) throws -> EvalStatistics {
-        try requireReadableFile(path)
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        let handle = try openRegularFile(path)
+        let size = Int((try? handle.seekToEnd()) ?? 0)
         guard size <= sizeLimit else {
             throw FileError(path, "is \(size >> 20) MiB; an eval part file is a few MB, so this is not one")
         }
-        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        let data: Data
+        do {
+            try handle.seek(toOffset: 0)
+            data = try handle.readToEnd() ?? Data()
+        } catch {
+            throw FileError(path, "cannot be read (\(error.localizedDescription))")
+        }
         struct Version: Decodable { let formatVersion: Int }
         if let version = try? JSONDecoder().decode(Version.self, from: data), version.formatVersion != EvalStatistics.formatVersion {
             throw FileError(path, "is an eval part file of format \(version.formatVersion); this layerlens reads format \(EvalStatistics.formatVersion)")
@@ -50,7 +56,7 @@ public enum EvalPartFile {
 
     private static func decodingProblem(_ error: Error) -> String {
         switch error {
-        case let DecodingError.keyNotFound(key, _): "no '\(key.stringValue)'"
+        case let DecodingError.keyNotFound(key, _): "no \(quoted(key.stringValue))"
         case let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context), let DecodingError.dataCorrupted(context):
             context.debugDescription
         default: "not JSON"

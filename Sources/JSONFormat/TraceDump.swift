@@ -11,6 +11,9 @@ public struct TraceManifestJSON: Codable, Sendable {
 
 /// A trace as `.npy` files plus `manifest.json`, for `writeFilesAtomically`.
 public enum TraceDump {
+    /// The name endings of a dump's files: an earlier dump holds only these.
+    public static let fileEndings: Set<String> = ["npy", "json"]
+
     /// The files of a dump: `input.npy`, `<k>_<layer name>.npy` per layer
     /// (float32, batch axis included) and `manifest.json`, with any `extra` files.
     public static func files(of trace: Trace, modelPath: String, inputPath: String,

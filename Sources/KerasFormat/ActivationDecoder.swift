@@ -1,3 +1,4 @@
+import FileIO
 import ModelGraph
 
 /// Maps Keras's activation names to `Activation`, as the Keras version that
@@ -21,7 +22,7 @@ enum ActivationDecoder {
         }
         guard let name else { throw config.error("'activation' is not a name LayerLens can read") }
         guard let activation = activation(named: name, kerasMajorVersion: kerasMajorVersion) else {
-            throw config.error("activation '\(name)' is not supported; supported: \(supportedNames.joined(separator: ", "))")
+            throw config.error("activation \(quoted(name)) is not supported; supported: \(supportedNames.joined(separator: ", "))")
         }
         return activation
     }

@@ -87,7 +87,7 @@ struct CallArguments {
 
     private mutating func argument(keras2 value: JSONValue) -> CallArgument {
         if let list = value.array {
-            if list.count >= 3, list[0].string != nil, list[1].number != nil, list[2].number != nil,
+            if list.count >= 3, list[0].string != nil, list[1].integer() != nil, list[2].integer() != nil,
                let reference = try? TensorReference(list, in: ConfigObject([:], context: "")) {
                 tensors.append(reference)
                 return .tensor(tensors.count - 1)
@@ -99,12 +99,16 @@ struct CallArguments {
 }
 
 extension TensorReference {
+    /// The largest node or tensor index a reference may give: no layer is called,
+    /// or returns tensors, a million times.
+    static let indexLimit = 1 << 20
+
     /// `[layer, node, tensor, …]`, range-checked.
     init(_ triple: [JSONValue], in wrapper: ConfigObject) throws {
-        guard triple.count >= 3, let layer = triple[0].string, let node = triple[1].number, let tensor = triple[2].number,
-              node >= 0, node < 1_048_576, tensor >= 0, tensor < 1_048_576, node.rounded() == node, tensor.rounded() == tensor else {
+        guard triple.count >= 3, let layer = triple[0].string else {
             throw wrapper.error("a tensor reference is not [layer, node, tensor]")
         }
-        self.init(layer: layer, node: Int(node), tensor: Int(tensor))
+        self.init(layer: layer, node: try wrapper.integer(triple[1], "node index", in: 0...Self.indexLimit),
+                  tensor: try wrapper.integer(triple[2], "tensor index", in: 0...Self.indexLimit))
     }
 }

@@ -1,3 +1,4 @@
+import FileIO
 import Layers
 import ModelGraph
 
@@ -8,11 +9,13 @@ import ModelGraph
 struct GraphBuilder {
     let kerasMajorVersion: Int
     /// The stored weights of the layer at the end of a path of entries from the top.
-    let weights: ([LayerEntry]) throws -> [Tensor]
+    let weights: ([LayerEntry]) throws -> [StoredWeight]
     private(set) var calls: [LayerCall] = []
     private var decoded: [String: any Layer] = [:]
+    /// The outputs inferred so far, held to `SizeLimits` as each is inferred.
+    private var budget = OutputBudget()
 
-    init(kerasMajorVersion: Int, weights: @escaping ([LayerEntry]) throws -> [Tensor]) {
+    init(kerasMajorVersion: Int, weights: @escaping ([LayerEntry]) throws -> [StoredWeight]) {
         self.kerasMajorVersion = kerasMajorVersion
         self.weights = weights
     }
@@ -31,33 +34,49 @@ struct GraphBuilder {
             guard let outputs = produced[reference.layer]?[call], outputs.indices.contains(reference.tensor) else { return nil }
             return outputs[reference.tensor]
         }
-        var pending = graph.layers.flatMap { entry in entry.calls.indices.map { (entry: entry, call: $0) } }
-        while !pending.isEmpty {
-            var remaining: [(entry: LayerEntry, call: Int)] = []
-            for item in pending {
-                let references = item.entry.calls[item.call].tensors
-                let values = references.compactMap(lookup)
-                guard values.count == references.count, !references.isEmpty else {
-                    remaining.append(item)
-                    continue
-                }
-                produced[item.entry.name, default: [:]][item.call] = try call(item.entry, number: item.call, inputs: values, prefix: prefix, path: path)
+        // Each call waits for the calls producing its inputs; once none is
+        // missing it is ready, and the ready call first in config order runs
+        // next — config order itself when the config is in execution order, and
+        // O(n log n) however the config lists its layers.
+        let items = graph.layers.flatMap { entry in entry.calls.indices.map { (entry: entry, call: $0) } }
+        func producer(_ reference: TensorReference) -> CallKey {
+            CallKey(layer: reference.layer, call: reference.node - (entries[reference.layer]?.nested?.firstCallNode ?? 0))
+        }
+        var missing = [Int](repeating: 0, count: items.count)
+        var waiting: [CallKey: [Int]] = [:]
+        var ready = ReadyCalls()
+        for (index, item) in items.enumerated() {
+            let references = item.entry.calls[item.call].tensors
+            for reference in references where produced[reference.layer] == nil {
+                missing[index] += 1
+                waiting[producer(reference), default: []].append(index)
             }
-            guard remaining.count < pending.count else {
-                let stuck = remaining[0]
-                guard let missing = stuck.entry.calls[stuck.call].tensors.first(where: { lookup($0) == nil }) else {
-                    throw stuck.entry.config.error("is called with no inputs")
-                }
-                let known = entries[missing.layer] != nil || graph.inputs.contains { $0.name == missing.layer }
-                throw stuck.entry.config.error(known
-                    ? "takes '\(missing.layer)', which is never computed: the graph has a cycle"
-                    : "takes '\(missing.layer)', which is not a layer or input of the model (a dangling input)")
+            if missing[index] == 0, !references.isEmpty { ready.insert(index) }
+        }
+        var done = 0
+        while let index = ready.popFirst() {
+            let item = items[index]
+            let values = item.entry.calls[item.call].tensors.compactMap(lookup)
+            guard values.count == item.entry.calls[item.call].tensors.count else { continue }  // a tensor index the producer lacks
+            produced[item.entry.name, default: [:]][item.call] = try call(item.entry, number: item.call, inputs: values, prefix: prefix, path: path)
+            done += 1
+            for waiter in waiting.removeValue(forKey: CallKey(layer: item.entry.name, call: item.call)) ?? [] {
+                missing[waiter] -= 1
+                if missing[waiter] == 0 { ready.insert(waiter) }
             }
-            pending = remaining
+        }
+        if done < items.count, let stuck = items.first(where: { produced[$0.entry.name]?[$0.call] == nil }) {
+            guard let absent = stuck.entry.calls[stuck.call].tensors.first(where: { lookup($0) == nil }) else {
+                throw stuck.entry.config.error("is called with no inputs")
+            }
+            let known = entries[absent.layer] != nil || graph.inputs.contains { $0.name == absent.layer }
+            throw stuck.entry.config.error(known
+                ? "takes \(quoted(absent.layer)), which is never computed: the graph has a cycle"
+                : "takes \(quoted(absent.layer)), which is not a layer or input of the model (a dangling input)")
         }
         return try graph.outputs.map { reference in
             guard let value = lookup(reference) else {
-                throw KerasConfigError("the model's output '\(reference.layer)' is not produced by any layer")
+                throw KerasConfigError("the model's output \(quoted(reference.layer)) is not produced by any layer")
             }
             return value
         }
@@ -84,10 +103,49 @@ struct GraphBuilder {
             decoded[key] = layer
         }
         let shape: [Int]
-        do { shape = try layer.outputShape(forInputs: shapes) } catch let error as LayerError {
+        do {
+            shape = try layer.outputShape(forInputs: shapes)
+            try budget.charge(shape, of: layer)
+        } catch let error as LayerError {
             throw entry.config.error(error.problem)  // named with the class the file gives it
         }
         calls.append(LayerCall(name: name, typeName: entry.typeName, layer: layer, inputs: inputs.map(\.source)))
         return [(source: .node(calls.count - 1), shape: shape)]
+    }
+}
+
+/// One call of a layer in a config: the layer's name and the call's index.
+private struct CallKey: Hashable {
+    let layer: String
+    let call: Int
+}
+
+/// The indexes of the calls ready to run, smallest first (a binary min-heap).
+private struct ReadyCalls {
+    private var heap: [Int] = []
+
+    mutating func insert(_ index: Int) {
+        heap.append(index)
+        var child = heap.count - 1
+        while child > 0, heap[(child - 1) / 2] > heap[child] {
+            heap.swapAt(child, (child - 1) / 2)
+            child = (child - 1) / 2
+        }
+    }
+
+    mutating func popFirst() -> Int? {
+        guard !heap.isEmpty else { return nil }
+        heap.swapAt(0, heap.count - 1)
+        let first = heap.removeLast()
+        var parent = 0
+        while true {
+            let left = 2 * parent + 1, right = left + 1
+            var smallest = parent
+            if left < heap.count, heap[left] < heap[smallest] { smallest = left }
+            if right < heap.count, heap[right] < heap[smallest] { smallest = right }
+            guard smallest != parent else { return first }
+            heap.swapAt(parent, smallest)
+            parent = smallest
+        }
     }
 }

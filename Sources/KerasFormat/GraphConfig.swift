@@ -1,3 +1,4 @@
+import FileIO
 import Foundation
 import ModelGraph
 
@@ -78,7 +79,7 @@ final class GraphConfig {
     init(_ root: ConfigObject, kerasMajorVersion: Int) throws {
         let className = try root.string("class_name")
         guard Self.modelClasses.contains(className) else {
-            throw KerasConfigError("the model's class '\(className)' is not a Keras model class LayerLens reads (Sequential, Functional)")
+            throw KerasConfigError("the model's class \(quoted(className)) is not a Keras model class LayerLens reads (Sequential, Functional)")
         }
         var body = ConfigObject([:], context: root.context)
         let list: [JSONValue]
@@ -154,7 +155,7 @@ final class GraphConfig {
         }
         let inputs = try references(in: body["input_layers"], wrapper: body).map { reference in
             guard let shape = inputShapes[reference.layer] else {
-                throw body.error("input layer '\(reference.layer)' is not among the layers")
+                throw body.error("input layer \(quoted(reference.layer)) is not among the layers")
             }
             return (name: reference.layer, shape: shape)
         }
@@ -166,7 +167,7 @@ final class GraphConfig {
         let className = try wrapper.string("class_name")
         guard let layerConfig = wrapper["config"]?.object else { throw wrapper.error("'config' is missing") }
         let name = wrapper["name"]?.string ?? layerConfig["name"]?.string ?? className.lowercased()
-        return (name, className, ConfigObject(layerConfig, context: "layer '\(name)' (\(className))"))
+        return (name, className, ConfigObject(layerConfig, context: "layer \(quoted(name)) (\(shortened(className)))"))
     }
 
     /// One call's arguments: Keras 3's `{"args": […], "kwargs": {…}}` or Keras 2's
@@ -190,10 +191,6 @@ final class GraphConfig {
         return try wrapper.object("build_config")?.ints("input_shape")
     }
 
-    /// The most elements one input sample may have (8 GiB of floats): a larger
-    /// shape is a corrupt config, not a model.
-    static let sampleElementLimit = 1 << 31
-
     /// One sample's shape from a batch shape, refusing unknown extents and impossible sizes.
     private static func sampleShape(_ batchShape: [Int]?) throws -> [Int] {
         guard let batchShape, batchShape.count >= 2 else {
@@ -204,8 +201,8 @@ final class GraphConfig {
             throw KerasConfigError("the input shape \(batchShapeDescription(sample)) has unknown extents; LayerLens needs a fixed input shape")
         }
         let elements = sample.reduce(1.0) { $0 * Double($1) }
-        guard elements <= Double(sampleElementLimit) else {
-            throw KerasConfigError("the input shape \(batchShapeDescription(sample)) has \(elements) elements per sample, over the limit of \(sampleElementLimit)")
+        guard elements <= Double(SizeLimits.sampleElements) else {
+            throw KerasConfigError("the input shape \(batchShapeDescription(sample)) has \(elements) elements per sample, over the limit of \(SizeLimits.sampleElements)")
         }
         return sample
     }

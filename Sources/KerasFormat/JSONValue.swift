@@ -1,3 +1,4 @@
+import FileIO
 import Foundation
 
 /// A parsed JSON value: the Keras model config is read into this, then decoded
@@ -30,11 +31,35 @@ enum JSONValue: Decodable, Sendable {
     var array: [JSONValue]? { if case let .array(value) = self { value } else { nil } }
     var object: [String: JSONValue]? { if case let .object(value) = self { value } else { nil } }
     var isNull: Bool { if case .null = self { true } else { false } }
-    /// A whole number of magnitude under 10¹², the only numbers a config may
-    /// use as counts, sizes and indexes (larger ones cannot be converted to `Int` safely).
-    var wholeNumber: Int? {
-        guard case let .number(value) = self, value.rounded() == value, abs(value) < 1e12 else { return nil }
+
+    /// The largest magnitude any count, size, index or axis in a config may
+    /// have: 2³¹. No real layer has an extent, a kernel, a stride or a padding
+    /// near it, and products of two such numbers cannot overflow `Int`.
+    static let integerLimit = 1 << 31
+
+    /// The range config integers are held to unless a reader states a narrower one.
+    static let integerRange = -integerLimit...integerLimit
+
+    /// The whole number this value holds if it lies in `range` (never wider than
+    /// `integerRange`); nil for anything else. Every config number read as an
+    /// `Int` goes through here, so `1e300` is refused instead of trapping.
+    func integer(in range: ClosedRange<Int> = integerRange) -> Int? {
+        let range = range.clamped(to: Self.integerRange)
+        guard case let .number(value) = self, value.rounded() == value,
+              value >= Double(range.lowerBound), value <= Double(range.upperBound) else { return nil }
         return Int(value)
+    }
+
+    /// The value as a config writes it, for error messages (`1e+300`, `"same"`).
+    var quoted: String {
+        switch self {
+        case .null: "null"
+        case let .bool(flag): String(flag)
+        case let .number(value): value.rounded() == value && abs(value) < 1e15 ? String(Int(value)) : String(value)
+        case let .string(text): "\"\(shortened(text))\""
+        case .array: "a list"
+        case .object: "an object"
+        }
     }
 }
 
@@ -58,30 +83,41 @@ struct ConfigObject {
     func error(_ problem: String) -> KerasConfigError { KerasConfigError("\(context): \(problem)") }
 
     func string(_ key: String) throws -> String {
-        guard let value = self[key]?.string else { throw error("'\(key)' is missing or not a string") }
+        guard let value = self[key]?.string else { throw error("\(quoted(key)) is missing or not a string") }
         return value
     }
 
-    func int(_ key: String) throws -> Int {
-        guard let value = self[key]?.wholeNumber else { throw error("'\(key)' is missing or not a whole number") }
-        return value
+    /// The whole number under `key`, which must lie in `range`.
+    func int(_ key: String, in range: ClosedRange<Int> = JSONValue.integerRange) throws -> Int {
+        guard let value = self[key] else { throw error("'\(key)' is missing") }
+        return try integer(value, key, in: range)
+    }
+
+    /// `value`, found under `key`, as a whole number in `range`; else an error
+    /// naming the layer and the key and quoting the value.
+    func integer(_ value: JSONValue, _ key: String, in range: ClosedRange<Int> = JSONValue.integerRange) throws -> Int {
+        guard let number = value.integer(in: range) else {
+            let bounds = range.clamped(to: JSONValue.integerRange)
+            throw error("'\(key)' is \(value.quoted), not a whole number from \(bounds.lowerBound) to \(bounds.upperBound)")
+        }
+        return number
     }
 
     func float(_ key: String, default fallback: Float) throws -> Float {
         guard let value = self[key] else { return fallback }
-        guard let number = value.number else { throw error("'\(key)' is not a number") }
+        guard let number = value.number else { throw error("\(quoted(key)) is not a number") }
         return Float(number)
     }
 
     func optionalFloat(_ key: String) throws -> Float? {
         guard let value = self[key] else { return nil }
-        guard let number = value.number else { throw error("'\(key)' is not a number") }
+        guard let number = value.number else { throw error("\(quoted(key)) is not a number") }
         return Float(number)
     }
 
     func bool(_ key: String, default fallback: Bool) throws -> Bool {
         guard let value = self[key] else { return fallback }
-        guard case let .bool(flag) = value else { throw error("'\(key)' is not true or false") }
+        guard case let .bool(flag) = value else { throw error("\(quoted(key)) is not true or false") }
         return flag
     }
 
@@ -90,38 +126,43 @@ struct ConfigObject {
         guard let value = self[key] else { return fallback }
         if let number = value.number { return [Float(number)] }
         guard let list = value.array, let numbers = Optional(list.compactMap(\.number)), numbers.count == list.count else {
-            throw error("'\(key)' is not a number or a list of numbers")
+            throw error("\(quoted(key)) is not a number or a list of numbers")
         }
         return numbers.map { Float($0) }
     }
 
-    /// A list of whole numbers; nulls (None, the batch axis) become -1.
-    func ints(_ key: String) throws -> [Int]? {
+    /// A list of whole numbers in `range`; nulls (None, the batch axis) become -1.
+    func ints(_ key: String, in range: ClosedRange<Int> = JSONValue.integerRange) throws -> [Int]? {
         guard let value = self[key] else { return nil }
         guard let list = value.array else { throw error("'\(key)' is not a list") }
-        return try list.map { item in
-            if item.isNull { return -1 }
-            guard let number = item.wholeNumber else { throw error("'\(key)' holds a non-integer or one too large") }
-            return number
-        }
+        guard list.count <= Self.listLimit else { throw error("'\(key)' lists \(list.count) numbers, over the limit of \(Self.listLimit)") }
+        return try list.map { item in item.isNull ? -1 : try integer(item, key, in: range) }
     }
+
+    /// The most numbers a shape, axis or size list may hold: no tensor has this many axes.
+    static let listLimit = 64
 
     /// A whole number or a list of them (Keras's `axis`), as a list; nil when absent.
-    func intOrInts(_ key: String) throws -> [Int]? {
+    func intOrInts(_ key: String, in range: ClosedRange<Int> = JSONValue.integerRange) throws -> [Int]? {
         guard let value = self[key] else { return nil }
-        return value.array != nil ? try ints(key) : [try int(key)]
+        return value.array != nil ? try ints(key, in: range) : [try int(key, in: range)]
     }
 
-    /// A whole number or a list of two (Keras's `kernel_size`, `strides`, …) as a pair.
+    /// The positive whole numbers under `key`, given alone or as a list.
+    private func positiveInts(_ key: String) throws -> [Int] {
+        try intOrInts(key, in: 1...JSONValue.integerLimit) ?? []
+    }
+
+    /// A positive whole number or a list of two (Keras's `kernel_size`, `strides`, …) as a pair.
     func pair(_ key: String, default fallback: (Int, Int)? = nil) throws -> (Int, Int) {
         guard self[key] != nil else {
             if let fallback { return fallback }
-            throw error("'\(key)' is missing")
+            throw error("\(quoted(key)) is missing")
         }
-        let values = try intOrInts(key) ?? []
+        let values = try positiveInts(key)
         switch values.count {
-        case 1 where values[0] > 0: return (values[0], values[0])
-        case 2 where values.allSatisfy({ $0 > 0 }): return (values[0], values[1])
+        case 1: return (values[0], values[0])
+        case 2: return (values[0], values[1])
         default: throw error("'\(key)' must be a positive number or a pair of them")
         }
     }
@@ -130,10 +171,10 @@ struct ConfigObject {
     func int1(_ key: String, default fallback: Int?) throws -> Int {
         guard self[key] != nil else {
             if let fallback { return fallback }
-            throw error("'\(key)' is missing")
+            throw error("\(quoted(key)) is missing")
         }
-        let values = try intOrInts(key) ?? []
-        guard values.count == 1, values[0] > 0 else { throw error("'\(key)' must be one positive number") }
+        let values = try positiveInts(key)
+        guard values.count == 1 else { throw error("'\(key)' must be one positive number") }
         return values[0]
     }
 

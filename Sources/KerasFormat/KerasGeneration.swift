@@ -1,3 +1,4 @@
+import FileIO
 import ModelGraph
 
 /// Which generation of Keras wrote a legacy HDF5 model file, and what reading
@@ -16,7 +17,7 @@ enum KerasGeneration {
         }
         let numbers = recorded.prefix { $0.isNumber || $0 == "." }.split(separator: ".", omittingEmptySubsequences: false)
         guard numbers.count >= 2, numbers.allSatisfy({ !$0.isEmpty && Int($0) != nil }), let major = Int(numbers[0]) else {
-            throw KerasConfigError("its keras_version '\(recorded)' is not a Keras version number")
+            throw KerasConfigError("its keras_version \(quoted(recorded)) is not a Keras version number")
         }
         guard major >= 2 else { throw KerasConfigError("written by Keras \(recorded); \(advice)") }
         return recorded
@@ -46,10 +47,10 @@ enum KerasGeneration {
         for layer in body?.array ?? body?.object?["layers"]?.array ?? [] {
             guard let entry = layer.object else { continue }
             if let className = entry["class_name"]?.string, keras1Classes.contains(className) {
-                return "the Keras 1 layer class '\(className)'"
+                return "the Keras 1 layer class \(quoted(className))"
             }
             if let option = entry["config"]?.object?.keys.sorted().first(where: keras1Options.contains) {
-                return "the Keras 1 option '\(option)'"
+                return "the Keras 1 option \(quoted(option))"
             }
             if let nested = keras1Marker(in: layer) { return nested }
         }

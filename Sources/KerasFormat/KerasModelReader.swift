@@ -51,8 +51,12 @@ public enum KerasModelReader {
         // Keras 2 decided by the weights group's backend whether to flip convolution kernels.
         let isTheano = (weightsGroup.hasAttribute("backend") ? try weightsGroup.stringAttribute("backend") : backend) == "theano"
         return try build(config, source: source, kerasMajorVersion: major) { layers in
-            let arrays = try weights.weights(for: layers)
-            return isTheano ? KerasGeneration.theanoArraysAsKerasLoadsThem(arrays, className: layers.last?.className ?? "") : arrays
+            var arrays = try weights.weights(for: layers)
+            if isTheano, let kernel = arrays.first {
+                let className = layers.last?.className ?? ""
+                arrays[0] = kernel.transformed { KerasGeneration.theanoArraysAsKerasLoadsThem([$0], className: className)[0] }
+            }
+            return arrays
         }
     }
 
@@ -96,7 +100,7 @@ public enum KerasModelReader {
     /// Checks every layer (nested ones too) before reading any weight, then
     /// builds the graph of calls.
     static func build(_ config: GraphConfig, source: ModelSource, kerasMajorVersion: Int,
-                      weights: @escaping ([LayerEntry]) throws -> [Tensor]) throws -> Model {
+                      weights: @escaping ([LayerEntry]) throws -> [StoredWeight]) throws -> Model {
         func entries(_ graph: GraphConfig) -> [LayerEntry] {
             graph.layers.flatMap { entry in entry.nested.map(entries) ?? [entry] }
         }
@@ -104,7 +108,7 @@ public enum KerasModelReader {
         try KerasLayerRegistry.checkSupported(all)
         for entry in all {
             if let format = entry.config["data_format"]?.string, format != "channels_last" {
-                throw entry.config.error("data_format '\(format)' is not supported; LayerLens runs channels_last models only")
+                throw entry.config.error("data_format \(quoted(format)) is not supported; LayerLens runs channels_last models only")
             }
         }
         var builder = GraphBuilder(kerasMajorVersion: kerasMajorVersion, weights: weights)

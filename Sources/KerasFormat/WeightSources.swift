@@ -10,14 +10,14 @@ struct H5WeightSource {
     /// The arrays of the layer at the end of `path`. A model used as a layer
     /// keeps all its layers' arrays in one group under its own name; an inner
     /// layer's are those whose path names that layer.
-    func weights(for path: [LayerEntry]) throws -> [Tensor] {
+    func weights(for path: [LayerEntry]) throws -> [StoredWeight] {
         guard let top = path.first, group.contains(top.name) else { return [] }
         let layerGroup = try group.group(top.name)
         var names = try splitAttribute("weight_names", of: layerGroup)
         if path.count > 1, let inner = path.last?.name {
             names = names.filter { $0.split(separator: "/").contains { $0 == inner } }
         }
-        return try names.map { try readTensor(try layerGroup.dataset($0)) }
+        return try names.map { try StoredWeight(try layerGroup.dataset($0)) }
     }
 }
 
@@ -42,12 +42,12 @@ func splitAttribute(_ name: String, of object: HDF5Object) throws -> [String] {
 struct ArchiveWeightSource {
     let root: HDF5Group
 
-    func weights(for path: [LayerEntry]) throws -> [Tensor] {
+    func weights(for path: [LayerEntry]) throws -> [StoredWeight] {
         let location = "layers/" + path.map(\.storageKey).joined(separator: "/layers/") + "/vars"
         guard root.contains(location) else { return [] }
         let vars = try root.group(location)
         let names = try vars.memberNames().compactMap { name in Int(name).map { (index: $0, name: name) } }
-        return try names.sorted { $0.index < $1.index }.map { try readTensor(try vars.dataset($0.name)) }
+        return try names.sorted { $0.index < $1.index }.map { try StoredWeight(try vars.dataset($0.name)) }
     }
 }
 
@@ -69,6 +69,56 @@ func snakeCase(_ name: String) -> String {
     return output.lowercased()
 }
 
-func readTensor(_ dataset: HDF5Dataset) throws -> Tensor {
-    Tensor(shape: try dataset.shape(), scalars: try dataset.readFloats())
+/// One weight array as the file declares it: its shape, known from the
+/// dataset's header, and its values, read only once a layer reader has checked
+/// that shape against the one its config implies (`KerasLayerSource.expectWeights`).
+struct StoredWeight {
+    let shape: [Int]
+    /// Reads the values; only `read()` calls it, after the size checks.
+    private let load: () throws -> Tensor
+    /// The bytes the file holds for the values, to refuse a shape it cannot hold.
+    private let storedBytes: Int
+    /// Where the array lives, for messages.
+    let path: String
+
+    init(_ dataset: HDF5Dataset) throws {
+        shape = try dataset.shape()
+        storedBytes = dataset.storageBytes()
+        path = dataset.path
+        let shape = shape
+        load = { Tensor(shape: shape, scalars: try dataset.readFloats()) }
+    }
+
+    private init(shape: [Int], storedBytes: Int, path: String, load: @escaping () throws -> Tensor) {
+        self.shape = shape
+        self.storedBytes = storedBytes
+        self.path = path
+        self.load = load
+    }
+
+    /// The same array read as `shape` (same element count), as Conv1D's kernel is run as a Conv2D's.
+    func reshaped(_ newShape: [Int]) -> StoredWeight {
+        StoredWeight(shape: newShape, storedBytes: storedBytes, path: path) { try load().reshaped(newShape) }
+    }
+
+    /// The same array with `transform` applied to its values once read.
+    func transformed(_ transform: @escaping (Tensor) -> Tensor) -> StoredWeight {
+        StoredWeight(shape: shape, storedBytes: storedBytes, path: path) { transform(try load()) }
+    }
+
+    /// The values, refused before anything is allocated when the shape has over
+    /// `SizeLimits.weightElements` elements or more than the stored bytes can hold
+    /// (`SizeLimits.elementsPerStoredByte` per byte, compressed).
+    func read() throws -> Tensor {
+        let count = SizeLimits.elementCount(shape) ?? Int.max
+        let declared = "weight '\(path)' of shape \(shapeDescription(shape)) would need \(SizeLimits.byteDescription(Double(count) * Double(MemoryLayout<Float>.size)))"
+        guard count <= SizeLimits.weightElements else {
+            throw KerasConfigError("\(declared); the limit is \(SizeLimits.byteDescription(Double(SizeLimits.weightElements) * Double(MemoryLayout<Float>.size)))")
+        }
+        let (holdable, overflow) = storedBytes.multipliedReportingOverflow(by: SizeLimits.elementsPerStoredByte)
+        guard overflow || count <= holdable else {
+            throw KerasConfigError("\(declared), but the file stores only \(storedBytes) bytes of it")
+        }
+        return try load()
+    }
 }

@@ -62,12 +62,16 @@ struct DiffCommand: ParsableCommand {
             throw ValidationError("give --preprocess for both inputs, or --preprocess-a / --preprocess-b, not both")
         }
         for steps in [preprocess, preprocessA, preprocessB] { _ = try parseSteps(steps) }
-        if topUnits < 0 { throw ValidationError("--top-units must be 0 or more") }
-        if let cellPx, !(1...100).contains(cellPx) { throw ValidationError("--cell-px must be from 1 to 100") }
+        try requireInRange(topUnits, 0...topLimit, for: "--top-units")
+        try requireInRange(rowA, 0...Int.max, for: "--row-a")
+        try requireInRange(rowB, 0...Int.max, for: "--row-b")
+        try requireInRange(cellPx, 1...100, for: "--cell-px")
         if noReport, output != nil { throw ValidationError("--no-report and --output contradict each other") }
     }
 
     func run() throws {
+        let path = noReport ? nil : output ?? "Reports/diff_\(baseName(a))_\(baseName(b)).png"
+        try checkOutputs(files: [path])
         let model = try stage { try loadModel(at: modelArguments.model) }
         let layers = try layerArguments.selection(in: model)
         let options = (a: decode.options(steps: try parseSteps(preprocessA ?? preprocess), row: rowA),
@@ -79,9 +83,7 @@ struct DiffCommand: ParsableCommand {
         let predictions = (a: Prediction(trace: traces.a, model: model, labels: labelNames),
                            b: Prediction(trace: traces.b, model: model, labels: labelNames))
         let diff = ActivationDiff(model: model, a: traces.a, b: traces.b, topCount: topUnits)
-        var reportPath: String?
-        if !noReport {
-            let path = output ?? "Reports/diff_\(baseName(a))_\(baseName(b)).png"
+        if let path {
             let sides = (a: DiffSide(input: loaded.a, prediction: predictions.a), b: DiffSide(input: loaded.b, prediction: predictions.b))
             let report = try stage {
                 if isHTML(path) {
@@ -94,17 +96,16 @@ struct DiffCommand: ParsableCommand {
                 }
             }
             try stage { try writeCreatingFolder(report, to: path) }
-            reportPath = path
         }
         if json {
-            printData(try stage {
+            try printData(try stage {
                 try prettyJSON(DiffJSON(modelPath: modelArguments.model, inputs: (a, b), loaded: loaded, predictions: predictions, diff: diff, top: labelArguments.top))
             })
             return
         }
-        print(DiffTable(diff: diff).text)
-        print("A → \(scoreText(predictions.a.best))   B → \(scoreText(predictions.b.best))")
-        if let reportPath { print("wrote \(reportPath)") }
+        try printLine(DiffTable(diff: diff).text)
+        try printLine("A → \(scoreText(predictions.a.best))   B → \(scoreText(predictions.b.best))")
+        if let path { try printLine("wrote \(path)") }
     }
 }
 

@@ -66,11 +66,13 @@ struct EvalCommand: ParsableCommand {
 
     func validate() throws {
         _ = try parseSteps(preprocess)
-        if topK < 1 { throw ValidationError("--top-k must be at least 1") }
-        if labelColumn < 1 { throw ValidationError("--label-column counts from 1") }
-        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
-        if let sample, sample < 1 { throw ValidationError("--sample must be at least 1") }
-        if let shard, Shard(parsing: shard) == nil { throw ValidationError("--shard wants K/N with 0 ≤ K < N, as 0/4; got '\(shard)'") }
+        try requireInRange(topK, 1...topLimit, for: "--top-k")
+        try requireInRange(labelColumn, 1...(1 << 24), for: "--label-column")  // counts from 1
+        try requireInRange(limit, 1...Int.max, for: "--limit")
+        try requireInRange(sample, 1...Int.max, for: "--sample")
+        if let shard, Shard(parsing: shard) == nil {
+            throw ValidationError("--shard wants K/N with 0 ≤ K < N ≤ \(Shard.countLimit), as 0/4; got \(quoted(shard, limit: 40))")
+        }
         if shard != nil, part == nil { throw ValidationError("--shard needs --part FILE to save the part's statistics for `layerlens merge`") }
         if shard != nil, sample != nil { throw ValidationError("--sample and --shard cannot be combined: a sample of each shard is not a sample of the whole") }
         if shard != nil, limit != nil { throw ValidationError("--limit and --shard cannot be combined: the first n of each shard are not the first n of the whole") }
@@ -78,6 +80,7 @@ struct EvalCommand: ParsableCommand {
     }
 
     func run() throws {
+        try checkOutputs(files: [part, output.reportPath(default: shard == nil ? defaultReport : nil)])
         let model = try stage { try loadModel(at: modelArguments.model) }
         _ = try output.layerArguments.selection(in: model)  // an unmatched --layers fails before the run, not after
         let labelNames = try stage { try labels.map { try LabelParser.parse($0, count: model.outputShape.reduce(1, *)) } }
@@ -100,8 +103,11 @@ struct EvalCommand: ParsableCommand {
         if let part {
             try stage { try writeCreatingFolder(EvalPartFile.encode(statistics), to: part) }
         }
-        try output.deliver(statistics, model: model, defaultReport: shard == nil ? "Reports/eval_\(baseName(data)).png" : nil, written: part)
+        try output.deliver(statistics, model: model, defaultReport: shard == nil ? defaultReport : nil, written: part)
     }
+
+    /// The report's path when no --output names one.
+    var defaultReport: String { "Reports/eval_\(baseName(data)).png" }
 }
 
 /// `layerlens merge PART…`: shard statistics joined into the report of one run.
@@ -123,11 +129,14 @@ struct MergeCommand: ParsableCommand {
     func validate() throws { try output.validate() }
 
     func run() throws {
+        try checkOutputs(files: [part, output.output])  // the default report's name comes from the parts, once read
         let loaded = try stage { try parts.map { (path: $0, statistics: try EvalPartFile.read($0)) } }
         let merged = try stage { try EvalPartFile.merge(loaded) }
         if !merged.coversEverything {
             let have = Set(merged.shards.map(\.index)), total = merged.shards[0].count
-            printError("warning: parts \((0..<total).filter { !have.contains($0) }.map { "\($0)/\(total)" }.joined(separator: ", ")) are missing; the result covers \(have.count) of \(total)")
+            let missing = (0..<total).lazy.filter { !have.contains($0) }.prefix(10).map { "\($0)/\(total)" }.joined(separator: ", ")
+            let more = total - have.count > 10 ? " and \(total - have.count - 10) more" : ""
+            printError("warning: parts \(missing)\(more) are missing; the result covers \(have.count) of \(total)")
         }
         if let part {
             try stage { try writeCreatingFolder(EvalPartFile.encode(merged), to: part) }
@@ -153,11 +162,16 @@ struct EvalOutputArguments: ParsableArguments {
         if noReport, output != nil { throw ValidationError("--no-report and --output contradict each other") }
     }
 
+    /// Where the report goes: nowhere with --no-report, else --output or `defaultReport`.
+    func reportPath(default defaultReport: String?) -> String? {
+        noReport ? nil : output ?? defaultReport
+    }
+
     /// Draws the report, prints the metrics as text or JSON and lists skipped samples. With
     /// the `model`, an HTML report groups the layers by block and links their connections.
     func deliver(_ statistics: EvalStatistics, model: Model? = nil, defaultReport: String?, written part: String?) throws {
         let metrics = EvalMetrics(statistics)
-        let reportPath = noReport ? nil : output ?? defaultReport
+        let reportPath = reportPath(default: defaultReport)
         if let reportPath {
             let layers = try layerArguments.selection(names: metrics.layers.map(\.name), typeNames: metrics.layers.map(\.className))
             let report = try stage {
@@ -166,11 +180,11 @@ struct EvalOutputArguments: ParsableArguments {
             try stage { try writeCreatingFolder(report, to: reportPath) }
         }
         if json {
-            printData(try stage { try prettyJSON(EvalJSON(metrics), snakeCaseKeys: true) })
+            try printData(try stage { try prettyJSON(EvalJSON(metrics), snakeCaseKeys: true) })
         } else {
-            print(EvalText(metrics: metrics).text)
+            try printLine(EvalText(metrics: metrics).text)
             let files = [reportPath, part].compactMap { $0 }
-            if !files.isEmpty { print("wrote " + files.joined(separator: " and ")) }
+            if !files.isEmpty { try printLine("wrote " + files.joined(separator: " and ")) }
         }
         let issues = statistics.issues
         issues.kept.prefix(20).forEach { printError("skipped: \($0)") }

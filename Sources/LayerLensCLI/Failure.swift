@@ -17,7 +17,7 @@ func stage<T>(_ body: () throws -> T) throws -> T {
 
 /// Prints `layerlens: <message>` on standard error.
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data("layerlens: \(message)\n".utf8))
+    try? FileHandle.standardError.write(contentsOf: Data("layerlens: \(message)\n".utf8))  // nowhere left to report a failure
 }
 
 /// An error as the CLI says it: the library's errors about options are worded

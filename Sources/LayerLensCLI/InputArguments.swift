@@ -1,6 +1,17 @@
 import ArgumentParser
 import LayerLens
 
+/// Throws a usage error (exit status 64) unless the number given for `flag`
+/// lies in `range`; nil (not given) passes. Every number option is checked here.
+func requireInRange(_ value: Int?, _ range: ClosedRange<Int>, for flag: String) throws {
+    guard let value, !range.contains(value) else { return }
+    let allowed = range.upperBound == Int.max ? "at least \(range.lowerBound)" : "from \(range.lowerBound) to \(range.upperBound)"
+    throw ValidationError("\(flag) must be \(allowed), not \(value)")
+}
+
+/// The most top classes, units or top-k hits a command lists.
+let topLimit = 1000
+
 /// How images are decoded.
 struct DecodeArguments: ParsableArguments {
     @Flag(help: "Ignore the EXIF orientation of JPEGs (by default it is applied, as OpenCV's imread does).")
@@ -10,7 +21,7 @@ struct DecodeArguments: ParsableArguments {
     var maxPixels: Int = ImageDecoder.defaultPixelLimit
 
     func validate() throws {
-        if maxPixels < 1 { throw ValidationError("--max-pixels must be at least 1") }
+        try requireInRange(maxPixels, 1...Int.max, for: "--max-pixels")
     }
 
     /// Input options with these decoding settings.
@@ -41,7 +52,7 @@ struct InputArguments: ParsableArguments {
 
     func validate() throws {
         _ = try parseSteps(preprocess)
-        if let row, row < 0 { throw ValidationError("--row must be 0 or more") }
+        try requireInRange(row, 0...Int.max, for: "--row")
     }
 
     func options() throws -> InputOptions {
@@ -58,7 +69,7 @@ struct LabelArguments: ParsableArguments {
     var top: Int = 3
 
     func validate() throws {
-        if top < 1 { throw ValidationError("--top must be at least 1") }
+        try requireInRange(top, 1...topLimit, for: "--top")
     }
 
     /// The labels for `model`'s outputs, or nil for class indices.
@@ -81,8 +92,8 @@ struct ReportArguments: ParsableArguments {
     var maxChannels: Int = 64
 
     func validate() throws {
-        if let cellPx, !(1...100).contains(cellPx) { throw ValidationError("--cell-px must be from 1 to 100") }
-        if maxChannels < 1 { throw ValidationError("--max-channels must be at least 1") }
+        try requireInRange(cellPx, 1...100, for: "--cell-px")
+        try requireInRange(maxChannels, 1...Int.max, for: "--max-channels")
     }
 
     var reportOptions: TraceReportOptions {

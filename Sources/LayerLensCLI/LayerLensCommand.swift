@@ -21,7 +21,8 @@ struct LayerLensCommand: ParsableCommand {
         } catch {
             let code = exitCode(for: error)
             if code == .success {
-                print(fullMessage(for: error))
+                // Help goes to stdout; a failed write has printed its error line.
+                guard (try? printLine(fullMessage(for: error))) != nil else { Foundation.exit(ExitCode.failure.rawValue) }
             } else {
                 let message = message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
                 printError("error: " + message)

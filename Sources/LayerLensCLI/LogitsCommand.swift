@@ -39,11 +39,11 @@ struct LogitsCommand: ParsableCommand {
         let labelNames = try stage { try labelArguments.names(for: model) }
         let run = try stage { try LogitsRun(model: model, inputs: files, options: inputArguments.options(), labels: labelNames) }
         if json {
-            printData(try stage { try prettyJSON(LogitsJSON(run, top: labelArguments.top)) })
+            try printData(try stage { try prettyJSON(LogitsJSON(run, top: labelArguments.top)) })
         } else if csv {
-            print(LogitsTable(run: run, top: labelArguments.top).csv)
+            try printLine(LogitsTable(run: run, top: labelArguments.top).csv)
         } else if !run.entries.isEmpty {
-            print(LogitsTable(run: run, top: labelArguments.top).text)
+            try printLine(LogitsTable(run: run, top: labelArguments.top).text)
         }
         run.failures.forEach { printError("error: \(errorText($0))") }
         if !run.failures.isEmpty {

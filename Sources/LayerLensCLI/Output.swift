@@ -1,10 +1,31 @@
 import Foundation
 import LayerLens
 
-/// Writes `data` to standard output.
-func printData(_ data: Data) {
-    FileHandle.standardOutput.write(data)
-    FileHandle.standardOutput.write(Data("\n".utf8))
+/// Writes `data` and a newline to standard output, unbuffered and checked: a
+/// failed write (a full disk) prints one error line and exits with status 1.
+func printData(_ data: Data) throws {
+    try stage {
+        do {
+            try FileHandle.standardOutput.write(contentsOf: data + Data("\n".utf8))
+        } catch {
+            throw FileError("standard output", "cannot be written (\(reason(of: error)))")
+        }
+    }
+}
+
+/// Writes `text` and a newline to standard output, checked as `printData` is.
+func printLine(_ text: String) throws {
+    try printData(Data(text.utf8))
+}
+
+/// Refuses, before any work is done, output files that must not be replaced
+/// (`requireReplaceableFile`) and a dump `folder` that must not be
+/// (`requireReplaceableFolder`): one error line, exit status 1, nothing written.
+func checkOutputs(files: [String?], dumpFolder folder: String? = nil) throws {
+    try stage {
+        for file in files.compactMap({ $0 }) { try requireReplaceableFile(file) }
+        if let folder { try requireReplaceableFolder(folder, endings: TraceDump.fileEndings) }
+    }
 }
 
 /// A class and its probability as the commands print it: `X 99.2%`, or `X NaN`.

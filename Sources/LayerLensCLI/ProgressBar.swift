@@ -21,12 +21,12 @@ final class ProgressBar {
             line = "[" + String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled) + "] "
                 + String(format: "%3.0f%%  ", fraction * 100) + line + String(format: "  ETA %.0f s", remaining)
         }
-        FileHandle.standardError.write(Data(("\r" + line + "\u{1B}[K").utf8))
+        try? FileHandle.standardError.write(contentsOf: Data(("\r" + line + "\u{1B}[K").utf8))
         drewSomething = true
     }
 
     /// Clears the bar.
     func finish() {
-        if drewSomething { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        if drewSomething { try? FileHandle.standardError.write(contentsOf: Data("\r\u{1B}[K".utf8)) }
     }
 }

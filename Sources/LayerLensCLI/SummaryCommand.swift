@@ -17,9 +17,9 @@ struct SummaryCommand: ParsableCommand {
         let model = try stage { try loadModel(at: modelArguments.model) }
         let summary = ModelSummary(model)
         if json {
-            printData(try stage { try prettyJSON(ModelSummaryJSON(summary)) })
+            try printData(try stage { try prettyJSON(ModelSummaryJSON(summary)) })
         } else {
-            print(SummaryTable(summary).text)
+            try printLine(SummaryTable(summary).text)
         }
     }
 }

@@ -3,9 +3,11 @@
 func alignedTable(header: [String], rows: [[String]], rightAligned: Set<Int> = []) -> [String] {
     let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
     func line(_ cells: [String]) -> String {
+        // The last left-aligned cell is not padded: one very wide cell (a
+        // layer joining 3,000 others) would otherwise pad every line to its width.
         cells.enumerated().map { column, cell in
-            let padding = String(repeating: " ", count: widths[column] - cell.count)
-            return rightAligned.contains(column) ? padding + cell : cell + padding
+            if rightAligned.contains(column) { return String(repeating: " ", count: widths[column] - cell.count) + cell }
+            return column == cells.count - 1 ? cell : cell + String(repeating: " ", count: widths[column] - cell.count)
         }.joined(separator: "  ").trimmingTrailingSpaces()
     }
     let rule = String(repeating: "─", count: widths.reduce(0, +) + 2 * (widths.count - 1))
@@ -14,8 +16,7 @@ func alignedTable(header: [String], rows: [[String]], rightAligned: Set<Int> = [
 
 extension String {
     func trimmingTrailingSpaces() -> String {
-        var result = self
-        while result.last == " " { result.removeLast() }
-        return result
+        guard let last = lastIndex(where: { $0 != " " }) else { return "" }
+        return String(self[...last])
     }
 }

@@ -42,6 +42,8 @@ struct TraceCommand: ParsableCommand {
     }
 
     func run() throws {
+        let reportPath = noReport ? nil : output ?? "Reports/\(baseName(input)).png"
+        try checkOutputs(files: [reportPath], dumpFolder: dump)
         let model = try stage { try loadModel(at: modelArguments.model) }
         let layers = try layerArguments.selection(in: model)
         guard inputs.count == model.inputs.count else {
@@ -57,7 +59,6 @@ struct TraceCommand: ParsableCommand {
         let content = TraceReportContent(modelPath: modelArguments.model, model: model, input: loaded,
                                          groundTruth: loaded.groundTruth.map { $0 < prediction.labels.count ? prediction.labels[$0] : String($0) },
                                          otherInputPaths: Array(inputs.dropFirst()))
-        let reportPath = noReport ? nil : output ?? "Reports/\(baseName(input)).png"
         let report = try reportPath.map { path in
             try stage {
                 if isHTML(path) {
@@ -80,11 +81,11 @@ struct TraceCommand: ParsableCommand {
         if json {
             let record = TraceJSON(modelPath: modelArguments.model, inputPath: input, input: loaded, trace: trace,
                                    prediction: prediction, top: reportArguments.labelArguments.top, report: reportPath)
-            printData(try stage { try prettyJSON(record) })
+            try printData(try stage { try prettyJSON(record) })
         } else {
-            print(predictionLine(prediction))
+            try printLine(predictionLine(prediction))
             let written = [reportPath, dump.map { "\(trace.layers.count + 2 + (loaded.raw == nil ? 0 : 1)) files to \($0)" }].compactMap { $0 }
-            if !written.isEmpty { print("wrote " + written.joined(separator: " and ")) }
+            if !written.isEmpty { try printLine("wrote " + written.joined(separator: " and ")) }
         }
     }
 

@@ -36,9 +36,9 @@ public struct Reshape: UnaryLayer {
 
     public func outputShape(for input: [Int]) throws -> [Int] {
         let count = input.reduce(1, *)
-        let known = targetShape.filter { $0 != -1 }.reduce(1, *)
         let unknowns = targetShape.filter { $0 == -1 }.count
-        guard unknowns <= 1, targetShape.allSatisfy({ $0 == -1 || $0 > 0 }) else {
+        guard unknowns <= 1, targetShape.allSatisfy({ $0 == -1 || $0 > 0 }),
+              let known = SizeLimits.elementCount(targetShape.filter { $0 != -1 }) else {
             throw LayerError(self, "target shape \(shapeDescription(targetShape)) is not valid")
         }
         if unknowns == 1, known > 0, count % known == 0 {

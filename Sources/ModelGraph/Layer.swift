@@ -1,3 +1,5 @@
+import FileIO
+
 /// One layer of a model: its options and weights, the shape it produces and its
 /// forward pass at inference. Layers know nothing of the file format they were
 /// read from; a format reader builds them and names each call (`Node.typeName`).
@@ -53,7 +55,7 @@ public struct LayerError: Error, CustomStringConvertible, Sendable {
         self.problem = problem
     }
 
-    public var description: String { "layer '\(layerName)': \(problem)" }
+    public var description: String { "layer \(quoted(layerName)): \(problem)" }
 }
 
 /// Formats a shape for messages: `(784, 200)`.

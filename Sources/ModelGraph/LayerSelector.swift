@@ -1,3 +1,5 @@
+import FileIO
+
 /// Which of a model's nodes to show, as a user writes it: comma-separated terms,
 /// each a node name or a glob (`conv5_*`, `*_bn`; `*` is any run of characters,
 /// `?` one character), an index range (`10:20`, end exclusive, `:5`, `170:`,
@@ -176,7 +178,7 @@ public enum LayerSelectorError: Error, Equatable, Sendable, CustomStringConverti
         case let .emptyTerm(position): "term \(position) is empty"
         case let .malformedTerm(term, reason): "'\(term)': \(reason)"
         case let .numberOutOfRange(term, number): "'\(term)': \(number) is out of range"
-        case let .unmatchedTerm(term, nodeCount): "'\(term)' matches none of the model's \(nodeCount) layers"
+        case let .unmatchedTerm(term, nodeCount): "\(quoted(term)) matches none of the model's \(nodeCount) layers"
         }
     }
 }

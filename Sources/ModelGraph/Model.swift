@@ -88,6 +88,7 @@ public struct Model: Sendable {
         self.source = source
         self.inputs = inputs
         var nodes: [Node] = []
+        var budget = OutputBudget()
         for call in calls {
             let shapes = try call.inputs.map { value -> [Int] in
                 switch value {
@@ -97,6 +98,7 @@ public struct Model: Sendable {
                 }
             }
             let shape = try call.layer.outputShape(forInputs: shapes)
+            try budget.charge(shape, of: call.layer)
             nodes.append(Node(name: call.name, typeName: call.typeName, layer: call.layer, inputs: call.inputs, outputShape: shape))
         }
         self.nodes = nodes

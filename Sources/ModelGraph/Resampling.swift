@@ -29,8 +29,8 @@ public enum Resampling {
     }
 
     /// `values` (`height × width × channels`) resized to `newHeight × newWidth`.
-    public static func resize(_ values: [Float], height: Int, width: Int, channels: Int,
-                              toHeight newHeight: Int, toWidth newWidth: Int, method: ResizeMethod) -> [Float] {
+    public static func resize<Sample: ResamplingSample>(_ values: [Sample], height: Int, width: Int, channels: Int,
+                                                        toHeight newHeight: Int, toWidth newWidth: Int, method: ResizeMethod) -> [Float] {
         let (rows, columns) = taps(height: height, width: width, toHeight: newHeight, toWidth: newWidth, method: method)
         return apply(values, height: height, width: width, channels: channels, rows: rows, columns: columns)
     }
@@ -126,7 +126,9 @@ public enum Resampling {
 
     /// Applies column taps to every row of `values` (`height × width × channels`), then row taps to the result.
     /// Each output value sums its taps in order from 0, as OpenCV does, so the result is bit for bit the same.
-    public static func apply(_ values: [Float], height: Int, width: Int, channels: Int, rows: [Tap], columns: [Tap]) -> [Float] {
+    /// The samples are floats, or the bytes of a decoded 8-bit image (widened as they are read).
+    public static func apply<Sample: ResamplingSample>(_ values: [Sample], height: Int, width: Int, channels: Int,
+                                                       rows: [Tap], columns: [Tap]) -> [Float] {
         let rowLength = columns.count * channels
         // The column taps as flat tables (offsets within a row, weights, each column's end),
         // so the inner loop reads plain memory rather than an array per tap.
@@ -145,7 +147,7 @@ public enum Resampling {
                             for (x, end) in ends.enumerated() {
                                 for c in 0..<channels {
                                     var sum: Float = 0
-                                    for k in start..<end { sum += sourceRow[offsets[k] + c] * weights[k] }
+                                    for k in start..<end { sum += sourceRow[offsets[k] + c].floatValue * weights[k] }
                                     targetRow[x * channels + c] = sum
                                 }
                                 start = end
@@ -168,4 +170,18 @@ public enum Resampling {
         }
         return output
     }
+}
+
+/// A sample type images are resampled from: a float, or a byte of a decoded 8-bit image.
+public protocol ResamplingSample: Sendable, Equatable {
+    /// The sample as a float (a byte's value 0...255 exactly).
+    var floatValue: Float { get }
+}
+
+extension Float: ResamplingSample {
+    @inline(__always) public var floatValue: Float { self }
+}
+
+extension UInt8: ResamplingSample {
+    @inline(__always) public var floatValue: Float { Float(self) }
 }

@@ -75,6 +75,17 @@ public struct ValueStatistics: Sendable, Equatable {
     /// How many values are NaN or infinite.
     public let nonFiniteCount: Int
 
+    /// The statistics of samples that take only the values 0...255, given as how many
+    /// samples hold each (`counts[v]` of value v): exact, and a pass over 256 numbers.
+    public init(byteCounts counts: [Int]) {
+        let total = counts.reduce(0, +)
+        let lowest = counts.firstIndex { $0 > 0 }, highest = counts.lastIndex { $0 > 0 }
+        min = lowest.map(Float.init) ?? .nan
+        max = highest.map(Float.init) ?? .nan
+        mean = total > 0 ? Double(counts.indices.reduce(0) { $0 + $1 * counts[$1] }) / Double(total) : .nan
+        nonFiniteCount = 0
+    }
+
     /// The statistics of `values`, skipping NaN and infinities in min, max and mean.
     public init(of values: [Float]) {
         self = values.withUnsafeBufferPointer { ValueStatistics(buffer: $0) }

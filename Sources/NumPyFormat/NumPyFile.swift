@@ -18,11 +18,7 @@ public enum NumPyFile {
 
     /// Reads the `.npy` file at `path`. Throws `FileError` naming the file.
     public static func read(_ path: String) throws -> NumPyArray {
-        try requireReadableFile(path)
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw FileError(path, "cannot be read")
-        }
-        return try decode(data, name: path)
+        try decode(try readRegularFile(path), name: path)
     }
 
     /// Reads every array of the `.npz` archive at `path`, keyed by name without `.npy`.
@@ -31,7 +27,7 @@ public enum NumPyFile {
         var arrays: [String: NumPyArray] = [:]
         for entry in zip.entryNames where entry.hasSuffix(".npy") {
             let key = String(entry.dropLast(4))
-            arrays[key] = try decode(try zip.contents(of: entry), name: "\(path) [\(key)]")
+            arrays[key] = try decode(try zip.contents(of: entry), name: "\(path) [\(shortened(key))]")
         }
         return arrays
     }
@@ -116,18 +112,18 @@ public enum NumPyFile {
         let text = String(decoding: bytes[headerStart..<(headerStart + headerLength)], as: UTF8.self)
         guard let descr = value(of: "descr", in: text), let order = value(of: "fortran_order", in: text),
               let shapeText = value(of: "shape", in: text) else {
-            throw FileError(name, "has a malformed .npy header: \(text.trimmingCharacters(in: .whitespacesAndNewlines))")
+            throw FileError(name, "has a malformed .npy header: \(quoted(text.trimmingCharacters(in: .whitespacesAndNewlines)))")
         }
         let type = descr.trimmingCharacters(in: CharacterSet(charactersIn: "'\""))
         guard type.count >= 3, let kind = type.dropFirst().first, let size = Int(type.dropFirst(2)),
               ["f4", "f8", "u1", "i1", "i4", "i8", "b1"].contains("\(kind)\(size)") else {
-            throw FileError(name, "holds elements of type '\(type)'; LayerLens reads float32, float64, uint8, int32, int64 and bool")
+            throw FileError(name, "holds elements of type \(quoted(type)); LayerLens reads float32, float64, uint8, int32, int64 and bool")
         }
         let dims = shapeText.trimmingCharacters(in: CharacterSet(charactersIn: "()")).split(separator: ",")
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         let shape = dims.compactMap { Int($0) }
         guard shape.count == dims.count, shape.allSatisfy({ $0 >= 0 }) else {
-            throw FileError(name, "has a malformed shape \(shapeText) in its header")
+            throw FileError(name, "has a malformed shape \(quoted(shapeText)) in its header")
         }
         // The nonzero extents' product, overflow checked: a zero extent empties the
         // array but may not hide a product of the others that overflows (NumPy
@@ -135,7 +131,7 @@ public enum NumPyFile {
         let nonzeroCount = try shape.filter { $0 != 0 }.reduce(1) { product, extent in
             let (result, overflow) = product.multipliedReportingOverflow(by: extent)
             guard !overflow, result <= elementLimit else {
-                throw FileError(name, "declares shape \(shapeText), over the \(elementLimit)-element limit")
+                throw FileError(name, "declares shape \(quoted(shapeText)), over the \(elementLimit)-element limit")
             }
             return result
         }

@@ -29,8 +29,7 @@ public final class NumPyRowReader: NumPyRowSource {
     /// Opens `path` and checks its header and size. Throws `FileError` for a file
     /// that is not a C-order `.npy`, declares no rows, or is shorter than its shape.
     public init(path: String) throws {
-        try requireReadableFile(path)
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw FileError(path, "cannot be opened") }
+        let handle = try openRegularFile(path)
         let prefix = [UInt8]((try? handle.read(upToCount: NumPyFile.headerReadLimit)) ?? Data())
         let header = try NumPyFile.parseHeader(prefix, name: path)
         guard !header.fortranOrder || header.shape.count < 2 else {

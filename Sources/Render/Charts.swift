@@ -6,19 +6,45 @@ public struct Histogram {
 
     /// Counts `values` into `bins` equal bins over `low...high` (values outside are clamped in).
     public init(_ values: [Float], bins: Int, low: Float, high: Float) {
+        let binning = Binning(bins: bins, low: low, high: high)
         var counts = [Int](repeating: 0, count: bins)
-        let (low, high) = low.isFinite && high.isFinite ? (low, high) : (0, 1)
-        let scale = high > low ? Float(bins) / (high - low) : 0
-        let last = Float(bins - 1)
         values.withUnsafeBufferPointer { buffer in
             counts.withUnsafeMutableBufferPointer { counts in
-                // Clamped before the conversion to Int, which traps out of range.
-                for value in buffer where value.isFinite { counts[Int(min(max((value - low) * scale, 0), last))] += 1 }
+                for value in buffer where value.isFinite { counts[binning.bin(of: value)] += 1 }
             }
         }
+        self.init(counts: counts, binning: binning)
+    }
+
+    /// The same histogram of samples that take only the values 0...255, given as
+    /// how many samples hold each (`byteCounts[v]` of value v).
+    public init(byteCounts: [Int], bins: Int, low: Float, high: Float) {
+        let binning = Binning(bins: bins, low: low, high: high)
+        var counts = [Int](repeating: 0, count: bins)
+        for (value, count) in byteCounts.enumerated() { counts[binning.bin(of: Float(value))] += count }
+        self.init(counts: counts, binning: binning)
+    }
+
+    private init(counts: [Int], binning: Binning) {
         self.counts = counts
-        self.low = low
-        self.high = high
+        (low, high) = (binning.low, binning.high)
+    }
+
+    /// Which of `bins` equal bins over `low...high` a value falls in. In Double, where
+    /// `high − low` of finite floats (±3e38 included) cannot overflow to ∞ and make
+    /// 0 × ∞ = NaN; clamped before the conversion to Int, which traps out of range.
+    private struct Binning {
+        let low: Float, high: Float
+        let start: Double, scale: Double, last: Double
+
+        init(bins: Int, low: Float, high: Float) {
+            (self.low, self.high) = low.isFinite && high.isFinite ? (low, high) : (0, 1)
+            start = Double(self.low)
+            scale = self.high > self.low ? Double(bins) / (Double(self.high) - start) : 0
+            last = Double(bins - 1)
+        }
+
+        @inline(__always) func bin(of value: Float) -> Int { Int(min(max((Double(value) - start) * scale, 0), last)) }
     }
 
     /// Draws the bars in a `width × height` box at (x, y), with the range's ends labelled below.

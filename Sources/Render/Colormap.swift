@@ -29,7 +29,8 @@ public struct Colormap: Sendable {
 
     /// The colour of `t` in 0...1: entry `⌊t · 256⌋`, clamped to 0...255 (NaN gives entry 0).
     public func color(_ t: Double) -> RGB {
-        let index = t.isNaN ? 0 : min(max(Int((t * Double(table.count)).rounded(.down)), 0), table.count - 1)
+        // Clamped before the conversion to Int, which traps on ±∞.
+        let index = t.isNaN ? 0 : min(Int((min(max(t, 0), 1) * Double(table.count)).rounded(.down)), table.count - 1)
         let entry = table[index]
         return RGB(entry.0, entry.1, entry.2)
     }

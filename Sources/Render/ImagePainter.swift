@@ -14,13 +14,14 @@ public enum ImagePainter {
     /// than 3 channels), mapped from `low...high` to black...white; NaN and
     /// infinite pixels magenta.
     public static func rgb(values: [Float], pixels: Int, channels: Int, low: Float, high: Float) -> [UInt8] {
-        let span = high > low ? high - low : 1
+        // In Double, where the span of finite floats (±3e38 included) stays finite.
+        let start = Double(low), span = high > low ? Double(high) - start : 1
         var rgb = [UInt8](repeating: 0, count: pixels * 3)
         let magenta: [UInt8] = [255, 0, 255]
         for pixel in 0..<pixels {
             let finite = (0..<min(channels, 3)).allSatisfy { values[pixel * channels + $0].isFinite }
             for channel in 0..<3 {
-                let level = (values[pixel * channels + (channels >= 3 ? channel : 0)] - low) / span
+                let level = (Double(values[pixel * channels + (channels >= 3 ? channel : 0)]) - start) / span
                 rgb[pixel * 3 + channel] = finite ? UInt8((min(max(level, 0), 1) * 255).rounded()) : magenta[channel]
             }
         }

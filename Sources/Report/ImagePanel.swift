@@ -68,9 +68,12 @@ struct ImagePanel {
 
     /// The statistics of `raster`'s values and their histogram over its nominal range, widened to hold them all.
     private static func summarized(_ raster: Raster) -> Part {
-        let statistics = ValueStatistics(of: raster.values)
+        let counts = raster.byteCounts
+        let statistics = counts.map(ValueStatistics.init(byteCounts:)) ?? ValueStatistics(of: raster.values)
         let low = statistics.min.isFinite ? min(raster.range.lowerBound, statistics.min) : raster.range.lowerBound
         let high = statistics.max.isFinite ? max(raster.range.upperBound, statistics.max) : raster.range.upperBound
-        return .summarized(statistics, Histogram(raster.values, bins: 64, low: low, high: high))
+        let histogram = counts.map { Histogram(byteCounts: $0, bins: 64, low: low, high: high) }
+            ?? Histogram(raster.values, bins: 64, low: low, high: high)
+        return .summarized(statistics, histogram)
     }
 }

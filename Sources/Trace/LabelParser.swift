@@ -1,3 +1,4 @@
+import FileIO
 import Foundation
 
 /// Class labels from a spec: `a-z`, `A-Z`, `0-9`, a comma list, or a file
@@ -9,7 +10,7 @@ public enum LabelParser {
         if let range = characterRange(spec) {
             labels = range
         } else if FileManager.default.fileExists(atPath: spec) {
-            guard let text = try? String(contentsOfFile: spec, encoding: .utf8) else {
+            guard let text = String(data: try readRegularFile(spec), encoding: .utf8) else {
                 throw LabelError.unreadableFile(spec)
             }
             labels = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }

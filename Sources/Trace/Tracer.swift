@@ -74,6 +74,12 @@ public enum Tracer {
         guard inputs.allSatisfy({ $0.batchSize == batch }) else {
             throw TraceError(description: "the model's inputs have different batch sizes")
         }
+        var budget = OutputBudget(batch: batch)
+        for node in model.nodes {
+            do { try budget.charge(node.outputShape, of: node.layer) } catch let error as LayerError {
+                throw TraceError(description: "\(model.source.path): layer '\(node.name)' (\(node.typeName)) \(error.problem)")
+            }
+        }
         let outputs: [[Tensor]] = batch < parallelThreshold ? [run(model.nodes, on: inputs)]
             : concurrentMap((batch + chunkSize - 1) / chunkSize) { chunk in
                 let start = chunk * chunkSize

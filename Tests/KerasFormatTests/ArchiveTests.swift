@@ -45,10 +45,10 @@ import TestSupport
     /// and deflated members), a deflate bomb stopped at its declared size, a ZIP64
     /// offset past the file (which trapped inside ZIPFoundation).
     @Test(arguments: [
-        ("crc_mismatch.keras", "member model.weights.h5 fails its CRC-32 check"),
-        ("crc_mismatch_deflated.keras", "member config.json fails its CRC-32 check"),
-        ("deflate_bomb.keras", "member model.weights.h5 inflates past its declared 21.6 kB; refused"),
-        ("zip64_offset.keras", "member config.json's local header offset 18446744073709551600 lies past the end"),
+        ("crc_mismatch.keras", "member 'model.weights.h5' fails its CRC-32 check"),
+        ("crc_mismatch_deflated.keras", "member 'config.json' fails its CRC-32 check"),
+        ("deflate_bomb.keras", "member 'model.weights.h5' inflates past its declared 21.6 kB; refused"),
+        ("zip64_offset.keras", "the local header offset of member 'config.json', 18446744073709551600, lies past the end of the 5242-byte file"),
     ])
     func refusesHostileArchives(file: String, problem: String) throws {
         let path = Fixtures.path("hostile/zip/" + file)

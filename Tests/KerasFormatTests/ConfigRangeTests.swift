@@ -23,9 +23,9 @@ import Testing
     }
 
     @Test(arguments: [
-        ("[null, 4]", #"["input_1", 1e300, 0, {}]"#, "a tensor reference is not [layer, node, tensor]"),
-        ("[null, 4]", #"["input_1", 0, -1e19, {}]"#, "a tensor reference is not [layer, node, tensor]"),
-        ("[null, 1e300]", #"["input_1", 0, 0, {}]"#, "holds a non-integer or one too large"),
+        ("[null, 4]", #"["input_1", 1e300, 0, {}]"#, "'node index' is 1e+300, not a whole number from 0 to 1048576"),
+        ("[null, 4]", #"["input_1", 0, -1e19, {}]"#, "'tensor index' is -1e+19, not a whole number from 0 to 1048576"),
+        ("[null, 1e300]", #"["input_1", 0, 0, {}]"#, "'batch_input_shape' is 1e+300, not a whole number from -2147483648 to 2147483648"),
         ("[null, 100000, 100000, 1000]", #"["input_1", 0, 0, {}]"#, "elements per sample, over the limit"),
     ])
     func refusesImpossibleNumbers(shape: String, reference: String, problem: String) throws {
@@ -33,5 +33,29 @@ import Testing
             try GraphConfig(json: config(shape: shape, reference: reference), kerasMajorVersion: 2)
         }
         #expect(error?.description.contains(problem) == true, "\(error?.description ?? "no error")")
+    }
+
+    @Test func integerAccessorHoldsNumbersToTheirRange() {
+        #expect(JSONValue.number(7).integer(in: 0...10) == 7)
+        #expect(JSONValue.number(-3).integer() == -3)
+        #expect(JSONValue.number(11).integer(in: 0...10) == nil)
+        #expect(JSONValue.number(2.5).integer() == nil)
+        #expect(JSONValue.number(1e300).integer() == nil)
+        #expect(JSONValue.number(-1e300).integer() == nil)
+        #expect(JSONValue.number(.nan).integer() == nil)
+        #expect(JSONValue.number(Double(1 << 31)).integer() == 1 << 31)
+        #expect(JSONValue.number(Double(1 << 31) + 1).integer() == nil)
+        #expect(JSONValue.string("3").integer() == nil)
+        // A range wider than the config limit is clamped to it.
+        #expect(JSONValue.number(1e15).integer(in: 0...Int.max) == nil)
+    }
+
+    @Test func integerErrorsNameTheLayerTheKeyAndTheValue() throws {
+        let config = ConfigObject(["units": .number(1e300), "axis": .array([.number(1), .number(-99.5)])], context: "layer 'dense' (Dense)")
+        let units = #expect(throws: KerasConfigError.self) { try config.int("units", in: 1...100) }
+        #expect(units?.description == "layer 'dense' (Dense): 'units' is 1e+300, not a whole number from 1 to 100")
+        let axis = #expect(throws: KerasConfigError.self) { try config.intOrInts("axis") }
+        #expect(axis?.description == "layer 'dense' (Dense): 'axis' is -99.5, not a whole number from -2147483648 to 2147483648")
+        #expect(throws: KerasConfigError.self) { try config.pair("units") }
     }
 }

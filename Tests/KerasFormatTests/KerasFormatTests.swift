@@ -68,7 +68,7 @@ import TestSupport
     }
 
     /// Each malformed file gets a `FileError` naming it, whose problem says what is wrong.
-    @Test(arguments: [
+    @Test(arguments: HostileHDF5Fixtures.allFiles + [
         ("bad/weights_only_tf2.h5", "weights-only"),
         ("bad/weights_only_k3.weights.h5", "weights-only"),
         ("bad/shape_mismatch.h5", "weight 'kernel' has shape (784, 200) in the file, but the config implies (784, 199)"),

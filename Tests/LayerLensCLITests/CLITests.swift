@@ -61,15 +61,21 @@ import TestSupport
         #expect(result.stdout.contains("wrote 7 files to \(folder)/dump"))
     }
 
+    /// A second trace into the same folder replaces the first one's files with its own:
+    /// the inputs differ (the letter A, then its inversion), so old files would show.
     @Test func replacesAnEarlierDump() throws {
-        let folder = try Fixtures.temporaryFolder() + "/dump"
+        let temporary = try Fixtures.temporaryFolder()
+        let folder = temporary + "/dump"
         let model = Fixtures.path("models/seed_tf2.h5")
+        let letter = try NumPyFile.read(Fixtures.path("letters/letter_A.npy")).tensor
+        let inverted = Tensor(shape: letter.shape, scalars: letter.scalars.map { 255 - $0 })
+        try NumPyFile.encode(inverted).write(to: URL(fileURLWithPath: temporary + "/inverted.npy"))
         #expect(try layerlens(["trace", model, Fixtures.path("letters/letter_A.npy"), "--dump", folder, "--no-report"]).status == 0)
-        let first = try Data(contentsOf: URL(fileURLWithPath: folder + "/0_dense.npy"))
-        #expect(try layerlens(["trace", model, Fixtures.path("letters/letter_A_28x28.npy"), "--dump", folder, "--no-report"]).status == 0)
-        #expect(try Data(contentsOf: URL(fileURLWithPath: folder + "/0_dense.npy")) == first)
-        let parent = URL(fileURLWithPath: folder).deletingLastPathComponent().path
-        #expect(try FileManager.default.contentsOfDirectory(atPath: parent) == ["dump"])  // no staging folder left
+        let first = try NumPyFile.read(folder + "/0_dense.npy").tensor
+        #expect(try layerlens(["trace", model, temporary + "/inverted.npy", "--dump", folder, "--no-report"]).status == 0)
+        #expect(try NumPyFile.read(folder + "/input.npy").tensor.scalars == inverted.scalars)
+        #expect(try NumPyFile.read(folder + "/0_dense.npy").tensor.scalars != first.scalars)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: temporary).sorted() == ["dump", "inverted.npy"])  // no staging folder left
     }
 
     @Test func flattensA28x28InputWithANotice() throws {
@@ -78,6 +84,18 @@ import TestSupport
         #expect(result.status == 0)
         #expect(result.stderr.contains("shape (28, 28) reshaped to the model's input shape (784,)"))
         #expect(try NumPyFile.read(folder + "/input.npy").shape == [1, 784])
+    }
+
+    /// An input of ±3e38 (finite, but its range overflows float32) is drawn in both reports.
+    @Test func drawsAnInputOfExtremeFiniteValues() throws {
+        let folder = try Fixtures.temporaryFolder()
+        let values = (0..<784).map { [Float(3e38), -3e38, 0][$0 % 3] }
+        try NumPyFile.encode(Tensor(shape: [784], scalars: values)).write(to: URL(fileURLWithPath: folder + "/extreme.npy"))
+        for report in ["extreme.png", "extreme.html"] {
+            let result = try layerlens(["trace", Fixtures.path("models/seed_tf2.h5"), folder + "/extreme.npy", "-o", folder + "/" + report])
+            #expect(result.status == 0, "\(report): \(result.stderr)")
+            #expect(FileManager.default.fileExists(atPath: folder + "/" + report))
+        }
     }
 
     @Test func warnsAboutNaNButStillTraces() throws {

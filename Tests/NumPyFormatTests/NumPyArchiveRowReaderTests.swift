@@ -56,7 +56,7 @@ import TestSupport
         let streamed = #expect(throws: FileError.self) { try NumPyArchiveRowReader(archive: try ZipFile(path: path), key: "x") }
         #expect(ContinuousClock.now - start < .seconds(5))
         for error in [whole, streamed] {
-            #expect(error?.description == "\(path): member x.npy inflates past its declared 31.5 kB; refused")
+            #expect(error?.description == "\(path): member 'x.npy' inflates past its declared 31.5 kB; refused")
         }
     }
 
@@ -64,7 +64,7 @@ import TestSupport
     /// extents overflows: refused by the header check instead of trapping.
     @Test func refusesAZeroExtentHidingAnOverflow() throws {
         let path = Fixtures.path("hostile/zip/empty_overflowing_shape.npy")
-        let expected = "\(path): declares shape (1099511627776, 1099511627776, 0), over the 4294967296-element limit"
+        let expected = "\(path): declares shape '(1099511627776, 1099511627776, 0)', over the 4294967296-element limit"
         #expect((#expect(throws: FileError.self) { try NumPyFile.read(path) })?.description == expected)
         #expect((#expect(throws: FileError.self) { try NumPyRowReader(path: path) })?.description == expected)
     }

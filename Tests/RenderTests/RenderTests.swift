@@ -27,6 +27,25 @@ import TestSupport
     }
 }
 
+/// Values at the ends of float32's range: `high − low` overflows in float32, and
+/// must neither trap a conversion to an integer nor turn into NaN.
+@Suite struct ExtremeValueTests {
+    @Test func greyLevelsSpanTheWholeFloatRange() {
+        let rgb = ImagePainter.rgb(values: [-3e38, 0, 3e38], pixels: 3, channels: 1, low: -3e38, high: 3e38)
+        #expect(rgb == [0, 0, 0, 128, 128, 128, 255, 255, 255])  // 0 is the middle: 127.5, rounded up
+    }
+
+    @Test func histogramCountsBothEnds() {
+        let histogram = Histogram([-3e38, 3e38, 3e38, 0], bins: 4, low: -3e38, high: 3e38)
+        #expect(histogram.counts == [1, 0, 1, 2])
+    }
+
+    @Test func colormapClampsInfinities() {
+        #expect(Colormap.viridis.color(.infinity) == Colormap.viridis.color(1))
+        #expect(Colormap.viridis.color(-.infinity) == Colormap.viridis.color(0))
+    }
+}
+
 @Suite struct ActivationMapTests {
     @Test func squareLayoutsOfTheSeedLayers() {
         let sides = [200, 150, 100, 50, 26].map { GridLayout(sampleShape: [$0]) }

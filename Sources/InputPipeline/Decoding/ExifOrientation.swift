@@ -64,26 +64,18 @@ public enum ExifOrientation: Int, Sendable {
     /// `raster` transformed so that it displays upright.
     public func apply(to raster: Raster) -> Raster {
         let swaps = rawValue >= 5
-        let height = swaps ? raster.width : raster.height
-        let width = swaps ? raster.height : raster.width
-        var output = Raster(height: height, width: width, channels: raster.channels,
-                            values: [Float](repeating: 0, count: raster.values.count), range: raster.range)
-        for y in 0..<height {
-            for x in 0..<width {
-                // (sy, sx): where the displayed pixel (y, x) is stored.
-                let (sy, sx): (Int, Int) = switch self {
-                case .up: (y, x)
-                case .mirrored: (y, raster.width - 1 - x)
-                case .upsideDown: (raster.height - 1 - y, raster.width - 1 - x)
-                case .upsideDownMirrored: (raster.height - 1 - y, x)
-                case .transposed: (x, y)
-                case .rotatedClockwise: (raster.height - 1 - x, y)
-                case .transverse: (raster.height - 1 - x, raster.width - 1 - y)
-                case .rotatedCounterClockwise: (x, raster.width - 1 - y)
-                }
-                for c in 0..<raster.channels { output[y, x, c] = raster[sy, sx, c] }
+        // (y, x) of the upright image is stored at the pixel returned.
+        return raster.remapped(height: swaps ? raster.width : raster.height, width: swaps ? raster.height : raster.width) { y, x in
+            switch self {
+            case .up: (y, x)
+            case .mirrored: (y, raster.width - 1 - x)
+            case .upsideDown: (raster.height - 1 - y, raster.width - 1 - x)
+            case .upsideDownMirrored: (raster.height - 1 - y, x)
+            case .transposed: (x, y)
+            case .rotatedClockwise: (raster.height - 1 - x, y)
+            case .transverse: (raster.height - 1 - x, raster.width - 1 - y)
+            case .rotatedCounterClockwise: (x, raster.width - 1 - y)
             }
         }
-        return output
     }
 }

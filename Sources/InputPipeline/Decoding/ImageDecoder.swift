@@ -26,7 +26,7 @@ public enum ImageDecoder {
         guard kind == .png || kind == .jpeg else {
             throw FileError(path, "is not a PNG or JPEG image (its first bytes match neither signature)")
         }
-        guard let data = FileManager.default.contents(atPath: path) else { throw FileError(path, "cannot be read") }
+        let data = try readRegularFile(path)
         do {
             let decoded = kind == .png ? try PNGDecoder.decode([UInt8](data), pixelLimit: pixelLimit)
                 : try JPEGDecoder.decode([UInt8](data), applyExif: applyExif, pixelLimit: pixelLimit)

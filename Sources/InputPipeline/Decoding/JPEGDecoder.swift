@@ -20,8 +20,7 @@ enum JPEGDecoder {
         let channels = grey ? 1 : 3
         let count = Int(width) * Int(height) * channels
         var status: Int32 = 0
-        // Left uninitialised for TurboJPEG to fill, and widened to floats by a plain loop
-        // (the compiler vectorises it) into huge pages: a photo is millions of samples.
+        // Left uninitialised for TurboJPEG to fill, and kept as bytes (Raster reads them as floats).
         let buffer = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
             status = tjDecompress2(handle, bytes, UInt(bytes.count), buffer.baseAddress, width, 0, height,
                                    grey ? Int32(TJPF_GRAY.rawValue) : Int32(TJPF_RGB.rawValue), TJFLAG_STOPONWARNING)
@@ -30,12 +29,7 @@ enum JPEGDecoder {
         guard status == 0 else {
             throw ImageDecodingError("is a corrupt or truncated JPEG (\(errorText(handle)))")
         }
-        let values = [Float].large(count: count) { values in
-            buffer.withUnsafeBufferPointer { buffer in
-                for index in 0..<count { values[index] = Float(buffer[index]) }
-            }
-        }
-        var raster = Raster(height: Int(height), width: Int(width), channels: channels, values: values)
+        var raster = Raster(height: Int(height), width: Int(width), channels: channels, bytes: buffer)
         var notes: [String] = []
         let orientation = ExifOrientation.read(from: bytes)
         if orientation != .up {

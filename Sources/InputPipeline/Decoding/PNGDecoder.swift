@@ -23,6 +23,7 @@ enum PNGDecoder {
         image.format = (colour ? UInt32(PNG_FORMAT_FLAG_COLOR) : 0) | (alpha ? UInt32(PNG_FORMAT_FLAG_ALPHA) : 0)
             | (sixteenBit ? UInt32(PNG_FORMAT_FLAG_LINEAR) : 0)
         let count = width * height * stored
+        let channels = colour ? 3 : 1
         var samples: [Float]
         if sixteenBit {
             var buffer = [UInt16](repeating: 0, count: count)
@@ -35,6 +36,10 @@ enum PNGDecoder {
             guard png_image_finish_read(&image, nil, &buffer, 0, nil) != 0 else {
                 throw ImageDecodingError("is a corrupt or truncated PNG (\(message(of: image)))")
             }
+            // 8-bit without alpha stays bytes; compositing alpha makes fractions.
+            guard alpha else {
+                return DecodedImage(raster: Raster(height: height, width: width, channels: channels, bytes: buffer), format: "png", notes: [])
+            }
             samples = buffer.map { Float($0) }
         }
         var notes = sixteenBit ? ["16-bit PNG scaled to 0..255 (÷257)"] : []
@@ -43,7 +48,6 @@ enum PNGDecoder {
             samples = compositeOverWhite(samples, channels: stored - 1, premultiplied: sixteenBit)
             notes.append("alpha composited over white")
         }
-        let channels = colour ? 3 : 1
         return DecodedImage(raster: Raster(height: height, width: width, channels: channels, values: samples),
                             format: "png", notes: notes)
     }

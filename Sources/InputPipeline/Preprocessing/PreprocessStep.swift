@@ -1,3 +1,4 @@
+import FileIO
 import Foundation
 import ModelGraph
 
@@ -48,15 +49,15 @@ public enum PreprocessStep: Sendable, Equatable {
                         "contrast=S:B", "blur=SIGMA", "threshold=T", "fit[=BOX]", "flatten"]
 
     static func parseStep(_ text: String) throws -> PreprocessStep {
-        let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
+        let parts = text.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
         let name = parts[0], argument = parts.count > 1 ? parts[1] : nil
         func bad(_ why: String) -> PipelineError { PipelineError("preprocessing step '\(text)': \(why)") }
         func number(_ string: String) throws -> Float {
             // Accepts fractions such as 1/255.
-            let pieces = string.split(separator: "/", maxSplits: 1)
-            guard let numerator = Float(pieces[0]), pieces.count == 1 || Float(pieces[1]) != nil else { throw bad("'\(string)' is not a number") }
+            let pieces = string.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
+            guard let numerator = Float(pieces[0]), pieces.count == 1 || Float(pieces[1]) != nil else { throw bad("\(quoted(string)) is not a number") }
             let value = pieces.count == 2 ? numerator / Float(pieces[1])! : numerator
-            guard value.isFinite else { throw bad("'\(string)' is not a finite number") }
+            guard value.isFinite else { throw bad("\(quoted(string)) is not a finite number") }
             return value
         }
         func pair(_ string: String?) throws -> (Float, Float) {

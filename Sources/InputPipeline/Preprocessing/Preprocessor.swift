@@ -100,7 +100,7 @@ public enum Preprocessor {
     /// What `step` left behind in `result`.
     static func record(_ step: PreprocessStep, implicit: Bool, result: Raster, flattened: Bool) -> StepRecord {
         StepRecord(text: step.text, implicit: implicit, shape: flattened ? [result.values.count] : result.shape,
-                   range: result.range, statistics: ValueStatistics(of: result.values))
+                   range: result.range, statistics: result.statistics)
     }
 
     static func apply(_ step: PreprocessStep, to raster: Raster, target: (height: Int, width: Int, channels: Int)) throws -> Raster {
@@ -109,12 +109,7 @@ public enum Preprocessor {
         switch step {
         case .gray:
             guard raster.channels == 3 else { return raster }
-            let pixels = raster.height * raster.width
-            let gray = [Float].large(count: pixels) { gray in
-                raster.values.withUnsafeBufferPointer { rgb in
-                    for i in 0..<pixels { gray[i] = 0.299 * rgb[3 * i] + 0.587 * rgb[3 * i + 1] + 0.114 * rgb[3 * i + 2] }
-                }
-            }
+            let gray = raster.bytes.map(grayscale) ?? grayscale(raster.values)
             output = Raster(height: raster.height, width: raster.width, channels: 1, values: gray, range: raster.range)
         case let .resize(width, height, method):
             output = raster.resized(width: width, height: height, method: method)
@@ -145,4 +140,15 @@ public enum Preprocessor {
     }
 
     private static func ordered(_ a: Float, _ b: Float) -> ClosedRange<Float> { min(a, b)...max(a, b) }
+
+    /// `0.299 R + 0.587 G + 0.114 B` of each pixel of RGB samples, as OpenCV's `cvtColor` weighs them.
+    private static func grayscale<Sample: ResamplingSample>(_ rgb: [Sample]) -> [Float] {
+        [Float].large(count: rgb.count / 3) { gray in
+            rgb.withUnsafeBufferPointer { rgb in
+                for i in gray.indices {
+                    gray[i] = 0.299 * rgb[3 * i].floatValue + 0.587 * rgb[3 * i + 1].floatValue + 0.114 * rgb[3 * i + 2].floatValue
+                }
+            }
+        }
+    }
 }

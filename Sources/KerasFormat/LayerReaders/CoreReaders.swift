@@ -1,3 +1,4 @@
+import FileIO
 import Layers
 import ModelGraph
 
@@ -7,7 +8,7 @@ enum DenseReader: KerasLayerReader {
 
     static func read(_ source: KerasLayerSource) throws -> any Layer {
         for option in ["lora_rank", "quantization_config"] where source.config[option] != nil {
-            throw source.error("'\(option)' is set; LoRA-adapted and quantized Dense layers are not supported")
+            throw source.error("\(quoted(option)) is set; LoRA-adapted and quantized Dense layers are not supported")
         }
         let units = try source.config.int("units")
         guard units > 0 else { throw source.error("'units' must be positive") }

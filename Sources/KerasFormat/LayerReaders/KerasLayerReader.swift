@@ -1,3 +1,4 @@
+import FileIO
 import Layers
 import ModelGraph
 
@@ -24,7 +25,8 @@ extension KerasLayerReader {
 /// that call's constant arguments, and the major version of Keras that wrote it.
 struct KerasLayerSource {
     let entry: LayerEntry
-    var weights: [Tensor]
+    /// Declared, not yet read: `expectWeights` reads them once their shapes fit.
+    var weights: [StoredWeight]
     let inputShapes: [[Int]]
     let call: CallArguments
     let kerasMajorVersion: Int
@@ -49,16 +51,17 @@ struct KerasLayerSource {
     }
 
     /// Checks the count and the shape of each stored weight against what the
-    /// config implies, and returns them.
+    /// config implies, then reads them: nothing is allocated for a shape the
+    /// config does not imply.
     @discardableResult
     func expectWeights(_ expected: [(name: String, shape: [Int])]) throws -> [Tensor] {
         guard weights.count == expected.count else {
-            throw error("the file stores \(weights.count) weight arrays, the config implies \(expected.count) (\(expected.map(\.name).joined(separator: ", ")))")
+            throw error("the file stores \(weights.count) weight arrays, the config implies \(expected.count) (\(shortened(expected.map(\.name).joined(separator: ", "))))")
         }
         for (weight, (name, shape)) in zip(weights, expected) where weight.shape != shape {
-            throw error("weight '\(name)' has shape \(shapeDescription(weight.shape)) in the file, but the config implies \(shapeDescription(shape))")
+            throw error("weight \(quoted(name)) has shape \(shapeDescription(weight.shape)) in the file, but the config implies \(shapeDescription(shape))")
         }
-        return weights
+        do { return try weights.map { try $0.read() } } catch let problem as KerasConfigError { throw error(problem.description) }
     }
 
     /// The sample shape of the first input, which must have `rank` axes (`what` names them: `[H, W, C]`).
@@ -73,7 +76,7 @@ struct KerasLayerSource {
     func padding(allowCausal: Bool = false) throws -> Padding {
         let text = config["padding"]?.string ?? "valid"
         guard let padding = Padding(rawValue: text), padding != .causal || allowCausal else {
-            throw error("padding '\(text)' is not supported here (valid and same are\(allowCausal ? ", and causal" : ""))")
+            throw error("padding \(quoted(text)) is not supported here (valid and same are\(allowCausal ? ", and causal" : ""))")
         }
         return padding
     }

@@ -1,3 +1,4 @@
+import FileIO
 import Layers
 import ModelGraph
 
@@ -50,10 +51,8 @@ struct OperationBuilder {
 
     /// A whole number from a constant argument.
     func integer(_ argument: CallArgument?, _ what: String) throws -> Int {
-        guard let number = argument?.number, number.rounded() == number, abs(number) < 2_147_483_648 else {
-            throw source.error("'\(what)' is not a whole number")
-        }
-        return Int(number)
+        guard case let .constant(value)? = argument else { throw source.error("'\(what)' is not a whole number") }
+        return try source.config.integer(value, what)
     }
 
     /// Whole numbers from a constant list (or one number) argument; nil when absent.

@@ -1,3 +1,4 @@
+import FileIO
 import Layers
 import ModelGraph
 
@@ -41,7 +42,7 @@ enum SpatialReader: KerasLayerReader {
         default:
             let interpolation = config["interpolation"]?.string ?? "nearest"
             guard let method = ResizeMethod(rawValue: interpolation), method != .area else {
-                throw source.error("interpolation '\(interpolation)' is not supported; LayerLens upsamples with 'nearest' or 'bilinear'")
+                throw source.error("interpolation \(quoted(interpolation)) is not supported; LayerLens upsamples with 'nearest' or 'bilinear'")
             }
             return UpSampling2D(name: source.name, factors: try config.pair("size", default: (2, 2)), interpolation: method)
         }
@@ -50,25 +51,20 @@ enum SpatialReader: KerasLayerReader {
     /// ZeroPadding2D's `padding` and Cropping2D's `cropping`: n, (rows, columns)
     /// or ((top, bottom), (left, right)), each whole and non-negative.
     private static func edges(_ config: ConfigObject, key: String, default fallback: Int) throws -> Edges2D {
-        let values: [Double]
-        if let value = config[key] {
-            let list = value.array ?? []
-            if let number = value.number {
-                values = Array(repeating: number, count: 4)
-            } else if list.count == 2, let rows = list[0].number, let columns = list[1].number {
-                values = [rows, rows, columns, columns]
-            } else {
-                let nested = list.compactMap { $0.array?.compactMap(\.number) }
-                guard nested.count == 2, nested.allSatisfy({ $0.count == 2 }) else { throw config.error("'\(key)' is not a padding specification") }
-                values = nested.flatMap { $0 }
-            }
+        guard let value = config[key] else { return Edges2D(top: fallback, bottom: fallback, left: fallback, right: fallback) }
+        let list = value.array ?? []
+        let amounts: [Int]
+        func amount(_ item: JSONValue) throws -> Int { try config.integer(item, key, in: 0...JSONValue.integerLimit) }
+        if value.number != nil {
+            amounts = Array(repeating: try amount(value), count: 4)
+        } else if list.count == 2, list.allSatisfy({ $0.number != nil }) {
+            let rows = try amount(list[0]), columns = try amount(list[1])
+            amounts = [rows, rows, columns, columns]
         } else {
-            values = Array(repeating: Double(fallback), count: 4)
+            let nested = list.compactMap(\.array)
+            guard nested.count == 2, nested.allSatisfy({ $0.count == 2 }) else { throw config.error("'\(key)' is not a padding specification") }
+            amounts = try nested.flatMap { try $0.map(amount) }
         }
-        guard values.allSatisfy({ $0 >= 0 && $0 < 1_048_576 && $0.rounded() == $0 }) else {
-            throw config.error("'\(key)' must hold whole numbers from 0 to 2^20")
-        }
-        let amounts = values.map { Int($0) }
         return Edges2D(top: amounts[0], bottom: amounts[1], left: amounts[2], right: amounts[3])
     }
 }
@@ -86,7 +82,7 @@ enum ImageSizeReader: KerasLayerReader {
         if source.className == "CenterCrop" { return CenterCrop(name: source.name, height: height, width: width) }
         let interpolation = config["interpolation"]?.string ?? "bilinear"
         guard let method = ResizeMethod(rawValue: interpolation), method != .area else {
-            throw source.error("interpolation '\(interpolation)' is not supported; LayerLens resizes with 'bilinear' or 'nearest'")
+            throw source.error("interpolation \(quoted(interpolation)) is not supported; LayerLens resizes with 'bilinear' or 'nearest'")
         }
         for option in ["pad_to_aspect_ratio", "antialias"] where try config.bool(option, default: false) {
             throw source.error("\(option)=True is not supported")

@@ -150,12 +150,14 @@ struct HTMLMap: Encodable, Sendable {
             nonFinite = nil
             return
         }
-        let step = range.high > range.low ? (range.high - range.low) / Float(Self.levels - 1) : 0
+        // In Double, where the span of finite floats (±3e38 included) stays finite.
+        let start = Double(range.low)
+        let step = range.high > range.low ? (Double(range.high) - start) / Double(Self.levels - 1) : 0
         var codes = [UInt8](repeating: 0, count: values.count)
         var nonFinite: [[Int]] = []
         for (index, value) in values.enumerated() {
             if value.isFinite {
-                codes[index] = step > 0 ? UInt8(min(max(((value - range.low) / step).rounded(), 0), Float(Self.levels - 1))) : 0
+                codes[index] = step > 0 ? UInt8(min(max(((Double(value) - start) / step).rounded(), 0), Double(Self.levels - 1))) : 0
             } else {
                 codes[index] = Self.nonFiniteCode
                 nonFinite.append([index, value.isNaN ? 0 : value > 0 ? 1 : 2])
@@ -165,7 +167,7 @@ struct HTMLMap: Encodable, Sendable {
         encoding = "u8"
         data = "data:image/png;base64," + (try encodePNG(gray: atlas.pixels, width: atlas.width, height: atlas.height)).base64EncodedString()
         quantLow = range.low
-        self.step = step
+        self.step = Float(step)
         self.nonFinite = nonFinite
     }
 

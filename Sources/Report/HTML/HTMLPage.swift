@@ -85,7 +85,7 @@ struct HTMLPage {
             shown = raster.resized(width: max(1, Int(Double(raster.width) * scale)), height: max(1, Int(Double(raster.height) * scale)), method: .area)
         }
         let scale = Double(box) / Double(max(shown.width, shown.height))
-        let statistics = ValueStatistics(of: raster.values)
+        let statistics = raster.statistics
         let shape = raster.shape.map(String.init).joined(separator: "×")
         let nonFinite = statistics.nonFiniteCount > 0 ? " · \(statistics.nonFiniteCount) NaN/inf (magenta)" : ""
         return """
