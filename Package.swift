@@ -60,8 +60,9 @@ let package = Package(
             "LayerLens", "Layers", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        // Fixture paths, the golden manifest and the Keras-parity tolerance check.
-        .target(name: "TestSupport", dependencies: ["ModelGraph", "NumPyFormat"], path: "Tests/TestSupport"),
+        // Fixture paths, the golden manifest, the Keras-parity tolerance check and deflated archives made at test time.
+        .target(name: "TestSupport", dependencies: ["FileIO", "ModelGraph", "NumPyFormat", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+                path: "Tests/TestSupport"),
         // Release-build measurements, run by Benchmarks/trace_vs_keract.sh and eval_vs_python.sh beside TensorFlow.
         .executableTarget(name: "LayerLensBenchmarks", dependencies: ["LayerLens", "DataSets"], path: "Benchmarks/LayerLensBenchmarks"),
 

@@ -5,11 +5,10 @@ import NumPyFormat
 /// A data set held in NumPy arrays: `x` (samples first, any numeric type) and
 /// `y` (class indices, or one-hot rows), from one `.npz` or a pair of `.npy` files.
 ///
-/// An `x` `.npy` is streamed from disk, rows as they are needed, so its size is
-/// not bounded by memory; a `.npz` member may be compressed, so it is read whole
-/// and kept in its own element type (uint8 pixels stay one byte each), with each
-/// batch converted as it is read. The labels are read whole. A label outside
-/// `0..<classCount` is a problem like a bad CSV row.
+/// `x` is streamed, rows as they are needed, whether it is a `.npy` file (read
+/// from disk) or an `.npz` member (inflated as it is read), so its size is not
+/// bounded by memory; each block is converted to Float as it is read. The labels
+/// are read whole. A label outside `0..<classCount` is a problem like a bad CSV row.
 public final class NumPyDataSet: LabeledDataSet {
     public let path: String
     public let classNames: [String]? = nil
@@ -21,38 +20,36 @@ public final class NumPyDataSet: LabeledDataSet {
     public let shard: Shard
     /// Samples per block: the unit of batching and sharding.
     public let blockSize: Int
-    /// Rows `range` of `x` as Float.
-    private let rows: (Range<Int>) throws -> [Float]
+    /// The rows of `x`.
+    private let rows: NumPyRowSource
     private let labels: [Int]
     private let classCount: Int?
     private let arrayName: String
 
-    /// Reads `x` and `y` from the `.npz` at `path` (members `xKey`, `yKey`), or
-    /// streams `x` from the `.npy` at `path` with `y` from `labelsPath` (by default
-    /// the same name with its last `x` turned into `y`: `x_test.npy` → `y_test.npy`).
+    /// Streams `x` from the `.npz` at `path` (members `xKey`, `yKey`), or from the
+    /// `.npy` at `path` with `y` from `labelsPath` (by default the same name with
+    /// its last `x` turned into `y`: `x_test.npy` → `y_test.npy`).
     public init(path: String, xKey: String = "x", yKey: String = "y", labelsPath: String? = nil,
                 classCount: Int? = nil, strict: Bool = false, shard: Shard = .whole,
                 blockSize: Int = 4096) throws {
-        let shape: [Int], y: NumPyArray, labelsSource: String
+        let y: NumPyArray, labelsSource: String
         if path.lowercased().hasSuffix(".npy") {
             labelsSource = labelsPath ?? Self.labelsPath(besides: path)
-            let reader = try NumPyRowReader(path: path)
+            rows = try NumPyRowReader(path: path)
             y = try NumPyFile.read(labelsSource)
-            (shape, rows, arrayName) = (reader.shape, { try reader.floats(rows: $0) }, "x")
+            arrayName = "x"
         } else {
-            let arrays = try NumPyFile.readArchive(path)
-            func member(_ key: String) throws -> NumPyArray {
-                guard let array = arrays[key] else {
-                    throw FileError(path, "has no array \(quoted(key)) (it holds \(shortened(arrays.keys.sorted().joined(separator: ", "))))")
-                }
-                return array
+            let archive = try ZipFile(path: path)
+            let keys = archive.entryNames.filter { $0.hasSuffix(".npy") }.map { String($0.dropLast(4)) }
+            for key in [xKey, yKey] where !keys.contains(key) {
+                throw FileError(path, "has no array \(quoted(key)) (it holds \(shortened(keys.sorted().joined(separator: ", "))))")
             }
-            let x = try member(xKey)
-            y = try member(yKey)
-            let width = x.shape.dropFirst().reduce(1, *)
             labelsSource = "\(path)[\(yKey)]"
-            (shape, rows, arrayName) = (x.shape, { x.floats(elements: ($0.lowerBound * width)..<($0.upperBound * width)) }, xKey)
+            rows = try NumPyArchiveRowReader(archive: archive, key: xKey)
+            y = try NumPyFile.decode(try archive.contents(of: yKey + ".npy"), name: "\(path) [\(yKey)]")
+            arrayName = xKey
         }
+        let shape = rows.shape
         guard let count = shape.first, count > 0 else { throw FileError(path, "holds no samples (x has shape \(shape))") }
         guard y.shape.first == count, y.shape.count <= 2, y.shape.count < 2 || y.shape[1] > 0 else {
             throw FileError(labelsSource, "labels of shape \(y.shape) do not fit \(count) samples (want (\(count),) or (\(count), classes))")
@@ -74,13 +71,11 @@ public final class NumPyDataSet: LabeledDataSet {
     public func forEachBatch(maxCount: Int, _ body: (DataSetBatch) throws -> Bool) throws {
         let width = sampleShape.reduce(1, *)
         let range = shard.samples(of: labels.count, blockSize: blockSize)
-        var start = range.lowerBound
-        while start < range.upperBound {
-            let end = min(start + maxCount, (start / blockSize + 1) * blockSize, range.upperBound)
-            let features = try rows(start..<end)
+        let runEnd = { (start: Int) in min(start + maxCount, (start / self.blockSize + 1) * self.blockSize, range.upperBound) }
+        try rows.forEachRun(of: range, runEnd: runEnd) { run, features in
             var batch = DataSetBatch(features: [], labels: [], sampleIDs: [], featureCount: width)
             batch.features.reserveCapacity(features.count)
-            for index in start..<end {
+            for index in run {
                 let label = labels[index]
                 if label < 0 || (classCount.map { label >= $0 } ?? false) {
                     let issue = DataSetIssue(path: path, line: nil, problem: "\(sampleName(index)): label \(label) is outside 0..\((classCount ?? 1) - 1)")
@@ -88,13 +83,12 @@ public final class NumPyDataSet: LabeledDataSet {
                     issues.record(issue)
                     continue
                 }
-                batch.features += features[((index - start) * width)..<((index - start + 1) * width)]
+                batch.features += features[((index - run.lowerBound) * width)..<((index - run.lowerBound + 1) * width)]
                 batch.labels.append(label)
                 batch.sampleIDs.append(index)
             }
-            fractionRead = Double(end - range.lowerBound) / Double(range.count)
-            if batch.count > 0, try !body(batch) { return }
-            start = end
+            fractionRead = Double(run.upperBound - range.lowerBound) / Double(range.count)
+            return try batch.count == 0 || body(batch)
         }
     }
 

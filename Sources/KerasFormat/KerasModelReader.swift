@@ -77,13 +77,15 @@ public enum KerasModelReader {
         let major = majorVersion(version)
         let config = try GraphConfig(json: try zip.contents(of: "config.json", limit: 256 << 20), kerasMajorVersion: major)
         // Keras stores the weights file uncompressed: HDF5 reads it in place from
-        // a map of the archive. A deflated one is unpacked once, into HDF5's image.
-        let member = try ZipMemberLocation(of: "model.weights.h5", inArchiveAt: path)
+        // a map of the archive, once its CRC-32 is checked. A deflated one is
+        // unpacked once, checked, into HDF5's image.
+        let member = try zip.member("model.weights.h5")
         let weightsFile: HDF5File
         do {
+            if member.isStored { try zip.verify(member.name) }
             weightsFile = member.isStored
                 ? try HDF5File(path: path, byteRange: member.dataRange)
-                : try HDF5File(imageOfSize: member.uncompressedSize) { try zip.unpack("model.weights.h5", into: $0) }
+                : try HDF5File(imageOfSize: member.uncompressedSize) { try zip.unpack(member.name, into: $0) }
         } catch let error as HDF5Error {
             throw FileError(path, "'model.weights.h5' inside is not a readable HDF5 file (\(error))")
         }

@@ -12,6 +12,10 @@ public enum NumPyFile {
     /// The largest element count LayerLens accepts from one array (4 Gi elements).
     public static let elementLimit = 1 << 32
 
+    /// How much of a file or member is read to find its header: NumPy writes a few
+    /// hundred bytes; a header may in principle be 4 GiB long.
+    static let headerReadLimit = 1 << 20
+
     /// Reads the `.npy` file at `path`. Throws `FileError` naming the file.
     public static func read(_ path: String) throws -> NumPyArray {
         try decode(try readRegularFile(path), name: path)
@@ -32,8 +36,8 @@ public enum NumPyFile {
     public static func decode(_ data: Data, name: String) throws -> NumPyArray {
         let bytes = [UInt8](data)
         let header = try parseHeader(bytes, name: name)
-        let count = header.shape.reduce(1, *)
-        let byteCount = count * header.itemSize
+        let count = header.elementCount
+        let byteCount = header.dataByteCount
         guard bytes.count - header.dataOffset >= byteCount else {
             throw FileError(name, "is truncated: shape \(shapeDescription(header.shape)) needs \(byteCount) bytes of data, the file has \(bytes.count - header.dataOffset)")
         }
@@ -47,7 +51,15 @@ public enum NumPyFile {
 
     /// Encodes a float32 tensor as a version 1.0 `.npy` file in C order.
     public static func encode(_ tensor: Tensor) -> Data {
-        var dict = "{'descr': '<f4', 'fortran_order': False, 'shape': \(pythonTuple(tensor.shape)), }"
+        var data = encodeHeader(float32Shape: tensor.shape)
+        tensor.scalars.withUnsafeBufferPointer { data.append(Data(buffer: $0)) }
+        return data
+    }
+
+    /// The version 1.0 `.npy` header of a C-order float32 array of `shape`: what
+    /// precedes its elements.
+    public static func encodeHeader(float32Shape shape: [Int]) -> Data {
+        var dict = "{'descr': '<f4', 'fortran_order': False, 'shape': \(pythonTuple(shape)), }"
         // Pad with spaces so that magic + version + length + header + newline is a multiple of 64.
         let unpadded = 10 + dict.utf8.count + 1
         dict += String(repeating: " ", count: (64 - unpadded % 64) % 64) + "\n"
@@ -55,7 +67,6 @@ public enum NumPyFile {
         let length = UInt16(dict.utf8.count)
         data.append(contentsOf: [UInt8(length & 0xFF), UInt8(length >> 8)])
         data.append(contentsOf: Array(dict.utf8))
-        tensor.scalars.withUnsafeBufferPointer { data.append(Data(buffer: $0)) }
         return data
     }
 
@@ -74,7 +85,14 @@ public enum NumPyFile {
         var bigEndian: Bool
         var fortranOrder: Bool
         var shape: [Int]
+        /// The product of `shape`, at most `elementLimit`.
+        var elementCount: Int
         var dataOffset: Int
+
+        /// Elements per row (first-axis slice).
+        var rowElements: Int { shape.dropFirst().reduce(1, *) }
+        /// The bytes the elements take after the header.
+        var dataByteCount: Int { elementCount * itemSize }
     }
 
     static func parseHeader(_ bytes: [UInt8], name: String) throws -> Header {
@@ -107,11 +125,18 @@ public enum NumPyFile {
         guard shape.count == dims.count, shape.allSatisfy({ $0 >= 0 }) else {
             throw FileError(name, "has a malformed shape \(quoted(shapeText)) in its header")
         }
-        guard shape.reduce(1, { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max : $0 * $1 }) <= elementLimit else {
-            throw FileError(name, "declares shape \(quoted(shapeText)), over the \(elementLimit)-element limit")
+        // The nonzero extents' product, overflow checked: a zero extent empties the
+        // array but may not hide a product of the others that overflows (NumPy
+        // refuses such shapes too), so every partial product stays within the limit.
+        let nonzeroCount = try shape.filter { $0 != 0 }.reduce(1) { product, extent in
+            let (result, overflow) = product.multipliedReportingOverflow(by: extent)
+            guard !overflow, result <= elementLimit else {
+                throw FileError(name, "declares shape \(quoted(shapeText)), over the \(elementLimit)-element limit")
+            }
+            return result
         }
-        return Header(kind: kind, itemSize: size, bigEndian: type.first == ">",
-                      fortranOrder: order == "True", shape: shape, dataOffset: headerStart + headerLength)
+        return Header(kind: kind, itemSize: size, bigEndian: type.first == ">", fortranOrder: order == "True", shape: shape,
+                      elementCount: shape.contains(0) ? 0 : nonzeroCount, dataOffset: headerStart + headerLength)
     }
 
     /// The text after `'key':` up to the next top-level comma or closing brace.
@@ -155,6 +180,11 @@ public enum NumPyFile {
         case ("b", 1): return .bool(raw.map { $0 != 0 })
         default: throw FileError(name, "holds an unsupported element type")
         }
+    }
+
+    /// `count` elements of C-order `payload` converted to Float: rows as a data set reads them.
+    static func decodeFloats(_ payload: ArraySlice<UInt8>, header: Header, count: Int, name: String) throws -> [Float] {
+        NumPyArray(shape: [count], storage: try decodeElements(payload, header: header, count: count, name: name)).floats
     }
 
     /// Reorders column-major (Fortran) elements into row-major order.

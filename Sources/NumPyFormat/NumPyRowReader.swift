@@ -2,12 +2,24 @@ import FileIO
 import Foundation
 import ModelGraph
 
+/// Rows (first-axis slices) of an array read in order, run by run, as Float:
+/// how a data set streams its samples without holding them all.
+public protocol NumPyRowSource: AnyObject {
+    /// The array's shape; its first axis is the rows.
+    var shape: [Int] { get }
+
+    /// Reads rows `range` in order, in consecutive runs (the run starting at row
+    /// `start` ends at `runEnd(start)`), handing each run's rows to `body` as
+    /// Float, row-major, until `body` returns false. Throws `FileError`.
+    func forEachRun(of range: Range<Int>, runEnd: (Int) -> Int, _ body: (Range<Int>, [Float]) throws -> Bool) throws
+}
+
 /// Reads runs of rows (first-axis slices) of a C-order `.npy` file from disk as
 /// Float, without loading the whole array: how a data set larger than memory
 /// is streamed.
-public final class NumPyRowReader {
+public final class NumPyRowReader: NumPyRowSource {
+    /// The file, for messages.
     public let path: String
-    /// The array's shape; its first axis is the rows.
     public let shape: [Int]
     /// Elements per row.
     public let rowElements: Int
@@ -18,20 +30,18 @@ public final class NumPyRowReader {
     /// that is not a C-order `.npy`, declares no rows, or is shorter than its shape.
     public init(path: String) throws {
         let handle = try openRegularFile(path)
-        // A header is at most 4 GiB in principle; NumPy writes a few hundred bytes. Read enough for any sane one.
-        let prefix = [UInt8]((try? handle.read(upToCount: 1 << 20)) ?? Data())
+        let prefix = [UInt8]((try? handle.read(upToCount: NumPyFile.headerReadLimit)) ?? Data())
         let header = try NumPyFile.parseHeader(prefix, name: path)
         guard !header.fortranOrder || header.shape.count < 2 else {
             try? handle.close()
             throw FileError(path, "is stored in Fortran order; rows can only be streamed from C order (save it with np.ascontiguousarray)")
         }
-        guard let rows = header.shape.first else {
+        guard !header.shape.isEmpty else {
             try? handle.close()
             throw FileError(path, "holds a scalar, not rows of samples")
         }
-        let rowElements = header.shape.dropFirst().reduce(1, *)
         let size = (try? handle.seekToEnd()).map(Int.init) ?? 0
-        let needed = header.dataOffset + rows * rowElements * header.itemSize
+        let needed = header.dataOffset + header.dataByteCount
         guard size >= needed else {
             try? handle.close()
             throw FileError(path, "is truncated: shape \(shapeDescription(header.shape)) needs \(needed) bytes, the file has \(size)")
@@ -40,7 +50,7 @@ public final class NumPyRowReader {
         self.header = header
         self.handle = handle
         shape = header.shape
-        self.rowElements = rowElements
+        rowElements = header.rowElements
     }
 
     deinit { try? handle.close() }
@@ -58,7 +68,15 @@ public final class NumPyRowReader {
         }
         let bytes = [UInt8]((try? handle.read(upToCount: range.count * rowBytes)) ?? Data())
         guard bytes.count == range.count * rowBytes else { throw FileError(path, "ended early, at row \(range.lowerBound)") }
-        let count = range.count * rowElements
-        return NumPyArray(shape: [count], storage: try NumPyFile.decodeElements(bytes[...], header: header, count: count, name: path)).floats
+        return try NumPyFile.decodeFloats(bytes[...], header: header, count: range.count * rowElements, name: path)
+    }
+
+    public func forEachRun(of range: Range<Int>, runEnd: (Int) -> Int, _ body: (Range<Int>, [Float]) throws -> Bool) throws {
+        var start = range.lowerBound
+        while start < range.upperBound {
+            let end = runEnd(start)
+            guard try body(start..<end, try floats(rows: start..<end)) else { return }
+            start = end
+        }
     }
 }

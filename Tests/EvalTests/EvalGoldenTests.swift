@@ -90,6 +90,12 @@ func goldenMismatch(_ metrics: EvalMetrics, _ golden: EvalGolden) -> String? {
         #expect(goldenMismatch(EvalMetrics(statistics), try EvalGolden.load("eval_seed_tf2")) == nil)
     }
 
+    /// The same archive deflated, as `numpy.savez_compressed` writes it: streamed through the inflater.
+    @Test func theDeflatedNpzGivesTheSameNumbers() throws {
+        let statistics = try evaluate("models/seed_tf2.h5", try deflatedCopy(of: Fixtures.path("letters/letters_sample.npz")))
+        #expect(goldenMismatch(EvalMetrics(statistics), try EvalGolden.load("eval_seed_tf2")) == nil)
+    }
+
     @Test func anXAndYPairOfNpyFilesStreamsToTheSameNumbers() throws {
         let arrays = try NumPyFile.readArchive(Fixtures.path("letters/letters_sample.npz"))
         let folder = try Fixtures.temporaryFolder()
