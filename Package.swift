@@ -8,6 +8,8 @@ let package = Package(
     products: [
         .library(name: "LayerLens", targets: ["LayerLens"]),
         .executable(name: "layerlens", targets: ["LayerLensCLI"]),
+        // The readers' fuzz entry points, for the fuzz package in Fuzz/ (scripts/fuzz).
+        .library(name: "LayerLensFuzzTargets", targets: ["LayerLensFuzzTargets"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -60,6 +62,10 @@ let package = Package(
             "LayerLens", "Layers", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // Each reader fed raw bytes: the entry points of the fuzzers (Fuzz/Package.swift) and of
+        // the regression test over their crashes (Fixtures/hostile/fuzz/).
+        .target(name: "LayerLensFuzzTargets", dependencies: ["LayerLens"], path: "Fuzz/Targets"),
+
         // Fixture paths, the golden manifest, the Keras-parity tolerance check and deflated archives made at test time.
         .target(name: "TestSupport", dependencies: ["FileIO", "ModelGraph", "NumPyFormat", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
                 path: "Tests/TestSupport"),
@@ -76,6 +82,7 @@ let package = Package(
         .testTarget(name: "AnalysisTests", dependencies: ["LayerLens", "TestSupport"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "ModelGraph", "TestSupport"]),
         .testTarget(name: "SystemLibrariesTests", dependencies: ["CCairo", "CPNG", "CTurboJPEG", "COpenBLAS"]),
+        .testTarget(name: "FuzzCorpusTests", dependencies: ["LayerLensFuzzTargets"]),
         .testTarget(name: "LayerLensCLITests", dependencies: ["LayerLens", "LayerLensCLI", "TestSupport"]),
         // The HTML reports in headless Chromium, driven over WebDriver (chromedriver) by a small client of its own.
         .testTarget(name: "BrowserTests", dependencies: ["LayerLens", "LayerLensCLI", "TestSupport"]),

@@ -26,7 +26,9 @@ public func layerlens(_ arguments: [String], in folder: String? = nil, environme
     process.standardError = err
     let start = Date()
     try process.run()
-    let deadline = DispatchWorkItem { if process.isRunning { process.terminate() } }
+    // SIGKILL, not terminate()'s SIGTERM: the child inherits the test thread's signal
+    // mask, in which SIGTERM is blocked, and a child looping inside libhdf5 ran on.
+    let deadline = DispatchWorkItem { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
     DispatchQueue.global().asyncAfter(deadline: .now() + timeLimit, execute: deadline)
     let stdout = standardOutput == nil ? out.fileHandleForReading.readDataToEndOfFile() : Data()
     let stderr = err.fileHandleForReading.readDataToEndOfFile()
