@@ -52,8 +52,8 @@ import TestSupport
         defer { try? FileManager.default.removeItem(atPath: path) }
 
         let model = Fixtures.path("models/seed_tf2.h5")
-        let small = try layerlensPeakMemory(["eval", model, Fixtures.path("letters/letters_sample.npz")])
-        let large = try layerlensPeakMemory(["eval", model, path])
+        let small = try layerlensPeakMemory(["eval", model, Fixtures.path("letters/letters_sample.npz"), "--no-report"])
+        let large = try layerlensPeakMemory(["eval", model, path, "--no-report"])
         #expect(small.status == 0 && large.status == 0)
         #expect(large.peakBytes - small.peakBytes < 64 << 20,
                 "peak \(large.peakBytes >> 20) MiB on 157 MB of rows, \(small.peakBytes >> 20) MiB on 1 MB")
