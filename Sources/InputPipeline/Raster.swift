@@ -65,7 +65,8 @@ public struct Raster: Sendable {
             }
         }
         set {
-            var floats = values
+            var floats = values  // bytes become floats here, once
+            storage = .floats([])  // drops the stored reference, so the write below is in place, not a copy
             floats[(y * width + x) * channels + c] = newValue
             storage = .floats(floats)
         }
