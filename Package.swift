@@ -26,7 +26,7 @@ let package = Package(
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
 
         // HDF5 files, groups, datasets and attributes; knows nothing about Keras.
-        .target(name: "HDF5", dependencies: ["CHDF5", "FileIO"]),
+        .target(name: "HDF5", dependencies: ["FileIO"]),
         // File errors, signatures, atomic writes and zip containers.
         .target(name: "FileIO", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         // The common vocabulary: tensors, shapes, activations, layers, models, the model summary, and

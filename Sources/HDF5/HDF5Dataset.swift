@@ -1,124 +1,114 @@
-import CHDF5
 import FileIO
 
 /// An HDF5 dataset: an n-dimensional array of numbers.
-public final class HDF5Dataset: HDF5Object {
+public final class HDF5Dataset: HDF5Object, @unchecked Sendable {
     /// The dataset's path inside its file, for messages.
     public let path: String
+    private let dataspace: Dataspace
+    private let datatype: Datatype
+    private let layout: DataLayout
+    private let filters: FilterPipeline?
+    private let fillValue: [UInt8]?
 
-    init(id: hid_t, path: String, owner: AnyObject?) {
+    /// The dataset whose header is `header`; refused when its data would be
+    /// read from another file (external storage, a virtual layout) or through a
+    /// filter Keras does not write (which libhdf5 would load as a plugin).
+    init(header: ObjectHeader, path: String, file: HDF5File) throws {
         self.path = path
-        super.init(id: id, owner: owner, close: H5Dclose)
-    }
-
-    /// The extent of each dimension, outermost first (`H5Sget_simple_extent_dims`).
-    public func shape() throws -> [Int] {
-        try HDF5Status.serialized { try unlockedShape() }
-    }
-
-    private func unlockedShape() throws -> [Int] {
-        let space = try HDF5Status.check(H5Dget_space(id), "cannot read the shape of \(quoted(path))")
-        defer { H5Sclose(space) }
-        let rank = H5Sget_simple_extent_ndims(space)
-        guard rank >= 0 else { throw HDF5Status.failure("cannot read the shape of \(quoted(path))") }
-        var dims = [hsize_t](repeating: 0, count: Int(rank))
-        H5Sget_simple_extent_dims(space, &dims, nil)
-        return dims.map { Int($0) }
-    }
-
-    /// The bytes the file holds for the dataset's data (`H5Dget_storage_size`):
-    /// 0 for a chunked dataset never written, less than its shape needs when compressed.
-    public func storageBytes() -> Int {
-        HDF5Status.serialized { Int(clamping: H5Dget_storage_size(id)) }
-    }
-
-    /// Every element as Float, in C order, converted by HDF5 from the stored
-    /// numeric type (`H5Dread` into `H5T_NATIVE_FLOAT`), a block of outermost
-    /// rows at a time. The element count the file claims is checked against
-    /// the bytes it stores before anything is allocated for it.
-    public func readFloats() throws -> [Float] {
-        try readFloats(blockBytes: Self.blockBytes)
-    }
-
-    /// `readFloats()`, reading about `blockBytes` of raw data at a time.
-    func readFloats(blockBytes: Int) throws -> [Float] {
-        try HDF5Status.serialized { try unlockedReadFloats(blockBytes: blockBytes) }
-    }
-
-    private func unlockedReadFloats(blockBytes: Int) throws -> [Float] {
-        let type = try HDF5Status.check(H5Dget_type(id), "cannot read the type of \(quoted(path))")
-        let typeClass = H5Tget_class(type)
-        let elementSize = H5Tget_size(type)
-        H5Tclose(type)
-        guard typeClass == H5T_FLOAT || typeClass == H5T_INTEGER, elementSize > 0 else {
-            throw HDF5Error("dataset \(quoted(path)) does not hold numbers")
+        let what = "dataset \(quoted(path))"
+        guard let layoutMessage = header.message(HeaderMessage.Kind.layout),
+              let spaceMessage = header.message(HeaderMessage.Kind.dataspace),
+              let typeMessage = header.message(HeaderMessage.Kind.datatype) else {
+            throw HDF5Error("\(quoted(path)) is not a dataset")
         }
-        let shape = try unlockedShape()
-        let count = try elementCount(shape: shape, elementSize: elementSize)
-        var values = [Float](repeating: 0, count: count)
-        guard count > 0 else { return values }
-        let rows = shape.first ?? 1
-        let rowElements = count / rows, rowBytes = rowElements * elementSize
-        let rowsPerBlock = max(1, blockBytes / rowBytes)
-        try values.withUnsafeMutableBufferPointer { buffer in
-            for firstRow in stride(from: 0, to: rows, by: rowsPerBlock) {
-                let block = firstRow..<(firstRow + min(rowsPerBlock, rows - firstRow))
-                try readRows(block, of: shape, into: UnsafeMutableBufferPointer(rebasing: buffer[(block.lowerBound * rowElements)...]))
-                (owner as? HDF5File)?.didCopyOut(rawDataOf: id, bytes: (block.lowerBound * rowBytes)..<(block.upperBound * rowBytes))
+        if header.message(HeaderMessage.Kind.externalFiles) != nil {
+            throw HDF5Error("\(what) stores its data in another file (external storage); refused")
+        }
+        guard !layoutMessage.isShared, !spaceMessage.isShared, !typeMessage.isShared else {
+            throw HDF5Error("\(what) shares its type, shape or layout with other objects, which LayerLens does not read")
+        }
+        func cursor(_ message: HeaderMessage) throws -> ByteCursor { try file.source.cursor(over: message.body, what: what) }
+        var spaceCursor = try cursor(spaceMessage)
+        dataspace = try Dataspace(&spaceCursor)
+        var typeCursor = try cursor(typeMessage)
+        datatype = try Datatype(&typeCursor)
+        var layoutCursor = try cursor(layoutMessage)
+        layout = try DataLayout(&layoutCursor, rank: dataspace.dimensions.count)
+        if let message = header.message(HeaderMessage.Kind.filters) {
+            var filterCursor = try cursor(message)
+            let pipeline = try FilterPipeline(&filterCursor)
+            for filter in pipeline.filters where FilterPipeline.knownFilters[filter.id] == nil {
+                let known = FilterPipeline.knownFilters.values.sorted().joined(separator: ", ")
+                throw HDF5Error("\(what) needs filter \(filter.id), which HDF5 would load as a plugin (not one Keras writes: \(known)); refused")
             }
-        }
-        return values
-    }
-
-    /// How much is read at a time: a file mapped in memory gives each block's
-    /// pages back once it is copied out, so this bounds what reading costs on top
-    /// of the values read.
-    static let blockBytes = 8 << 20
-
-    /// Reads outermost rows `rows` (all of a scalar) into `destination` (`H5Dread`
-    /// of a hyperslab into `H5T_NATIVE_FLOAT`).
-    private func readRows(_ rows: Range<Int>, of shape: [Int], into destination: UnsafeMutableBufferPointer<Float>) throws {
-        let fileSpace = try HDF5Status.check(H5Dget_space(id), "cannot read the shape of \(quoted(path))")
-        defer { H5Sclose(fileSpace) }
-        var blockShape = shape.map { hsize_t($0) }
-        if !shape.isEmpty {
-            blockShape[0] = hsize_t(rows.count)
-            var start = [hsize_t](repeating: 0, count: shape.count)
-            start[0] = hsize_t(rows.lowerBound)
-            try HDF5Status.check(H5Sselect_hyperslab(fileSpace, H5S_SELECT_SET, start, nil, blockShape, nil), "cannot select rows of \(quoted(path))")
-        }
-        let memorySpace = try HDF5Status.check(H5Screate_simple(Int32(blockShape.count), blockShape, nil), "cannot make a dataspace")
-        defer { H5Sclose(memorySpace) }
-        try HDF5Status.check(H5Dread(id, ll_h5t_native_float(), memorySpace, fileSpace, ll_h5p_default(), destination.baseAddress),
-                             "cannot read dataset \(quoted(path))")
-    }
-
-    /// The number of elements of the dataset's shape, refused when it overflows
-    /// or when a contiguous or compact dataset stores fewer bytes than it needs
-    /// (a corrupt shape); a chunked one may be compressed, so it is only held
-    /// to `chunkedElementLimit`.
-    private func elementCount(shape: [Int], elementSize: Int) throws -> Int {
-        var count = 1
-        for extent in shape {
-            let (product, overflow) = count.multipliedReportingOverflow(by: extent)
-            guard !overflow else { throw HDF5Error("dataset \(quoted(path)) claims an impossible shape \(shape)") }
-            count = product
-        }
-        let creation = try HDF5Status.check(H5Dget_create_plist(id), "cannot read the layout of \(quoted(path))")
-        let layout = H5Pget_layout(creation)
-        H5Pclose(creation)
-        if layout == H5D_CHUNKED {
-            guard count <= Self.chunkedElementLimit else {
-                throw HDF5Error("dataset \(quoted(path)) claims \(count) elements, over the limit of \(Self.chunkedElementLimit)")
-            }
+            filters = pipeline
         } else {
-            let (needed, overflow) = count.multipliedReportingOverflow(by: elementSize)
-            let stored = H5Dget_storage_size(id)
-            guard !overflow, UInt64(stored) >= UInt64(needed) else {
-                throw HDF5Error("dataset \(quoted(path)) claims shape \(shape) but stores \(stored) bytes (truncated or corrupt)")
-            }
+            filters = nil
         }
-        return count
+        if let message = header.message(HeaderMessage.Kind.fillValue) ?? header.message(HeaderMessage.Kind.fillValueOld) {
+            var fillCursor = try cursor(message)
+            fillValue = try FillValue.read(&fillCursor, type: message.type)
+        } else {
+            fillValue = nil
+        }
+        try super.init(header: header, file: file)
+    }
+
+    /// The extent of each dimension, outermost first.
+    public func shape() throws -> [Int] { dataspace.dimensions }
+
+    /// The bytes the file holds for the dataset's data: 0 for one never written,
+    /// less than its shape needs when compressed.
+    public func storageBytes() -> Int {
+        switch layout {
+        case .compact(let bytes): bytes.count
+        case .contiguous(let address, let size): address == nil ? 0 : max(0, size >= 0 ? size : impliedSize ?? 0)
+        case .chunked(let chunked): (try? chunked.storedBytes(in: source, what: "dataset \(quoted(path))")) ?? 0
+        }
+    }
+
+    /// The bytes the shape implies, nil when that overflows.
+    private var impliedSize: Int? {
+        let (bytes, overflow) = dataspace.elementCount.multipliedReportingOverflow(by: datatype.elementSize(source.sizes))
+        return overflow ? nil : bytes
+    }
+
+    /// Every element as Float, in C order, converted from the stored numeric
+    /// type as libhdf5's `H5Dread` into `H5T_NATIVE_FLOAT` converts (rounded to
+    /// nearest; out of range to ±infinity). The element count is checked against
+    /// the bytes the file stores before anything is allocated for it.
+    public func readFloats() throws -> [Float] {
+        let what = "dataset \(quoted(path))"
+        guard datatype.isNumeric else { throw HDF5Error("\(what) does not hold numbers") }
+        guard !dataspace.isNull else { return [] }
+        let count = dataspace.elementCount
+        let elementSize = datatype.elementSize(source.sizes)
+        guard let needed = impliedSize else { throw HDF5Error("\(what) claims an impossible shape \(dataspace.dimensions)") }
+        switch layout {
+        case .compact(let bytes):
+            guard bytes.count >= needed else { throw HDF5Error("\(what) claims shape \(dataspace.dimensions) but stores \(bytes.count) bytes (truncated or corrupt)") }
+            return ElementConversion.floats(from: UnsafeRawBufferPointer(rebasing: source.bytes[bytes]), count: count, type: datatype)
+        case .contiguous(let address, let size):
+            guard count > 0 else { return [] }
+            let stored = address == nil ? 0 : (size >= 0 ? size : needed)
+            guard let address, stored >= needed else {
+                throw HDF5Error("\(what) claims shape \(dataspace.dimensions) but stores \(stored) bytes (truncated or corrupt)")
+            }
+            let start = try source.index(of: address, what: "the data of \(what)")
+            guard needed <= source.bytes.count - start else {
+                throw HDF5Error("corrupt file: the data of \(what) runs past the end of the file")
+            }
+            let values = ElementConversion.floats(from: UnsafeRawBufferPointer(rebasing: source.bytes[start..<(start + needed)]), count: count, type: datatype)
+            source.file.releasePages(start..<(start + needed))
+            return values
+        case .chunked(let chunked):
+            guard count <= Self.chunkedElementLimit else {
+                throw HDF5Error("\(what) claims \(count) elements, over the limit of \(Self.chunkedElementLimit)")
+            }
+            let raw = try chunked.readRaw(shape: dataspace.dimensions, elementSize: elementSize, filters: filters,
+                                          fillValue: fillValue, in: source, what: what)
+            return raw.withUnsafeBytes { ElementConversion.floats(from: $0, count: count, type: datatype) }
+        }
     }
 
     /// The most elements a chunked (possibly compressed) dataset may claim: 16 GiB of floats.

@@ -1,65 +1,10 @@
-import CHDF5
-import Foundation
-
-/// A failed HDF5 call, carrying what the library's error stack said.
+/// Why an HDF5 file could not be read: corrupt or truncated bytes, a feature
+/// LayerLens does not read, or something refused (a link or storage outside the file).
 public struct HDF5Error: Error, CustomStringConvertible, Sendable {
-    /// What went wrong, in HDF5's own words where it gave any.
+    /// What went wrong.
     public let description: String
 
     public init(_ description: String) {
         self.description = description
-    }
-}
-
-/// Turns HDF5's status codes into thrown errors and keeps its error stack quiet.
-enum HDF5Status {
-    /// Readies the library once, before the first call: silences its automatic
-    /// error printing (`H5Eset_auto2`), as every failure surfaces as an
-    /// `HDF5Error` instead, and turns off plugin loading (`H5PLset_loading_state(0)`),
-    /// so that no file can make HDF5 load code from its plugin folder or
-    /// `HDF5_PLUGIN_PATH`: a dataset needing an unknown filter fails to read.
-    static let initialised: Void = {
-        H5Eset_auto2(ll_h5e_default(), nil, nil)
-        H5PLset_loading_state(0)
-    }()
-
-    /// Debian's serial HDF5 is not thread-safe: every call into it goes through this lock.
-    private static let lock = NSRecursiveLock()
-
-    /// Runs `body` holding the library lock, with the library initialised.
-    static func serialized<T>(_ body: () throws -> T) rethrows -> T {
-        lock.lock()
-        defer { lock.unlock() }
-        _ = initialised
-        return try body()
-    }
-
-    /// Throws when an identifier-returning call (`H5Fopen`, `H5Gopen2`, …) failed.
-    @discardableResult
-    static func check(_ id: hid_t, _ what: @autoclosure () -> String) throws -> hid_t {
-        if id < 0 { throw failure(what()) }
-        return id
-    }
-
-    /// Throws when a status-returning call (`H5Dread`, `H5Aread`, …) failed.
-    static func check(_ status: herr_t, _ what: @autoclosure () -> String) throws {
-        if status < 0 { throw failure(what()) }
-    }
-
-    /// The error for a failed call: `what` and, where HDF5 said something, the
-    /// innermost message of its error stack (`H5Ewalk2`), which names the cause.
-    static func failure(_ what: String) -> HDF5Error {
-        var messages: [String] = []
-        withUnsafeMutablePointer(to: &messages) { pointer in
-            _ = H5Ewalk2(ll_h5e_default(), H5E_WALK_UPWARD, { _, entry, context in
-                if let entry, let description = entry.pointee.desc {
-                    context!.assumingMemoryBound(to: [String].self).pointee.append(String(cString: description))
-                }
-                return 0
-            }, pointer)
-        }
-        H5Eclear2(ll_h5e_default())
-        guard let cause = messages.first(where: { !$0.isEmpty }) else { return HDF5Error(what) }
-        return HDF5Error("\(what) (\(cause))")
     }
 }

@@ -1,69 +1,35 @@
-import CHDF5
+/// An HDF5 file opened read-only, from disk or from bytes in memory, read by
+/// LayerLens's own reader (`ByteCursor` and `Format/`): every structure is
+/// bounds-checked, so hostile bytes end in an `HDF5Error`, and nothing but the
+/// file's own bytes is ever read — external links, external storage, virtual
+/// datasets and filters Keras does not write are refused by name.
+public final class HDF5File: @unchecked Sendable {
+    let source: HDF5Source
 
-/// An HDF5 file opened read-only, from disk or from bytes in memory.
-public final class HDF5File {
-    private let id: hid_t
-    /// The bytes an in-memory file is read from, kept while the file is open.
-    private let image: HDF5FileImage?
-
-    /// Opens the file at `path` read-only (`H5Fopen`) through the plain POSIX
-    /// driver (`H5Pset_fapl_sec2`), named explicitly so that no default or
-    /// environment setting can choose a driver that reads other files (family, multi).
+    /// Opens the regular file at `path`, mapped read-only.
     public init(path: String) throws {
-        image = nil
-        id = try HDF5Status.serialized {
-            let access = try HDF5Status.check(H5Pcreate(ll_h5p_file_access()), "cannot create a file-access list")
-            defer { H5Pclose(access) }
-            try HDF5Status.check(H5Pset_fapl_sec2(access), "cannot select the POSIX file driver")
-            return try HDF5Status.check(H5Fopen(path, ll_h5f_acc_rdonly(), access), "not a readable HDF5 file")
-        }
+        source = try HDF5Source(FileBytes.map(path: path))
     }
 
     /// Opens the HDF5 file that lies at bytes `range` of the file at `path` —
     /// a member stored uncompressed in a zip archive, such as `model.weights.h5`
     /// in a `.keras` file — by mapping those bytes read-only and reading them in place.
     public init(path: String, byteRange range: Range<Int>) throws {
-        let image = try HDF5FileImage.map(path: path, range: range)
-        self.image = image
-        id = try HDF5Status.serialized { try Self.open(image) }
+        source = try HDF5Source(FileBytes.map(path: path, range: range))
     }
 
     /// Opens an HDF5 file image of `count` bytes that `fill` writes into a
-    /// buffer, which HDF5 then reads in place: a zip member unpacked once.
+    /// buffer, which is then read in place: a zip member unpacked once.
     public init(imageOfSize count: Int, fill: (UnsafeMutableRawBufferPointer) throws -> Void) throws {
-        let image = try HDF5FileImage.allocate(count: count, fill: fill)
-        self.image = image
-        id = try HDF5Status.serialized { try Self.open(image) }
+        source = try HDF5Source(FileBytes.allocate(count: count, fill: fill))
     }
-
-    private static func open(_ image: HDF5FileImage) throws -> hid_t {
-        // HDF5 shares an open file between opens of the same name, so each image gets its own.
-        imageCount += 1
-        return try image.openFile(named: "layerlens-image-\(imageCount)")
-    }
-
-    /// Called after `H5Dread` copied `bytes` of dataset `dataset`'s raw data
-    /// out: the pages of a mapped image that held them are given back (the
-    /// data's place from `H5Dget_offset`, defined for contiguous data only), so
-    /// that reading a mapped file costs no more memory than reading it from
-    /// disk. Only under the HDF5 lock.
-    func didCopyOut(rawDataOf dataset: hid_t, bytes: Range<Int>) {
-        guard let image else { return }
-        let offset = H5Dget_offset(dataset)
-        guard offset < UInt(image.bytes.count), bytes.upperBound <= image.bytes.count - Int(offset) else { return }  // HADDR_UNDEF when not contiguous
-        image.releasePages((Int(offset) + bytes.lowerBound)..<(Int(offset) + bytes.upperBound))
-    }
-
-    deinit { HDF5Status.serialized { _ = H5Fclose(id) } }
-
-    /// How many in-memory images have been opened; only touched under the HDF5 lock.
-    nonisolated(unsafe) private static var imageCount = 0
 
     /// The root group, `/`.
     public func root() throws -> HDF5Group {
-        try HDF5Status.serialized {
-            let group = try HDF5Status.check(H5Gopen2(id, "/", ll_h5p_default()), "cannot open the root group")
-            return HDF5Group(id: group, path: "/", owner: self)
+        let header = try ObjectHeader(at: source.superblock.rootAddress, in: source)
+        guard let group = try HDF5Group(header: header, path: "/", file: self) else {
+            throw HDF5Error("corrupt file: the root object is not a group")
         }
+        return group
     }
 }

@@ -1,65 +1,118 @@
-import CHDF5
 import FileIO
+import Foundation
 
-/// An HDF5 group: a folder of named groups and datasets.
-public final class HDF5Group: HDF5Object {
+/// An HDF5 group: a folder of named groups and datasets. Old-style groups
+/// (symbol tables) and new-style ones (link messages, compact or dense) are read.
+public final class HDF5Group: HDF5Object, @unchecked Sendable {
     /// The group's path inside its file, for messages.
     public let path: String
 
-    init(id: hid_t, path: String, owner: AnyObject?) {
+    /// The group whose header is `header`, or nil when that object is not a group.
+    init?(header: ObjectHeader, path: String, file: HDF5File) throws {
+        let kinds = Set(header.messages.map(\.type))
+        guard kinds.contains(HeaderMessage.Kind.symbolTable) || kinds.contains(HeaderMessage.Kind.linkInfo) else { return nil }
         self.path = path
-        super.init(id: id, owner: owner, close: H5Gclose)
+        try super.init(header: header, file: file)
     }
 
-    /// Whether `relativePath` (`a/b/c`) names a link below this group, looked
+    /// One member as the group stores it.
+    private struct Member {
+        let name: String
+        let target: LinkMessage.Target
+    }
+
+    /// The members, once read (under `lock`).
+    private var cachedMembers: [Member]?
+    private let lock = NSLock()
+
+    /// Every member, unsorted; read once.
+    private func members() throws -> [Member] {
+        lock.lock()
+        defer { lock.unlock() }
+        if let cachedMembers { return cachedMembers }
+        let members = try readMembers()
+        cachedMembers = members
+        return members
+    }
+
+    private func readMembers() throws -> [Member] {
+        if let table = header.message(HeaderMessage.Kind.symbolTable) {
+            return try SymbolTable(try body(table, "the symbol table"), in: source).entries.map { entry in
+                Member(name: entry.name, target: entry.address.map(LinkMessage.Target.hard) ?? .soft)
+            }
+        }
+        var links = try header.messages(HeaderMessage.Kind.link).map { try LinkMessage(try body($0, "a link")) }
+        if let info = header.message(HeaderMessage.Kind.linkInfo) {
+            let dense = try LinkInfo(try body(info, "the link info"))
+            if let heap = dense.heapAddress, let index = dense.nameIndexAddress {
+                links += try DenseStorage.objects(heapAddress: heap, nameIndexAddress: index, recordType: .linkName,
+                                                  in: source, what: "the links of group \(quoted(path))").map(LinkMessage.init)
+            }
+        }
+        return links.map { Member(name: $0.name, target: $0.target) }
+    }
+
+    /// The object header of the member called `name`, reached by a hard link
+    /// only; nil when there is no such member. Any other link is refused.
+    private func memberHeader(_ name: Substring, childPath: String) throws -> ObjectHeader? {
+        guard let member = try members().first(where: { $0.name == name }) else { return nil }
+        let link = "link \(quoted(childPath))"
+        switch member.target {
+        case .hard(let address): return try ObjectHeader(at: address, in: source)
+        case .external: throw HDF5Error("\(link) points into another file (external link); refused")
+        case .soft: throw HDF5Error("\(link) names another path in the file, which may lead in a circle (soft link); refused")
+        case .userDefined(let type): throw HDF5Error("\(link) is of a user-defined type \(type), resolved by code outside the file (user-defined link); refused")
+        }
+    }
+
+    /// The object header at `relativePath` (`a/b/c`), looked up one component
+    /// at a time, each through a group reached by a hard link; nil when absent.
+    private func header(at relativePath: String) throws -> (ObjectHeader, String)? {
+        var group: HDF5Group = self
+        var header = self.header
+        let components = relativePath.split(separator: "/")
+        guard !components.isEmpty else { return nil }
+        for (position, component) in components.enumerated() {
+            let childPath = Self.joined(group.path, String(component))
+            guard let child = try group.memberHeader(component, childPath: childPath) else { return nil }
+            header = child
+            if position < components.count - 1 {
+                guard let next = try HDF5Group(header: child, path: childPath, file: file) else { return nil }
+                group = next
+            }
+        }
+        return (header, Self.joined(path, relativePath))
+    }
+
+    /// Whether `relativePath` (`a/b/c`) names a member below this group, looked
     /// up one component at a time through hard links only. A path that meets a
-    /// link LayerLens does not follow (external, soft or user-defined) counts as
-    /// present, so that opening it reports the refusal.
+    /// link LayerLens does not follow (external, soft or user-defined), or a
+    /// corrupt group, counts as present, so that opening it reports why it cannot be.
     public func contains(_ relativePath: String) -> Bool {
-        HDF5Status.serialized { (try? HDF5Confinement.hardLinkExists(relativePath, in: id, groupPath: path)) ?? true }
+        do { return try header(at: relativePath) != nil } catch { return true }
     }
 
-    /// The group at `relativePath` (`H5Gopen2`), reached through hard links only.
+    /// The group at `relativePath`, reached through hard links only.
     public func group(_ relativePath: String) throws -> HDF5Group {
-        try HDF5Status.serialized {
-            let childPath = Self.joined(path, relativePath)
-            guard try HDF5Confinement.hardLinkExists(relativePath, in: id, groupPath: path) else { throw HDF5Error("no group \(quoted(childPath))") }
-            let child = try HDF5Status.check(H5Gopen2(id, relativePath, ll_h5p_default()), "cannot open group \(quoted(childPath))")
-            return HDF5Group(id: child, path: childPath, owner: owner)
-        }
+        let childPath = Self.joined(path, relativePath)
+        guard let (header, path) = try header(at: relativePath) else { throw HDF5Error("no group \(quoted(childPath))") }
+        guard let group = try HDF5Group(header: header, path: path, file: file) else { throw HDF5Error("\(quoted(childPath)) is not a group") }
+        return group
     }
 
-    /// The dataset at `relativePath` (`H5Dopen2`), reached through hard links
-    /// only, and refused when its data would come from outside the file or
-    /// through a filter plugin (see `HDF5Confinement.checkStorage`).
+    /// The dataset at `relativePath`, reached through hard links only, and
+    /// refused when its data would come from outside the file or through a
+    /// filter Keras does not write.
     public func dataset(_ relativePath: String) throws -> HDF5Dataset {
-        try HDF5Status.serialized {
-            let childPath = Self.joined(path, relativePath)
-            guard try HDF5Confinement.hardLinkExists(relativePath, in: id, groupPath: path) else { throw HDF5Error("no dataset \(quoted(childPath))") }
-            let child = try HDF5Status.check(H5Dopen2(id, relativePath, ll_h5p_default()), "cannot open dataset \(quoted(childPath))")
-            let dataset = HDF5Dataset(id: child, path: childPath, owner: owner)
-            try HDF5Confinement.checkStorage(ofDataset: child, path: childPath)
-            return dataset
-        }
+        let childPath = Self.joined(path, relativePath)
+        guard let (header, path) = try header(at: relativePath) else { throw HDF5Error("no dataset \(quoted(childPath))") }
+        return try HDF5Dataset(header: header, path: path, file: file)
     }
 
-    /// The names of the group's members, in name order (`H5Lget_name_by_idx`).
-    /// Listing reads the group's own links and follows none of them; opening a
-    /// member checks its link.
+    /// The names of the group's members, in name order (byte by byte). Listing
+    /// reads the group's own links and follows none of them; opening a member checks its link.
     public func memberNames() throws -> [String] {
-        try HDF5Status.serialized { try unlockedMemberNames() }
-    }
-
-    private func unlockedMemberNames() throws -> [String] {
-        var info = H5G_info_t()
-        try HDF5Status.check(H5Gget_info(id, &info), "cannot list group \(quoted(path))")
-        return try (0..<Int(info.nlinks)).map { index in
-            let length = H5Lget_name_by_idx(id, ".", H5_INDEX_NAME, H5_ITER_INC, hsize_t(index), nil, 0, ll_h5p_default())
-            guard length >= 0 else { throw HDF5Status.failure("cannot list group \(quoted(path))") }
-            var buffer = [CChar](repeating: 0, count: Int(length) + 1)
-            H5Lget_name_by_idx(id, ".", H5_INDEX_NAME, H5_ITER_INC, hsize_t(index), &buffer, buffer.count, ll_h5p_default())
-            return String(decoding: buffer.prefix(Int(length)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        }
+        try members().map(\.name).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }
 
     /// `relativePath` below the group at `groupPath`, as a path in the file.

@@ -1,99 +1,72 @@
-import CHDF5
 import FileIO
-import Foundation
 
-/// An open HDF5 file, group or dataset handle, closed when the last reference goes.
-public class HDF5Object {
-    let id: hid_t
-    private let close: (hid_t) -> herr_t
-    /// Keeps the file (and any in-memory image) alive while its objects are open.
-    let owner: AnyObject?
+/// An object of an open HDF5 file (group or dataset): its header's messages and its attributes.
+public class HDF5Object: @unchecked Sendable {
+    let header: ObjectHeader
+    /// Keeps the file's bytes alive while the object is in use.
+    let file: HDF5File
 
-    init(id: hid_t, owner: AnyObject?, close: @escaping (hid_t) -> herr_t) {
-        self.id = id
-        self.owner = owner
-        self.close = close
-    }
-
-    deinit { HDF5Status.serialized { _ = close(id) } }
-
-    /// Whether this object carries attribute `name` (`H5Aexists`).
-    public func hasAttribute(_ name: String) -> Bool {
-        HDF5Status.serialized { H5Aexists(id, name) > 0 }
-    }
-
-    /// The names of this object's attributes, in creation order where recorded
-    /// (`H5Aget_name_by_idx`).
-    public func attributeNames() throws -> [String] {
-        try HDF5Status.serialized { try unlockedAttributeNames() }
-    }
-
-    private func unlockedAttributeNames() throws -> [String] {
-        var info = H5O_info_t()
-        try HDF5Status.check(H5Oget_info2(id, &info, UInt32(H5O_INFO_NUM_ATTRS)), "cannot read object info")
-        return try (0..<Int(info.num_attrs)).map { index in
-            let length = H5Aget_name_by_idx(id, ".", H5_INDEX_NAME, H5_ITER_INC, hsize_t(index), nil, 0, ll_h5p_default())
-            try HDF5Status.check(herr_t(truncatingIfNeeded: length), "cannot read attribute name \(index)")
-            var buffer = [CChar](repeating: 0, count: Int(length) + 1)
-            H5Aget_name_by_idx(id, ".", H5_INDEX_NAME, H5_ITER_INC, hsize_t(index), &buffer, buffer.count, ll_h5p_default())
-            return String(decoding: buffer.prefix(Int(length)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    init(header: ObjectHeader, file: HDF5File) throws {
+        self.header = header
+        self.file = file
+        for message in header.messages where message.flags & 0x80 != 0 && !Self.knownMessages.contains(message.type) {
+            throw HDF5Error("object header at address \(header.address) has message type \(message.type), which must be understood to read it")
         }
+    }
+
+    /// The message types this reader knows (or knows it may skip).
+    private static let knownMessages: Set<UInt16> = [0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x0A, 0x0B, 0x0C, 0x0D, 0x0E, 0x10, 0x11, 0x12, 0x15, 0x16]
+
+    var source: HDF5Source { file.source }
+
+    /// A cursor over the body of `message`.
+    func body(_ message: HeaderMessage, _ what: String) throws -> ByteCursor {
+        try source.cursor(over: message.body, what: "\(what) of the object header at address \(header.address)")
+    }
+
+    /// Every attribute message: those in the header, then those in dense storage.
+    func attributes() throws -> [AttributeMessage] {
+        var attributes = try header.messages(HeaderMessage.Kind.attribute).map { message in
+            guard !message.isShared else { throw HDF5Error("an attribute of the object header at address \(header.address) is shared, which LayerLens does not read") }
+            return try AttributeMessage(try body(message, "an attribute"))
+        }
+        if let info = header.message(HeaderMessage.Kind.attributeInfo) {
+            let dense = try AttributeInfo(try body(info, "the attribute info"))
+            if let heap = dense.heapAddress, let index = dense.nameIndexAddress {
+                attributes += try DenseStorage.objects(heapAddress: heap, nameIndexAddress: index, recordType: .attributeName,
+                                                       in: source, what: "the attributes of the object at address \(header.address)")
+                    .map(AttributeMessage.init)
+            }
+        }
+        return attributes
+    }
+
+    /// The attribute named `name`.
+    private func attribute(_ name: String) throws -> AttributeMessage {
+        guard let attribute = try attributes().first(where: { $0.name == name }) else {
+            throw HDF5Error("cannot open attribute \(quoted(name)): there is none")
+        }
+        return attribute
+    }
+
+    /// Whether this object carries attribute `name`; true when its attributes
+    /// cannot be read, so that reading it reports why.
+    public func hasAttribute(_ name: String) -> Bool {
+        (try? attributes().contains { $0.name == name }) ?? true
+    }
+
+    /// The names of this object's attributes, in name order (byte by byte).
+    public func attributeNames() throws -> [String] {
+        try attributes().map(\.name).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }
 
     /// Attribute `name` as a list of strings. Every kind of string attribute
-    /// Keras files carry is read: variable- or fixed-length, ASCII or UTF-8
-    /// charset, a scalar (one element) or an array (each element). An empty
-    /// numeric array, which Keras writes for "no names", gives none. The bytes
-    /// must be UTF-8 (ASCII included).
+    /// Keras files carry is read: variable- or fixed-length (a space-padded one
+    /// loses its trailing spaces), ASCII or UTF-8 charset, a scalar (one
+    /// element) or an array (each element). An empty numeric array, which Keras
+    /// writes for "no names", gives none. The bytes must be UTF-8 (ASCII included).
     public func stringsAttribute(_ name: String) throws -> [String] {
-        try HDF5Status.serialized { try unlockedStringsAttribute(name) }
-    }
-
-    /// The most bytes (or string pointers) one attribute may make LayerLens
-    /// allocate; Keras splits its attributes at 64 KiB, so only a corrupt file
-    /// comes near it.
-    static let attributeByteLimit = 256 << 20
-
-    private func unlockedStringsAttribute(_ name: String) throws -> [String] {
-        let attribute = try HDF5Status.check(H5Aopen(id, name, ll_h5p_default()), "cannot open attribute \(quoted(name))")
-        defer { H5Aclose(attribute) }
-        let space = try HDF5Status.check(H5Aget_space(attribute), "cannot read the shape of attribute \(quoted(name))")
-        defer { H5Sclose(space) }
-        let points = H5Sget_simple_extent_npoints(space)
-        guard points >= 0 else { throw HDF5Status.failure("cannot read the shape of attribute \(quoted(name))") }
-        let count = Int(points)
-        let fileType = try HDF5Status.check(H5Aget_type(attribute), "cannot read the type of attribute \(quoted(name))")
-        defer { H5Tclose(fileType) }
-        guard H5Tget_class(fileType) == H5T_STRING else {
-            if count == 0 { return [] }
-            throw HDF5Error("attribute \(quoted(name)) holds \(count) non-string values where strings were expected")
-        }
-        if count == 0 { return [] }
-        let charset = H5Tget_cset(fileType)
-        guard charset == H5T_CSET_ASCII || charset == H5T_CSET_UTF8 else {
-            throw HDF5Error("attribute \(quoted(name)) has a string character set HDF5 does not define (\(charset.rawValue))")
-        }
-        let isVariable = H5Tis_variable_str(fileType)
-        guard isVariable >= 0 else { throw HDF5Status.failure("cannot read the type of attribute \(quoted(name))") }
-        let width = isVariable > 0 ? MemoryLayout<UnsafeMutablePointer<CChar>?>.stride : H5Tget_size(fileType)
-        let (bytes, overflow) = count.multipliedReportingOverflow(by: width)
-        guard width > 0, !overflow, bytes <= Self.attributeByteLimit else {
-            throw HDF5Error("attribute \(quoted(name)) claims \(count) strings of \(width) bytes, over the \(Self.attributeByteLimit)-byte limit for an attribute")
-        }
-        // The memory type keeps the file's charset: HDF5 converts between string
-        // sizes and paddings, but not between ASCII and UTF-8.
-        let memoryType = try HDF5Status.check(H5Tcopy(ll_h5t_c_s1()), "cannot make a string type")
-        defer { H5Tclose(memoryType) }
-        try HDF5Status.check(H5Tset_cset(memoryType, charset), "cannot make a string type")
-        let encoded = isVariable > 0
-            ? try readVariableStrings(attribute, name: name, count: count, memoryType: memoryType)
-            : try readFixedStrings(attribute, name: name, count: count, width: width, memoryType: memoryType)
-        return try encoded.map { bytes in
-            guard let text = String(validating: bytes, as: UTF8.self) else {
-                throw HDF5Error("attribute \(quoted(name)) holds bytes that are not UTF-8 text")
-            }
-            return text
-        }
+        try attribute(name).strings(in: source)
     }
 
     /// Attribute `name` as one string: a scalar or a one-element array.
@@ -103,35 +76,5 @@ public class HDF5Object {
             throw HDF5Error("attribute \(quoted(name)) holds \(values.count) strings where one was expected")
         }
         return values[0]
-    }
-
-    /// The bytes of each variable-length string, read through HDF5's own
-    /// pointers (`H5Aread`), which are handed back with `H5Dvlen_reclaim`.
-    private func readVariableStrings(_ attribute: hid_t, name: String, count: Int, memoryType: hid_t) throws -> [[UInt8]] {
-        try HDF5Status.check(H5Tset_size(memoryType, ll_h5t_variable()), "cannot make a string type")
-        var pointers = [UnsafeMutablePointer<CChar>?](repeating: nil, count: count)
-        try HDF5Status.check(H5Aread(attribute, memoryType, &pointers), "cannot read attribute \(quoted(name))")
-        defer {
-            let space = H5Screate_simple(1, [hsize_t(count)], nil)
-            H5Dvlen_reclaim(memoryType, space, ll_h5p_default(), &pointers)  // H5Treclaim from 1.12 on; Debian 12 ships 1.10
-            H5Sclose(space)
-        }
-        return pointers.map { pointer in
-            guard let pointer else { return [] }
-            return Array(UnsafeRawBufferPointer(start: pointer, count: strlen(pointer)))
-        }
-    }
-
-    /// The bytes of each fixed-length string, converted by HDF5 to null padding
-    /// (which drops the trailing spaces of space-padded strings) and cut at the first null.
-    private func readFixedStrings(_ attribute: hid_t, name: String, count: Int, width: Int, memoryType: hid_t) throws -> [[UInt8]] {
-        try HDF5Status.check(H5Tset_size(memoryType, width), "cannot make a string type")
-        try HDF5Status.check(H5Tset_strpad(memoryType, H5T_STR_NULLPAD), "cannot make a string type")
-        var bytes = [UInt8](repeating: 0, count: count * width)
-        try HDF5Status.check(H5Aread(attribute, memoryType, &bytes), "cannot read attribute \(quoted(name))")
-        return (0..<count).map { index in
-            let slice = bytes[(index * width)..<((index + 1) * width)]
-            return Array(slice[slice.startIndex..<(slice.firstIndex(of: 0) ?? slice.endIndex)])
-        }
     }
 }

@@ -1,0 +1,93 @@
+import FileIO
+
+/// An attribute message: a small named array stored with an object (in its
+/// header, or in the object's dense attribute storage).
+struct AttributeMessage {
+    let name: String
+    let datatype: Datatype
+    let dataspace: Dataspace
+    /// The cursor over the attribute's data: its whole span, after the name, type and space.
+    let data: ByteCursor
+
+    /// Reads an attribute message's body. Versions 1 (fields padded to 8
+    /// bytes), 2 and 3 (with the name's character set) are read; a shared
+    /// datatype or dataspace (never written by h5py) is refused.
+    init(_ body: ByteCursor) throws {
+        var cursor = body
+        let version = try cursor.uint8()
+        guard (1...3).contains(version) else { throw HDF5Error("corrupt file: \(cursor.what) has attribute version \(version)") }
+        let flags = try cursor.uint8()
+        let nameSize = Int(try cursor.uint16())
+        let datatypeSize = Int(try cursor.uint16())
+        let dataspaceSize = Int(try cursor.uint16())
+        if version == 3 { try cursor.skip(1) }  // the name's character set
+        let padded = { (size: Int) in version == 1 ? (size + 7) / 8 * 8 : size }
+        var nameBytes = try cursor.copy(padded(nameSize)).prefix(nameSize)
+        if nameBytes.last == 0 { nameBytes = nameBytes.dropLast() }  // the size counts the terminating null
+        name = String(decoding: nameBytes.prefix { $0 != 0 }, as: UTF8.self)
+        guard flags & 0x03 == 0 else {
+            throw HDF5Error("attribute \(quoted(name)) of \(cursor.what) shares its type or shape with other objects, which LayerLens does not read")
+        }
+        var typeCursor = try cursor.subcursor(padded(datatypeSize))
+        datatype = try Datatype(&typeCursor)
+        var spaceCursor = try cursor.subcursor(padded(dataspaceSize))
+        dataspace = try Dataspace(&spaceCursor)
+        data = cursor
+    }
+
+    /// The attribute's elements as strings (see `HDF5Object.stringsAttribute`).
+    func strings(in source: HDF5Source) throws -> [String] {
+        let count = dataspace.elementCount
+        guard datatype.isString else {
+            if count == 0 { return [] }
+            throw HDF5Error("attribute \(quoted(name)) holds \(count) non-string values where strings were expected")
+        }
+        if count == 0 { return [] }
+        let elementSize = datatype.elementSize(source.sizes)
+        let (needed, overflow) = count.multipliedReportingOverflow(by: elementSize)
+        guard !overflow, needed <= data.remaining else {
+            throw HDF5Error("corrupt file: attribute \(quoted(name)) claims \(count) strings but holds \(data.remaining) bytes")
+        }
+        var cursor = data
+        var encoded: [[UInt8]] = []
+        encoded.reserveCapacity(count)
+        for _ in 0..<count {
+            switch datatype {
+            case .fixedString(let size, let padding, let charset):
+                try Self.checkCharset(charset, name)
+                var bytes = try cursor.copy(size)[...]
+                if padding == .spacePadded { while bytes.last == 0x20 { bytes = bytes.dropLast() } }
+                encoded.append(Array(bytes.prefix { $0 != 0 }))
+            case .variableString(_, let charset):
+                try Self.checkCharset(charset, name)
+                let length = Int(try cursor.uint32())
+                let collection = try cursor.address()
+                let index = Int(try cursor.uint32())
+                guard let collection else {
+                    encoded.append([])  // a null string
+                    continue
+                }
+                let object = try source.globalHeapObject(collection: collection, index: index)
+                guard length <= object.count else {
+                    throw HDF5Error("corrupt file: string \(encoded.count) of attribute \(quoted(name)) claims \(length) bytes; its heap object holds \(object.count)")
+                }
+                let bytes = source.bytes[object.lowerBound..<(object.lowerBound + length)]
+                encoded.append(Array(bytes.prefix { $0 != 0 }))
+            default:
+                preconditionFailure("strings of a non-string type")
+            }
+        }
+        return try encoded.map { bytes in
+            guard let text = String(validating: bytes, as: UTF8.self) else {
+                throw HDF5Error("attribute \(quoted(name)) holds bytes that are not UTF-8 text")
+            }
+            return text
+        }
+    }
+
+    private static func checkCharset(_ charset: Int, _ name: String) throws {
+        guard charset == 0 || charset == 1 else {
+            throw HDF5Error("attribute \(quoted(name)) has a string character set HDF5 does not define (\(charset))")
+        }
+    }
+}
