@@ -15,7 +15,7 @@ public final class HDF5Dataset: HDF5Object, @unchecked Sendable {
     /// filter Keras does not write (which libhdf5 would load as a plugin).
     init(header: ObjectHeader, path: String, file: HDF5File) throws {
         self.path = path
-        let what = "dataset \(quoted(path))"
+        let what = "dataset \(shortened(path))"
         guard let layoutMessage = header.message(HeaderMessage.Kind.layout),
               let spaceMessage = header.message(HeaderMessage.Kind.dataspace),
               let typeMessage = header.message(HeaderMessage.Kind.datatype) else {
@@ -32,8 +32,6 @@ public final class HDF5Dataset: HDF5Object, @unchecked Sendable {
         dataspace = try Dataspace(&spaceCursor)
         var typeCursor = try cursor(typeMessage)
         datatype = try Datatype(&typeCursor)
-        var layoutCursor = try cursor(layoutMessage)
-        layout = try DataLayout(&layoutCursor, rank: dataspace.dimensions.count)
         if let message = header.message(HeaderMessage.Kind.filters) {
             var filterCursor = try cursor(message)
             let pipeline = try FilterPipeline(&filterCursor)
@@ -45,6 +43,8 @@ public final class HDF5Dataset: HDF5Object, @unchecked Sendable {
         } else {
             filters = nil
         }
+        var layoutCursor = try cursor(layoutMessage)
+        layout = try DataLayout(&layoutCursor, rank: dataspace.dimensions.count)
         if let message = header.message(HeaderMessage.Kind.fillValue) ?? header.message(HeaderMessage.Kind.fillValueOld) {
             var fillCursor = try cursor(message)
             fillValue = try FillValue.read(&fillCursor, type: message.type)
@@ -78,6 +78,16 @@ public final class HDF5Dataset: HDF5Object, @unchecked Sendable {
     /// nearest; out of range to ±infinity). The element count is checked against
     /// the bytes the file stores before anything is allocated for it.
     public func readFloats() throws -> [Float] {
+        try readFloats(blockBytes: Self.blockBytes)
+    }
+
+    /// How much contiguous data is converted at a time: the mapped pages of each
+    /// block are given back once converted, so reading a mapped file costs no more
+    /// memory than the values read.
+    static let blockBytes = 8 << 20
+
+    /// `readFloats()`, converting contiguous data about `blockBytes` at a time.
+    func readFloats(blockBytes: Int) throws -> [Float] {
         let what = "dataset \(quoted(path))"
         guard datatype.isNumeric else { throw HDF5Error("\(what) does not hold numbers") }
         guard !dataspace.isNull else { return [] }
@@ -98,9 +108,7 @@ public final class HDF5Dataset: HDF5Object, @unchecked Sendable {
             guard needed <= source.bytes.count - start else {
                 throw HDF5Error("corrupt file: the data of \(what) runs past the end of the file")
             }
-            let values = ElementConversion.floats(from: UnsafeRawBufferPointer(rebasing: source.bytes[start..<(start + needed)]), count: count, type: datatype)
-            source.file.releasePages(start..<(start + needed))
-            return values
+            return convertInBlocks(start..<(start + needed), count: count, elementSize: elementSize, blockBytes: blockBytes)
         case .chunked(let chunked):
             guard count <= Self.chunkedElementLimit else {
                 throw HDF5Error("\(what) claims \(count) elements, over the limit of \(Self.chunkedElementLimit)")
@@ -108,6 +116,22 @@ public final class HDF5Dataset: HDF5Object, @unchecked Sendable {
             let raw = try chunked.readRaw(shape: dataspace.dimensions, elementSize: elementSize, filters: filters,
                                           fillValue: fillValue, in: source, what: what)
             return raw.withUnsafeBytes { ElementConversion.floats(from: $0, count: count, type: datatype) }
+        }
+    }
+
+    /// Converts the `count` elements stored at `bytes` of the file, a block of
+    /// whole elements at a time, giving each block's mapped pages back once read.
+    private func convertInBlocks(_ bytes: Range<Int>, count: Int, elementSize: Int, blockBytes: Int) -> [Float] {
+        let elementsPerBlock = max(1, blockBytes / elementSize)
+        return [Float](unsafeUninitializedCapacity: count) { output, initialized in
+            for first in stride(from: 0, to: count, by: elementsPerBlock) {
+                let block = first..<min(count, first + elementsPerBlock)
+                let stored = (bytes.lowerBound + block.lowerBound * elementSize)..<(bytes.lowerBound + block.upperBound * elementSize)
+                ElementConversion.convert(UnsafeRawBufferPointer(rebasing: source.bytes[stored]), count: block.count, type: datatype,
+                                          into: UnsafeMutableBufferPointer(rebasing: output[block]))
+                source.file.releasePages(stored)
+            }
+            initialized = count
         }
     }
 

@@ -56,7 +56,7 @@ public final class HDF5Group: HDF5Object, @unchecked Sendable {
     /// only; nil when there is no such member. Any other link is refused.
     private func memberHeader(_ name: Substring, childPath: String) throws -> ObjectHeader? {
         guard let member = try members().first(where: { $0.name == name }) else { return nil }
-        let link = "link \(quoted(childPath))"
+        let link = "link \(shortened(childPath))"
         switch member.target {
         case .hard(let address): return try ObjectHeader(at: address, in: source)
         case .external: throw HDF5Error("\(link) points into another file (external link); refused")

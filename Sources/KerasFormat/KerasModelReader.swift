@@ -26,7 +26,7 @@ public enum KerasModelReader {
     static func readHDF5(_ path: String) throws -> Model {
         let file: HDF5File
         do { file = try HDF5File(path: path) } catch {
-            throw FileError(path, "is not a readable HDF5 file (truncated or corrupt: \(error))")
+            throw FileError(path, "is not a readable HDF5 file (\(error))")
         }
         let root = try file.root()
         guard root.hasAttribute("model_config") else {

@@ -6,6 +6,13 @@ enum ElementConversion {
     static func floats(from bytes: UnsafeRawBufferPointer, count: Int, type: Datatype) -> [Float] {
         guard count > 0 else { return [] }
         return [Float](unsafeUninitializedCapacity: count) { output, initialized in
+            convert(bytes, count: count, type: type, into: output)
+            initialized = count
+        }
+    }
+
+    /// Writes the first `count` elements of `type` in `bytes` into `output` (which has room for them).
+    static func convert(_ bytes: UnsafeRawBufferPointer, count: Int, type: Datatype, into output: UnsafeMutableBufferPointer<Float>) {
             switch type {
             case .float(4, false):
                 // A plain copy: the bytes may lie at any alignment (inside a zip member, say).
@@ -32,8 +39,6 @@ enum ElementConversion {
             default:
                 preconditionFailure("converting a non-numeric type")
             }
-            initialized = count
-        }
     }
 
     /// The `size`-byte element at `offset` as the low bits of a word.

@@ -22,7 +22,7 @@ final class HDF5Source: @unchecked Sendable {
     func index(of address: UInt64, what: @autoclosure () -> String) throws -> Int {
         let available = UInt64(bytes.count - superblock.baseIndex)
         guard address < available else {
-            throw HDF5Error("corrupt file: \(what()) lies at address \(address), past the end of the file")
+            throw HDF5Error("corrupt file: \(what()) points past the end of the file (address \(address) of \(available))")
         }
         return superblock.baseIndex + Int(address)
     }

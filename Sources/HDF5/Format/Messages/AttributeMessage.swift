@@ -43,39 +43,23 @@ struct AttributeMessage {
             throw HDF5Error("attribute \(quoted(name)) holds \(count) non-string values where strings were expected")
         }
         if count == 0 { return [] }
+        switch datatype {
+        case .fixedString(_, _, let charset), .variableString(_, let charset):
+            guard charset == 0 || charset == 1 else {
+                throw HDF5Error("attribute \(quoted(name)) has a string character set HDF5 does not define (\(charset))")
+            }
+        default: break
+        }
         let elementSize = datatype.elementSize(source.sizes)
         let (needed, overflow) = count.multipliedReportingOverflow(by: elementSize)
         guard !overflow, needed <= data.remaining else {
             throw HDF5Error("corrupt file: attribute \(quoted(name)) claims \(count) strings but holds \(data.remaining) bytes")
         }
-        var cursor = data
-        var encoded: [[UInt8]] = []
-        encoded.reserveCapacity(count)
-        for _ in 0..<count {
-            switch datatype {
-            case .fixedString(let size, let padding, let charset):
-                try Self.checkCharset(charset, name)
-                var bytes = try cursor.copy(size)[...]
-                if padding == .spacePadded { while bytes.last == 0x20 { bytes = bytes.dropLast() } }
-                encoded.append(Array(bytes.prefix { $0 != 0 }))
-            case .variableString(_, let charset):
-                try Self.checkCharset(charset, name)
-                let length = Int(try cursor.uint32())
-                let collection = try cursor.address()
-                let index = Int(try cursor.uint32())
-                guard let collection else {
-                    encoded.append([])  // a null string
-                    continue
-                }
-                let object = try source.globalHeapObject(collection: collection, index: index)
-                guard length <= object.count else {
-                    throw HDF5Error("corrupt file: string \(encoded.count) of attribute \(quoted(name)) claims \(length) bytes; its heap object holds \(object.count)")
-                }
-                let bytes = source.bytes[object.lowerBound..<(object.lowerBound + length)]
-                encoded.append(Array(bytes.prefix { $0 != 0 }))
-            default:
-                preconditionFailure("strings of a non-string type")
-            }
+        let encoded: [[UInt8]]
+        do {
+            encoded = try encodedStrings(count: count, in: source)
+        } catch let error as HDF5Error {
+            throw HDF5Error("cannot read attribute \(quoted(name)) (\(error))")
         }
         return try encoded.map { bytes in
             guard let text = String(validating: bytes, as: UTF8.self) else {
@@ -85,9 +69,36 @@ struct AttributeMessage {
         }
     }
 
-    private static func checkCharset(_ charset: Int, _ name: String) throws {
-        guard charset == 0 || charset == 1 else {
-            throw HDF5Error("attribute \(quoted(name)) has a string character set HDF5 does not define (\(charset))")
+    /// The bytes of each of the `count` strings, cut at the first null (and,
+    /// space-padded, without trailing spaces), as libhdf5 converts them to null-padded strings.
+    private func encodedStrings(count: Int, in source: HDF5Source) throws -> [[UInt8]] {
+        var cursor = data
+        var encoded: [[UInt8]] = []
+        encoded.reserveCapacity(count)
+        for _ in 0..<count {
+            switch datatype {
+            case .fixedString(let size, let padding, _):
+                var bytes = try cursor.copy(size)[...]
+                if padding == .spacePadded { while bytes.last == 0x20 { bytes = bytes.dropLast() } }
+                encoded.append(Array(bytes.prefix { $0 != 0 }))
+            case .variableString:
+                let length = Int(try cursor.uint32())
+                let collection = try cursor.address()
+                let index = Int(try cursor.uint32())
+                guard let collection else {
+                    encoded.append([])  // a null string
+                    continue
+                }
+                let object = try source.globalHeapObject(collection: collection, index: index)
+                guard length <= object.count else {
+                    throw HDF5Error("corrupt file: string \(encoded.count) claims \(length) bytes; its heap object holds \(object.count)")
+                }
+                let bytes = source.bytes[object.lowerBound..<(object.lowerBound + length)]
+                encoded.append(Array(bytes.prefix { $0 != 0 }))
+            default:
+                preconditionFailure("strings of a non-string type")
+            }
         }
+        return encoded
     }
 }

@@ -44,7 +44,7 @@ enum DataLayout {
             case 2:
                 self = .chunked(try ChunkedLayout(version: Int(version), cursor: &cursor, rank: rank))
             case 3:
-                throw HDF5Error("\(what.replacingOccurrences(of: "object header", with: "dataset")) maps its data from other files (virtual dataset); refused")
+                throw HDF5Error("\(what) maps its data from other files (virtual dataset); refused")
             default:
                 throw HDF5Error("corrupt file: \(what) has layout class \(layoutClass)")
             }
