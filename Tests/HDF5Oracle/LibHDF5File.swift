@@ -38,9 +38,10 @@ public final class LibHDF5File {
     }
 
     private static func open(_ image: LibHDF5FileImage) throws -> hid_t {
-        // HDF5 shares an open file between opens of the same name, so each image gets its own.
+        // HDF5 shares an open file between opens of the same name, so each image gets its own,
+        // named apart from the HDF5 module's images while that module still opens them in libhdf5.
         imageCount += 1
-        return try image.openFile(named: "layerlens-image-\(imageCount)")
+        return try image.openFile(named: "layerlens-oracle-image-\(imageCount)")
     }
 
     deinit { LibHDF5Status.serialized { _ = H5Fclose(id) } }
