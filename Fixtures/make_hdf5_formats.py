@@ -98,7 +98,9 @@ def vlen_strings(values, encoding):
 
 
 def dcpl(layout=None, chunks=None, alloc_time=None, fill=None, dtype=None):
+    """A dataset creation list, without modification times (as h5py's own)."""
     plist = h5p.create(h5p.DATASET_CREATE)
+    plist.set_obj_track_times(False)
     if layout is not None:
         plist.set_layout(layout)
     if chunks is not None:
@@ -177,6 +179,53 @@ def userblock_1024_latest(f, rng):
     basic_content(f, rng)
 
 
+def varied_latest_content(f, rng, extensible=True):
+    """basic_content plus the latest format's own structures: a group of 12 links
+    and an object with 10 attributes (dense: fractal heaps, v2 B-trees), and
+    datasets indexed by an extensible array (unless not `extensible`) and by a v2 B-tree."""
+    basic_content(f, rng)
+    dense = new_group(f, "dense")
+    for index in range(12):
+        dense.create_dataset(f"d{index:02d}", data=np.float32(index))
+    for index in range(10):
+        dense.attrs[f"a{index:02d}"] = f"attribute {index}"
+    if extensible:
+        f.create_dataset("extensible", data=normal(rng, (40, 3)), chunks=(1, 3), maxshape=(None, 3))
+    f.create_dataset("btree_v2", data=normal(rng, (12, 10)), chunks=(2, 2), maxshape=(None, None), compression="gzip")
+
+
+@fixture("offsets_4_bytes.h5", superblock=0, signatures=["TREE", "SNOD"], libver="earliest", sizes=(4, 4))
+def offsets_4_bytes(f, rng):
+    """Addresses and lengths of 4 bytes instead of 8 (`set_sizes(4, 4)`, recorded
+    in superblock v0), so every address and length field in every structure is
+    narrower: symbol tables, v1 B-trees, local and global heaps, layouts."""
+    basic_content(f, rng)
+
+
+@fixture("offsets_4_bytes_latest.h5", superblock=3, signatures=["FRHP", "BTHD", "FAHD"], libver="latest", sizes=(4, 4))
+def offsets_4_bytes_latest(f, rng):
+    """4-byte addresses and lengths in the latest format (superblock v3): object
+    headers, fractal heaps and v2 B-trees (dense links and attributes, a chunk
+    index) and a fixed array, all with narrow fields. (No extensible array:
+    libhdf5 1.14 writes one with 4-byte lengths but cannot open it again,
+    "didn't find unlimited dimension".)"""
+    varied_latest_content(f, rng, extensible=False)
+
+
+@fixture("superblock_extension_paged.h5", superblock=3, signatures=["OHDR"], libver="latest", page_size=512)
+def superblock_extension_paged(f, rng):
+    """Paged file-space management (`set_file_space_strategy(PAGE)`, 512-byte
+    pages): superblock v3 with a superblock extension (an object header holding
+    the file-space info message), metadata and raw data in separate pages; a
+    dataset deleted after writing leaves free space behind. (Free space is not
+    persisted: libhdf5 then writes free-space sections whose checksum differs
+    from run to run.)"""
+    varied_latest_content(f, rng)
+    f["deleted"] = normal(rng, (64,))
+    f.flush()
+    del f["deleted"]
+
+
 # ---------------------------------------------------------------------------
 # Groups
 # ---------------------------------------------------------------------------
@@ -245,6 +294,60 @@ def groups_deep_nesting_latest(f, rng):
     side = new_group(f, "l0/side")
     for index in range(12):
         side.create_dataset(f"s{index}", data=np.float32(index))
+
+
+def links(f, rng):
+    f["data"] = normal(rng, (4,))
+    group = new_group(f, "group")
+    group["inside"] = np.arange(3, dtype=np.int32)
+    f["data_alias"] = f["data"]
+    f["group_alias"] = f["group"]
+    f["soft_to_data"] = h5py.SoftLink("/data")
+    f["soft_dangling"] = h5py.SoftLink("/nothing/here")
+    f["external"] = h5py.ExternalLink("missing_file_layerlens.h5", "/data")
+    group["soft_up"] = h5py.SoftLink("/group")
+
+
+@fixture("links_hard_soft_external.h5", superblock=0, signatures=["SNOD"], libver="earliest")
+def links_hard_soft_external(f, rng):
+    """Links of every kind in old-style groups: a second hard link to a dataset
+    and to a group (one object, two names), soft links to a dataset, to nowhere
+    and to their own group, and an external link to a file that does not exist.
+    LayerLens follows hard links only: both readers list every name, say it is
+    there, and refuse to open the soft and external ones."""
+    links(f, rng)
+
+
+@fixture("links_hard_soft_external_latest.h5", superblock=3, absent=["SNOD"], libver="latest")
+def links_hard_soft_external_latest(f, rng):
+    """The links of links_hard_soft_external.h5 as link messages (libver latest)."""
+    links(f, rng)
+
+
+@fixture("datatype_committed.h5", superblock=0)
+def datatype_committed(f, rng):
+    """Committed (named) datatypes: group members that are neither group nor
+    dataset (both readers must refuse to open them as either), and datasets and
+    an attribute whose datatype message is shared, pointing at a committed type
+    (float32, big-endian int16, fixed-length string)."""
+    f["float32_type"] = np.dtype("<f4")
+    f["int16_be_type"] = np.dtype(">i2")
+    f["string_type"] = np.dtype("S12")
+    f.create_dataset("typed_float32", data=normal(rng, (3, 2)), dtype=f["float32_type"])
+    f.create_dataset("typed_int16", data=rng.integers(-999, 999, size=5).astype(">i2"), dtype=f["int16_be_type"])
+    f["typed_float32"].attrs.create("typed_names", np.array([b"committed", b"type"], dtype="S12"), dtype=f["string_type"])
+
+
+@fixture("filters_refused.h5", superblock=0, signatures=["TREE"])
+def filters_refused(f, rng):
+    """Filters Keras does not write, which LayerLens refuses (they would need
+    filter code Keras files never call for): scale-offset (built into libhdf5)
+    and LZF (h5py's own filter 32000, which libhdf5 does not know). Both readers
+    must refuse to open those datasets; a deflated one beside them reads."""
+    data = normal(rng, (10, 4))
+    f.create_dataset("scaleoffset", data=data, chunks=(5, 4), scaleoffset=3)
+    f.create_dataset("lzf", data=data, chunks=(5, 4), compression="lzf")
+    f.create_dataset("deflate", data=data, chunks=(5, 4), compression="gzip")
 
 
 # ---------------------------------------------------------------------------
@@ -638,18 +741,85 @@ LIBVER = {"earliest": h5py.h5f.LIBVER_EARLIEST, "v108": h5py.h5f.LIBVER_V18,
           "v110": h5py.h5f.LIBVER_V110, "latest": h5py.h5f.LIBVER_LATEST}
 
 
+def lookup3(data, initval=0):
+    """Bob Jenkins's lookup3 `hashlittle`, the checksum of HDF5's newer metadata."""
+    mask = 0xFFFFFFFF
+
+    def rot(x, k):
+        return ((x << k) | (x >> (32 - k))) & mask
+
+    def word(offset):
+        return int.from_bytes(data[offset:offset + 4].ljust(4, b"\0"), "little")
+
+    length = len(data)
+    a = b = c = (0xDEADBEEF + length + initval) & mask
+    offset = 0
+    while length > 12:
+        a, b, c = (a + word(offset)) & mask, (b + word(offset + 4)) & mask, (c + word(offset + 8)) & mask
+        a = (a - c) & mask; a ^= rot(c, 4); c = (c + b) & mask
+        b = (b - a) & mask; b ^= rot(a, 6); a = (a + c) & mask
+        c = (c - b) & mask; c ^= rot(b, 8); b = (b + a) & mask
+        a = (a - c) & mask; a ^= rot(c, 16); c = (c + b) & mask
+        b = (b - a) & mask; b ^= rot(a, 19); a = (a + c) & mask
+        c = (c - b) & mask; c ^= rot(b, 4); b = (b + a) & mask
+        length -= 12
+        offset += 12
+    if length == 0:
+        return c
+    data = data[:offset + length]
+    a, b, c = (a + word(offset)) & mask, (b + word(offset + 4)) & mask, (c + word(offset + 8)) & mask
+    c ^= b; c = (c - rot(b, 14)) & mask
+    a ^= c; a = (a - rot(c, 11)) & mask
+    b ^= a; b = (b - rot(a, 25)) & mask
+    c ^= b; c = (c - rot(b, 16)) & mask
+    a ^= c; a = (a - rot(c, 4)) & mask
+    b ^= a; b = (b - rot(a, 14)) & mask
+    c ^= b; c = (c - rot(b, 24)) & mask
+    return c
+
+
+FIXED_TIME = 1764720000  # 2025-12-03, for the times libhdf5 writes whatever the creation lists say
+
+
+def fix_superblock_extension_times(path):
+    """libhdf5 writes the superblock extension's object header with the time of
+    writing, whatever the creation lists say; these are set to FIXED_TIME and the
+    header's checksum recomputed, so that the file is the same on every run."""
+    data = bytearray(open(path, "rb").read())
+    assert data[:8] == b"\x89HDF\r\n\x1a\n" and data[8] in (2, 3), "a superblock v2/v3 at 0"
+    extension = int.from_bytes(data[20:28], "little")
+    assert data[extension:extension + 4] == b"OHDR" and data[extension + 4] == 2
+    flags = data[extension + 5]
+    if not flags & 0x20:
+        return
+    size_field = extension + 6 + 16 + (4 if flags & 0x10 else 0)
+    width = 1 << (flags & 3)
+    checksum_at = size_field + width + int.from_bytes(data[size_field:size_field + width], "little")
+    stored = int.from_bytes(data[checksum_at:checksum_at + 4], "little")
+    assert lookup3(bytes(data[extension:checksum_at])) == stored, "the extension header's checksum, recomputed"
+    data[extension + 6:extension + 22] = FIXED_TIME.to_bytes(4, "little") * 4
+    data[checksum_at:checksum_at + 4] = lookup3(bytes(data[extension:checksum_at])).to_bytes(4, "little")
+    open(path, "wb").write(data)
+
+
 def write(name, write_function, file_options):
     """Creates file `name` through the low-level API, so that the root group
     too is written without modification times, with the libver bounds (one
     name for the low bound, the high one latest, as h5py takes it, or a pair)
     and user block the fixture asks for, and
-    lets `write_function` fill it."""
+    lets `write_function` fill it. `sizes` sets the bytes of addresses and
+    lengths, `page_size` paged file-space management."""
     path = os.path.join(OUT, name)
     options = dict(file_options)
     creation = h5p.create(h5p.FILE_CREATE)
     creation.set_obj_track_times(False)
     if "userblock_size" in options:
         creation.set_userblock(options["userblock_size"])
+    if "sizes" in options:
+        creation.set_sizes(*options["sizes"])
+    if "page_size" in options:
+        creation.set_file_space_strategy(h5py.h5f.FSPACE_STRATEGY_PAGE, False, 1)
+        creation.set_file_space_page_size(options["page_size"])
     access = h5p.create(h5p.FILE_ACCESS)
     if "libver" in options:
         libver = options["libver"]
@@ -657,6 +827,8 @@ def write(name, write_function, file_options):
         access.set_libver_bounds(LIBVER[low], LIBVER[high])
     with h5py.File(h5py.h5f.create(path.encode(), h5py.h5f.ACC_TRUNC, fcpl=creation, fapl=access)) as f:
         write_function(f, rng_for(name))
+    if "page_size" in options:
+        fix_superblock_extension_times(path)
     if "userblock_size" in options:
         size = options["userblock_size"]
         text = f"LayerLens fixture {name}: a user block of {size} bytes; the HDF5 superblock follows it.\n".encode()
