@@ -264,8 +264,8 @@ def groups_dense_links(f, rng):
 def groups_old_style_200_members(f, rng):
     """An old-style (symbol-table) group of 200 members inserted in a shuffled
     order: the default node sizes hold 8 entries per symbol-table node and 32
-    per v1 B-tree node, so the group's B-tree splits into two levels and its
-    local heap grows beyond its first block."""
+    per v1 B-tree node, so the group's B-tree splits into two levels (checked),
+    and its local heap of names is enlarged as they are added."""
     group = new_group(f, "many")
     for index in rng.permutation(200):
         dataset = group.create_dataset(f"item_{index:03d}", data=np.int32(index))
