@@ -66,13 +66,15 @@ let package = Package(
         // the regression test over their crashes (Fixtures/hostile/fuzz/).
         .target(name: "LayerLensFuzzTargets", dependencies: ["LayerLens"], path: "Fuzz/Targets"),
 
+        // libhdf5, used only by tests as the reference the Swift HDF5 reader is checked against.
+        .target(name: "HDF5Oracle", dependencies: ["CHDF5", "FileIO"], path: "Tests/HDF5Oracle"),
         // Fixture paths, the golden manifest, the Keras-parity tolerance check and deflated archives made at test time.
         .target(name: "TestSupport", dependencies: ["FileIO", "ModelGraph", "NumPyFormat", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
                 path: "Tests/TestSupport"),
         // Release-build measurements, run by Benchmarks/trace_vs_keract.sh and eval_vs_python.sh beside TensorFlow.
         .executableTarget(name: "LayerLensBenchmarks", dependencies: ["LayerLens", "DataSets"], path: "Benchmarks/LayerLensBenchmarks"),
 
-        .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "TestSupport"]),
+        .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "HDF5Oracle", "FileIO", "TestSupport"]),
         .testTarget(name: "NumPyFormatTests", dependencies: ["NumPyFormat", "TestSupport"]),
         .testTarget(name: "KerasFormatTests", dependencies: ["KerasFormat", "HDF5", "Layers", "TestSupport"]),
         .testTarget(name: "InputPipelineTests", dependencies: ["InputPipeline", "TestSupport"]),
