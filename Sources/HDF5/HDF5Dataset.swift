@@ -24,10 +24,11 @@ public final class HDF5Dataset: HDF5Object, @unchecked Sendable {
         if header.message(HeaderMessage.Kind.externalFiles) != nil {
             throw HDF5Error("\(what) stores its data in another file (external storage); refused")
         }
-        guard !layoutMessage.isShared, !spaceMessage.isShared, !typeMessage.isShared else {
-            throw HDF5Error("\(what) shares its type, shape or layout with other objects, which LayerLens does not read")
+        /// The message's body (for a shared one, the body it points at).
+        func cursor(_ message: HeaderMessage) throws -> ByteCursor {
+            let body = try file.source.cursor(over: message.body, what: what)
+            return message.isShared ? try SharedMessage.resolve(body, type: message.type, in: file.source) : body
         }
-        func cursor(_ message: HeaderMessage) throws -> ByteCursor { try file.source.cursor(over: message.body, what: what) }
         var spaceCursor = try cursor(spaceMessage)
         dataspace = try Dataspace(&spaceCursor)
         var typeCursor = try cursor(typeMessage)

@@ -19,23 +19,23 @@ public class HDF5Object: @unchecked Sendable {
 
     var source: HDF5Source { file.source }
 
-    /// A cursor over the body of `message`.
+    /// A cursor over the body of `message`; for a shared message, over the body it points at.
     func body(_ message: HeaderMessage, _ what: String) throws -> ByteCursor {
-        try source.cursor(over: message.body, what: "\(what) of the object header at address \(header.address)")
+        let body = try source.cursor(over: message.body, what: "\(what) of the object header at address \(header.address)")
+        return message.isShared ? try SharedMessage.resolve(body, type: message.type, in: source) : body
     }
 
     /// Every attribute message: those in the header, then those in dense storage.
     func attributes() throws -> [AttributeMessage] {
         var attributes = try header.messages(HeaderMessage.Kind.attribute).map { message in
-            guard !message.isShared else { throw HDF5Error("an attribute of the object header at address \(header.address) is shared, which LayerLens does not read") }
-            return try AttributeMessage(try body(message, "an attribute"))
+            try AttributeMessage(try body(message, "an attribute"), in: source)
         }
         if let info = header.message(HeaderMessage.Kind.attributeInfo) {
             let dense = try AttributeInfo(try body(info, "the attribute info"))
             if let heap = dense.heapAddress, let index = dense.nameIndexAddress {
                 attributes += try DenseStorage.objects(heapAddress: heap, nameIndexAddress: index, recordType: .attributeName,
                                                        in: source, what: "the attributes of the object at address \(header.address)")
-                    .map(AttributeMessage.init)
+                    .map { try AttributeMessage($0, in: source) }
             }
         }
         return attributes

@@ -73,7 +73,7 @@ import TestSupport
         ("hdf5/attributes_strings_earliest.h5", Tamper.changeString(object: "/", attribute: "fixed_spacepad")),
         ("hdf5/attributes_strings_earliest.h5", Tamper.stringsFromNumbers(object: "/dataset", attribute: "float64_array")),
         ("hdf5/attributes_strings_earliest.h5", Tamper.hideAttribute(object: "/group", attribute: "vlen_empty_array")),
-        ("hdf5/dataset_types.h5", Tamper.flipLowestBit(dataset: "/float64", index: 41)),
+        ("hdf5/dataset_types.h5", Tamper.flipLowestBit(dataset: "/float64", index: 40)),
         ("models/seed_tf2.h5", Tamper.flipLowestBit(dataset: "/model_weights/dense_2/dense_2/kernel:0", index: 14_999)),
         ("models/seed_k3.keras", Tamper.dropLastMember(group: "/layers/dense_4/vars")),
     ])
@@ -294,7 +294,10 @@ struct ParityWalk {
         guard wanted.count == got.count else {
             throw ParityMismatch(path: path, difference: "readFloats: libhdf5 reads \(wanted.count) values, the reader \(got.count)")
         }
-        if let index = wanted.indices.first(where: { wanted[$0] != got[$0] }) {
+        // Bit for bit, except that any NaN matches any NaN: libhdf5's conversions
+        // change NaN payloads in ways of their own (a float16 NaN becomes 0x7fffffff).
+        func isNaN(_ bits: UInt32) -> Bool { Float(bitPattern: bits).isNaN }
+        if let index = wanted.indices.first(where: { wanted[$0] != got[$0] && !(isNaN(wanted[$0]) && isNaN(got[$0])) }) {
             func shown(_ bits: UInt32) -> String { "\(Float(bitPattern: bits)) (0x\(String(bits, radix: 16)))" }
             throw ParityMismatch(path: path, difference: "readFloats: value [\(index)] of \(wanted.count) is \(shown(wanted[index])) to libhdf5, \(shown(got[index])) to the reader")
         }

@@ -73,18 +73,21 @@ struct GlobalHeapCollection {
         guard try header.uint8() == 1 else { throw HDF5Error("corrupt file: \(what) has an unknown version") }
         try header.skip(3)
         let size = try header.length(limit: source.bytes.count, "bytes")
+        try header.align(to: 8, from: start)  // headers are padded to 8 bytes (with 4-byte lengths too)
         guard size >= header.position - start else { throw HDF5Error("corrupt file: \(what) is smaller than its own header") }
         var cursor = try source.cursor(at: address, count: size, what: what)
         try cursor.skip(header.position - start)
         var objects: [Int: Range<Int>] = [:]
-        // Each object takes at least 16 bytes, so the loop ends with the collection.
-        while cursor.remaining >= 8 + source.sizes.length {
+        // Each object's header takes 16 bytes, so the loop ends with the collection.
+        while cursor.remaining >= 16 {
+            let objectStart = cursor.position
             let index = Int(try cursor.uint16())
             if index == 0 { break }  // the free space, which ends the collection
             try cursor.skip(2 + 4)  // reference count, reserved
             let objectSize = try cursor.length(limit: cursor.remaining, "object bytes")
+            try cursor.align(to: 8, from: objectStart)
             objects[index] = try cursor.span(objectSize)
-            try cursor.align(to: 8, from: cursor.start)
+            try cursor.skip(min(cursor.remaining, (8 - objectSize % 8) % 8))  // the data is padded to 8 bytes
         }
         self.objects = objects
     }

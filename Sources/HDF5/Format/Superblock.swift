@@ -61,7 +61,8 @@ struct Superblock {
         baseIndex = place
         guard let root else { throw HDF5Error("corrupt file: the superblock names no root group") }
         rootAddress = root
-        let available = UInt64(bytes.count - place)
+        // The end-of-file address counts from the stored base address (0, or the superblock's place).
+        let available = UInt64(bytes.count - place) + baseAddress
         guard endOfFile <= available || endOfFile == FieldSizes.undefined(width: offsetSize) else {
             throw HDF5Error("truncated file: the superblock says it holds \(endOfFile) bytes, but \(available) are there")
         }

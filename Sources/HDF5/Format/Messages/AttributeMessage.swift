@@ -10,9 +10,9 @@ struct AttributeMessage {
     let data: ByteCursor
 
     /// Reads an attribute message's body. Versions 1 (fields padded to 8
-    /// bytes), 2 and 3 (with the name's character set) are read; a shared
-    /// datatype or dataspace (never written by h5py) is refused.
-    init(_ body: ByteCursor) throws {
+    /// bytes), 2 and 3 (with the name's character set) are read, with a
+    /// datatype or dataspace shared from another object's header.
+    init(_ body: ByteCursor, in source: HDF5Source) throws {
         var cursor = body
         let version = try cursor.uint8()
         guard (1...3).contains(version) else { throw HDF5Error("corrupt file: \(cursor.what) has attribute version \(version)") }
@@ -25,12 +25,11 @@ struct AttributeMessage {
         var nameBytes = try cursor.copy(padded(nameSize)).prefix(nameSize)
         if nameBytes.last == 0 { nameBytes = nameBytes.dropLast() }  // the size counts the terminating null
         name = String(decoding: nameBytes.prefix { $0 != 0 }, as: UTF8.self)
-        guard flags & 0x03 == 0 else {
-            throw HDF5Error("attribute \(quoted(name)) of \(cursor.what) shares its type or shape with other objects, which LayerLens does not read")
-        }
         var typeCursor = try cursor.subcursor(padded(datatypeSize))
+        if flags & 0x01 != 0 { typeCursor = try SharedMessage.resolve(typeCursor, type: HeaderMessage.Kind.datatype, in: source) }
         datatype = try Datatype(&typeCursor)
         var spaceCursor = try cursor.subcursor(padded(dataspaceSize))
+        if flags & 0x02 != 0 { spaceCursor = try SharedMessage.resolve(spaceCursor, type: HeaderMessage.Kind.dataspace, in: source) }
         dataspace = try Dataspace(&spaceCursor)
         data = cursor
     }
