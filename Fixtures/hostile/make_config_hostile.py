@@ -107,6 +107,12 @@ def main():
     # the file stores none of it.
     write_h5("kernel_2gib_unwritten.h5", sequential([2 ** 15], [layer("Dense", "dense", units=2 ** 14, activation="linear", use_bias=False)]),
              {"dense": [("kernel", declared_only((2 ** 15, 2 ** 14)))]})
+    # Five Dense layers of 2^15 × 2^15 floats, each under the weight limit and
+    # never written: 20 GiB declared in all, over the limit for a whole model.
+    width = 2 ** 15
+    write_h5("weights_20gib_in_all.h5",
+             sequential([width], [layer("Dense", f"dense_{i}", units=width, activation="linear", use_bias=False) for i in range(5)]),
+             {f"dense_{i}": [("kernel", declared_only((width, width)))] for i in range(5)})
 
     # 20,000 layers listed last first: ReLU, with a Dense(1) every 20th layer
     # (each Dense costs an HDF5 group and dataset; this keeps the file small).

@@ -111,6 +111,14 @@ public enum KerasModelReader {
                 throw entry.config.error("data_format \(quoted(format)) is not supported; LayerLens runs channels_last models only")
             }
         }
+        // The declared sizes of all the weights, held to the model-wide limit before any is read.
+        func paths(_ graph: GraphConfig, _ prefix: [LayerEntry]) -> [[LayerEntry]] {
+            graph.layers.flatMap { entry in entry.nested.map { paths($0, prefix + [entry]) } ?? [prefix + [entry]] }
+        }
+        var budget = WeightBudget()
+        for path in paths(config, []) {
+            try budget.charge(try weights(path), of: path.last?.name ?? "")
+        }
         var builder = GraphBuilder(kerasMajorVersion: kerasMajorVersion, weights: weights)
         let inputs = config.inputs.enumerated().map { (source: ValueSource.input($0.offset), shape: $0.element.shape) }
         let outputs = try builder.expand(config, inputs: inputs, prefix: "", path: [])

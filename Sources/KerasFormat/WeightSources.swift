@@ -1,3 +1,4 @@
+import FileIO
 import HDF5
 import ModelGraph
 
@@ -120,5 +121,27 @@ struct StoredWeight {
             throw KerasConfigError("\(declared), but the file stores only \(storedBytes) bytes of it")
         }
         return try load()
+    }
+}
+
+/// What all of a model's stored weights may hold together, charged layer by
+/// layer from the shapes the file declares, before any is read: each array is
+/// held to `SizeLimits.weightElements` on its own, and all of them to
+/// `SizeLimits.modelWeightElements` together.
+struct WeightBudget {
+    private var charged = 0
+
+    /// Adds the declared sizes of `arrays`, the weights of layer `layer`;
+    /// throws `KerasConfigError` naming the layer, the array and the limit once the total passes it.
+    mutating func charge(_ arrays: [StoredWeight], of layer: String) throws {
+        for array in arrays {
+            let count = SizeLimits.elementCount(array.shape) ?? Int.max
+            let (total, overflow) = charged.addingReportingOverflow(count)
+            guard !overflow, total <= SizeLimits.modelWeightElements else {
+                let limit = SizeLimits.byteDescription(Double(SizeLimits.modelWeightElements) * Double(MemoryLayout<Float>.size))
+                throw KerasConfigError("layer \(quoted(layer)): weight \(quoted(array.path)) of shape \(shapeDescription(array.shape)) takes the model's weights past \(limit), the limit for all of them together; refused")
+            }
+            charged = total
+        }
     }
 }

@@ -13,6 +13,10 @@ public enum SizeLimits {
     /// Dense, 102,760,448).
     public static let weightElements = 1 << 30
 
+    /// Most elements all of one model's stored weights may have together: 2^32
+    /// (17 GB of floats), 120 times ResNet50's and 30 times VGG16's.
+    public static let modelWeightElements = 1 << 32
+
     /// Most bytes all the layer outputs of one trace may hold together (the
     /// sum over layers of output elements × batch × 4 bytes): 4 GB, a sixth of
     /// a 24 GB machine's memory, and 30 times what ResNet50 needs for one 224×224 image.

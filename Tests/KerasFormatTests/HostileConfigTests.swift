@@ -29,6 +29,7 @@ import TestSupport
         ("kernel_4tib.h5", "layer 'dense' (Dense): weight '/model_weights/dense/dense/kernel:0' of shape (1048576, 1048576) would need 4.4 TB; the limit is 4.3 GB"),
         ("kernel_8gib.h5", "weight '/model_weights/dense/dense/kernel:0' of shape (65536, 32768) would need 8.6 GB; the limit is 4.3 GB"),
         ("kernel_2gib_unwritten.h5", "weight '/model_weights/dense/dense/kernel:0' of shape (32768, 16384) would need 2.1 GB, but the file stores only 0 bytes of it"),
+        ("weights_20gib_in_all.h5", "layer 'dense_4': weight '/model_weights/dense_4/dense_4/kernel:0' of shape (32768, 32768) takes the model's weights past 17.2 GB, the limit for all of them together; refused"),
     ]
 
     @Test(arguments: refused.map(\.file))

@@ -8,7 +8,7 @@ import TestSupport
     static let refusedFiles = [
         "shape_1e300.h5", "padding_1e300.h5", "node_index_1e300.h5", "axis_1e300.h5", "kernel_size_1e300.h5",
         "kernel_size_1e300.keras", "softmax_axis_99.h5", "cropping_negative.h5", "cropping_over_input.h5", "repeat_negative.h5", "units_zero.h5",
-        "reshape_overflow.h5", "upsampling_overflow.h5", "kernel_4tib.h5", "kernel_8gib.h5", "kernel_2gib_unwritten.h5",
+        "reshape_overflow.h5", "upsampling_overflow.h5", "kernel_4tib.h5", "kernel_8gib.h5", "kernel_2gib_unwritten.h5", "weights_20gib_in_all.h5",
     ]
 
     /// The largest resident size any child process of this test run has had, in bytes.
