@@ -9,7 +9,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     /// in a `.keras` archive with the weights of `Fixtures/models/operations_k3.keras`
     /// (9 KB: the seed model's 2.5 MB would make each run a hundred times slower).
     case kerasConfig = "keras-config"
-    /// A legacy HDF5 model file → `KerasModelReader.read` (libhdf5).
+    /// A legacy HDF5 model file → `KerasModelReader.read` (LayerLens's own HDF5 reader).
     case h5
     /// A Keras 3 `.keras` zip archive → `KerasModelReader.read`.
     case keras
