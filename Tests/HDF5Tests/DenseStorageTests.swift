@@ -1,5 +1,5 @@
 import Foundation
-import HDF5
+@testable import HDF5
 import Testing
 import TestSupport
 
@@ -92,6 +92,72 @@ import TestSupport
         #expect(thrown > 0)
     }
 
+    /// A heap whose blocks pass through I/O filters is refused by name.
+    @Test func refusesFilteredHeaps() throws {
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: Fixtures.path("hdf5_dense/dense_links.h5"))))
+        let header = try #require(Self.places(of: "FRHP", in: bytes).first)
+        bytes[header + 7] = 12  // the I/O filters' encoded length
+        let error = #expect(throws: HDF5Error.self) { try HDF5File(imageOfSize: bytes.count) { $0.copyBytes(from: bytes) }.root().group("many").memberNames() }
+        #expect(error?.description == "fractal heap at address \(header) of the links of group '/many' passes its blocks through I/O filters (compressed dense storage), which LayerLens does not read")
+    }
+
+    /// An attribute whose name-index record says it is shared is refused, as in object headers.
+    @Test func refusesSharedAttributes() throws {
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: Fixtures.path("hdf5_dense/dense_attributes.h5"))))
+        // `/few`'s name index is the one attribute index that is a single leaf: 10 records of 17 bytes.
+        let tree = try #require(Self.places(of: "BTHD", in: bytes).first { bytes[$0 + 5] == 8 && bytes[$0 + 12] == 0 && bytes[$0 + 13] == 0 })
+        let leaf = Int(bytes[(tree + 16)..<(tree + 24)].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
+        bytes[leaf + 6 + 8] |= 0x02  // record 0's message flags: shared
+        let checksum = Array(bytes[leaf..<(leaf + 6 + 10 * 17)]).withUnsafeBytes { lookup3Checksum($0) }
+        bytes.replaceSubrange((leaf + 6 + 170)..<(leaf + 6 + 174), with: withUnsafeBytes(of: checksum.littleEndian, Array.init))
+        let few = try HDF5File(imageOfSize: bytes.count) { $0.copyBytes(from: bytes) }.root().group("few")
+        let error = #expect(throws: HDF5Error.self) { try few.attributeNames() }
+        #expect(error?.description.hasSuffix("is shared, which LayerLens does not read") == true)
+    }
+
+    /// A tiny object is the bytes of its heap ID after the flag byte, as many as the flag byte's low bits say (plus one).
+    @Test func readsTinyObjectsFromTheirID() throws {
+        let path = Fixtures.path("hdf5_dense/dense_links.h5")
+        let file = try HDF5File(path: path)
+        let heapAddress = try #require(Self.places(of: "FRHP", in: [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))).first)
+        let heap = try FractalHeap(at: UInt64(heapAddress), in: file.source, what: "a test")
+        let id: [UInt8] = [0x20 | 4, 0x68, 0x65, 0x6c, 0x6c, 0x6f, 0]
+        let tiny = try id.withUnsafeBytes { buffer in
+            var object = try heap.object(id: ByteCursor(buffer, from: 0, to: buffer.count, sizes: file.source.sizes, what: "a heap ID"))
+            return try object.copy(object.remaining)
+        }
+        #expect(tiny == Array("hello".utf8))
+        let tooLong: [UInt8] = [0x20 | 7, 0, 0, 0, 0, 0, 0]
+        #expect(throws: HDF5Error.self) {
+            try tooLong.withUnsafeBytes { try heap.object(id: ByteCursor($0, from: 0, to: $0.count, sizes: file.source.sizes, what: "a heap ID")) }
+        }
+    }
+
+    /// The doubling table places every block where summing the sizes of the
+    /// blocks before it does, finds each block from any offset inside it, and
+    /// gives each indirect block as many rows as span its parent's block.
+    @Test(arguments: [(4, 512, 65_536, 32), (4, 1_024, 65_536, 40), (1, 64, 64, 20), (8, 256, 4_096, 24)])
+    func doublingTableMatchesItsBlocks(width: Int, start: Int, maxDirect: Int, maxHeapBits: Int) throws {
+        let table = try DoublingTable(width: width, startingBlockSize: UInt64(start), maxDirectBlockSize: UInt64(maxDirect),
+                                      maxHeapBits: maxHeapBits, what: "a test")
+        var blockStart: UInt64 = 0
+        for row in 0..<table.maxRootRows {
+            let size = row == 0 ? UInt64(start) : UInt64(start) << (row - 1)
+            if row < table.maxDirectRows { #expect(table.directBlockSize(row: row) == Int(size)) }
+            for column in 0..<width {
+                #expect(table.offset(row: row, column: column) == blockStart)
+                #expect(table.position(of: blockStart) == (row, column))
+                #expect(table.position(of: blockStart + size - 1) == (row, column))
+                blockStart += size
+            }
+            if row >= table.maxDirectRows {
+                let rows = try table.rows(ofIndirectBlockInRow: row)
+                #expect(UInt64(width * start) << (rows - 1) == size)
+            }
+        }
+        #expect(blockStart == UInt64(1) << maxHeapBits)
+    }
+
     // MARK: - Helpers
 
     /// Opens `bytes` and reads every group's members and every object's attributes, throwing at the first error.
@@ -105,17 +171,21 @@ import TestSupport
         }
     }
 
+    /// The byte indices where `signature` lies in `bytes`.
+    static func places(of signature: String, in bytes: [UInt8]) -> [Int] {
+        let wanted = Array(signature.utf8)
+        return (0..<(bytes.count - wanted.count)).filter { bytes[$0..<($0 + wanted.count)].elementsEqual(wanted) }
+    }
+
     /// The byte indices of every fractal heap header and block, and of every
     /// version-2 B-tree header and node of the types dense storage reads (1, 5, 8).
     static func denseStructures(in bytes: [UInt8]) -> [Int] {
-        let heapSignatures = ["FRHP", "FHDB", "FHIB"].map { Array($0.utf8) }
-        let treeSignatures = ["BTHD", "BTIN", "BTLF"].map { Array($0.utf8) }
-        return (0..<(bytes.count - 8)).filter { index in
-            let signature = Array(bytes[index..<(index + 4)])
-            return heapSignatures.contains(signature) || (treeSignatures.contains(signature) && [1, 5, 8].contains(bytes[index + 5]))
-        }
+        let heaps = ["FRHP", "FHDB", "FHIB"].flatMap { places(of: $0, in: bytes) }
+        let trees = ["BTHD", "BTIN", "BTLF"].flatMap { places(of: $0, in: bytes) }.filter { $0 + 5 < bytes.count && [1, 5, 8].contains(bytes[$0 + 5]) }
+        return heaps + trees
     }
 
+    /// The group at `path` (absolute, as h5py names it).
     static func group(_ path: String, in root: HDF5Group) throws -> HDF5Group {
         path == "/" ? root : try root.group(String(path.dropFirst()))
     }
@@ -135,6 +205,7 @@ import TestSupport
         let datasets: [String: [Double]]
     }
 
+    /// What h5py read from `file`.
     static func expectations(_ file: String) throws -> Expectations {
         let url = URL(fileURLWithPath: Fixtures.path("hdf5_dense/expected.json"))
         let all = try JSONDecoder().decode([String: Expectations].self, from: Data(contentsOf: url))
@@ -156,6 +227,7 @@ enum ExpectedString: Decodable, Equatable {
 
     private enum Keys: String, CodingKey { case length, fnv1a }
 
+    /// A JSON string, or an object of `length` and `fnv1a` (a decimal string: JSON numbers lose 64-bit precision).
     init(from decoder: Decoder) throws {
         if let text = try? decoder.singleValueContainer().decode(String.self) {
             self = .text(text)
@@ -172,8 +244,10 @@ enum ExpectedString: Decodable, Equatable {
 struct SplitMix64 {
     private var state: UInt64
 
+    /// The sequence that starts from `seed`.
     init(seed: UInt64) { state = seed }
 
+    /// The next number of the sequence.
     mutating func next() -> UInt64 {
         state &+= 0x9e37_79b9_7f4a_7c15
         var value = state

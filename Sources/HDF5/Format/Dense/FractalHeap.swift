@@ -260,6 +260,8 @@ struct DoublingTable {
     /// The largest direct block read: HDF5 writes 64 KiB ones by default.
     static let directBlockLimit: UInt64 = 1 << 32
 
+    /// The table a heap header describes, refused unless its sizes are powers
+    /// of two that fit together (and fit 64-bit heap offsets); `what` names the heap for messages.
     init(width: Int, startingBlockSize: UInt64, maxDirectBlockSize: UInt64, maxHeapBits: Int, what: String) throws {
         func isPowerOfTwo(_ value: UInt64) -> Bool { value != 0 && value & (value - 1) == 0 }
         guard isPowerOfTwo(UInt64(width)), isPowerOfTwo(startingBlockSize), isPowerOfTwo(maxDirectBlockSize),
