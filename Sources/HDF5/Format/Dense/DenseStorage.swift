@@ -40,7 +40,7 @@ enum DenseStorage {
             case .attributeName:
                 let id = try cursor.subcursor(recordType.heapIDLength)
                 guard try cursor.uint8() & 0x02 == 0 else {
-                    throw HDF5Error("an attribute of \(what) is shared, which LayerLens does not read")
+                    throw HDF5Error("one of \(what) is shared, which LayerLens does not read")
                 }
                 return try heap.object(id: id)
             }
