@@ -1,5 +1,4 @@
 import FileIO
-import Foundation
 
 /// An HDF5 group: a folder of named groups and datasets. Old-style groups
 /// (symbol tables) and new-style ones (link messages, compact or dense) are read.
@@ -21,18 +20,12 @@ public final class HDF5Group: HDF5Object, @unchecked Sendable {
         let target: LinkMessage.Target
     }
 
-    /// The members, once read (under `lock`).
-    private var cachedMembers: [Member]?
-    private let lock = NSLock()
+    /// The members, read once.
+    private let members = ReadOnce<NamedEntries<Member>>()
 
-    /// Every member, unsorted; read once.
-    private func members() throws -> [Member] {
-        lock.lock()
-        defer { lock.unlock() }
-        if let cachedMembers { return cachedMembers }
-        let members = try readMembers()
-        cachedMembers = members
-        return members
+    /// The members, read the first time they are asked for.
+    private func memberEntries() throws -> NamedEntries<Member> {
+        try members.get { NamedEntries(try readMembers(), name: \.name) }
     }
 
     private func readMembers() throws -> [Member] {
@@ -55,7 +48,7 @@ public final class HDF5Group: HDF5Object, @unchecked Sendable {
     /// The object header of the member called `name`, reached by a hard link
     /// only; nil when there is no such member. Any other link is refused.
     private func memberHeader(_ name: Substring, childPath: String) throws -> ObjectHeader? {
-        guard let member = try members().first(where: { $0.name == name }) else { return nil }
+        guard let member = try memberEntries()[name] else { return nil }
         let link = "link \(shortened(childPath))"
         switch member.target {
         case .hard(let address): return try ObjectHeader(at: address, in: source)
@@ -112,7 +105,7 @@ public final class HDF5Group: HDF5Object, @unchecked Sendable {
     /// The names of the group's members, in name order (byte by byte). Listing
     /// reads the group's own links and follows none of them; opening a member checks its link.
     public func memberNames() throws -> [String] {
-        try members().map(\.name).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        try memberEntries().sortedNames
     }
 
     /// `relativePath` below the group at `groupPath`, as a path in the file.

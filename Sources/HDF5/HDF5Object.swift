@@ -25,8 +25,16 @@ public class HDF5Object: @unchecked Sendable {
         return message.isShared ? try SharedMessage.resolve(body, type: message.type, in: source) : body
     }
 
+    /// The attributes, read once.
+    private let attributes = ReadOnce<NamedEntries<AttributeMessage>>()
+
+    /// The attributes, read the first time they are asked for.
+    private func attributeEntries() throws -> NamedEntries<AttributeMessage> {
+        try attributes.get { NamedEntries(try readAttributes(), name: \.name) }
+    }
+
     /// Every attribute message: those in the header, then those in dense storage.
-    func attributes() throws -> [AttributeMessage] {
+    private func readAttributes() throws -> [AttributeMessage] {
         var attributes = try header.messages(HeaderMessage.Kind.attribute).map { message in
             try AttributeMessage(try body(message, "an attribute"), in: source)
         }
@@ -43,7 +51,7 @@ public class HDF5Object: @unchecked Sendable {
 
     /// The attribute named `name`.
     private func attribute(_ name: String) throws -> AttributeMessage {
-        guard let attribute = try attributes().first(where: { $0.name == name }) else {
+        guard let attribute = try attributeEntries()[name] else {
             throw HDF5Error("cannot open attribute \(quoted(name)): there is none")
         }
         return attribute
@@ -52,12 +60,12 @@ public class HDF5Object: @unchecked Sendable {
     /// Whether this object carries attribute `name`; true when its attributes
     /// cannot be read, so that reading it reports why.
     public func hasAttribute(_ name: String) -> Bool {
-        (try? attributes().contains { $0.name == name }) ?? true
+        (try? attributeEntries()[name] != nil) ?? true
     }
 
     /// The names of this object's attributes, in name order (byte by byte).
     public func attributeNames() throws -> [String] {
-        try attributes().map(\.name).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        try attributeEntries().sortedNames
     }
 
     /// Attribute `name` as a list of strings. Every kind of string attribute
