@@ -25,47 +25,58 @@ public class HDF5Object: @unchecked Sendable {
         return message.isShared ? try SharedMessage.resolve(body, type: message.type, in: source) : body
     }
 
-    /// The attributes, read once.
-    private let attributes = ReadOnce<NamedEntries<AttributeMessage>>()
+    /// An attribute message's body with its name, the rest read only when the attribute is.
+    private struct NamedAttribute {
+        let name: String
+        let body: ByteCursor
+    }
+
+    /// The attributes by name, read once.
+    private let attributes = ReadOnce<NamedEntries<NamedAttribute>>()
 
     /// The attributes, read the first time they are asked for.
-    private func attributeEntries() throws -> NamedEntries<AttributeMessage> {
+    private func attributeEntries() throws -> NamedEntries<NamedAttribute> {
         try attributes.get { NamedEntries(try readAttributes(), name: \.name) }
     }
 
     /// Every attribute message: those in the header, then those in dense storage.
-    private func readAttributes() throws -> [AttributeMessage] {
+    private func readAttributes() throws -> [NamedAttribute] {
+        let named = { (body: ByteCursor) in NamedAttribute(name: try AttributeMessage.name(of: body), body: body) }
         var attributes = try header.messages(HeaderMessage.Kind.attribute).map { message in
-            try AttributeMessage(try body(message, "an attribute"), in: source)
+            try named(try body(message, "an attribute"))
         }
         if let info = header.message(HeaderMessage.Kind.attributeInfo) {
             let dense = try AttributeInfo(try body(info, "the attribute info"))
             if let heap = dense.heapAddress, let index = dense.nameIndexAddress {
                 attributes += try DenseStorage.objects(heapAddress: heap, nameIndexAddress: index, recordType: .attributeName,
                                                        in: source, what: "the attributes of the object at address \(header.address)")
-                    .map { try AttributeMessage($0, in: source) }
+                    .map(named)
             }
         }
         return attributes
     }
 
-    /// The attribute named `name`.
+    /// The attribute named `name`, read whole.
     private func attribute(_ name: String) throws -> AttributeMessage {
         guard let attribute = try attributeEntries()[name] else {
             throw HDF5Error("cannot open attribute \(quoted(name)): there is none")
         }
-        return attribute
+        return try AttributeMessage(attribute.body, in: source)
     }
 
-    /// Whether this object carries attribute `name`; true when its attributes
-    /// cannot be read, so that reading it reports why.
+    /// Whether this object carries attribute `name`, judged by the attributes'
+    /// names alone (so that reading a damaged one reports the damage); false
+    /// when not even the names can be read.
     public func hasAttribute(_ name: String) -> Bool {
-        (try? attributeEntries()[name] != nil) ?? true
+        (try? attributeEntries()[name] != nil) ?? false
     }
 
-    /// The names of this object's attributes, in name order (byte by byte).
+    /// The names of this object's attributes, in name order (byte by byte);
+    /// throws when any attribute cannot be read, as libhdf5 does.
     public func attributeNames() throws -> [String] {
-        try attributeEntries().sortedNames
+        let entries = try attributeEntries()
+        for entry in entries.entries { _ = try AttributeMessage(entry.body, in: source) }
+        return entries.sortedNames
     }
 
     /// Attribute `name` as a list of strings. Every kind of string attribute

@@ -14,17 +14,10 @@ struct AttributeMessage {
     /// datatype or dataspace shared from another object's header.
     init(_ body: ByteCursor, in source: HDF5Source) throws {
         var cursor = body
-        let version = try cursor.uint8()
-        guard (1...3).contains(version) else { throw HDF5Error("corrupt file: \(cursor.what) has attribute version \(version)") }
-        let flags = try cursor.uint8()
-        let nameSize = Int(try cursor.uint16())
-        let datatypeSize = Int(try cursor.uint16())
-        let dataspaceSize = Int(try cursor.uint16())
-        if version == 3 { try cursor.skip(1) }  // the name's character set
+        let fields = try Self.readName(&cursor)
+        name = fields.name
+        let (version, flags, datatypeSize, dataspaceSize) = (fields.version, fields.flags, fields.datatypeSize, fields.dataspaceSize)
         let padded = { (size: Int) in version == 1 ? (size + 7) / 8 * 8 : size }
-        var nameBytes = try cursor.copy(padded(nameSize)).prefix(nameSize)
-        if nameBytes.last == 0 { nameBytes = nameBytes.dropLast() }  // the size counts the terminating null
-        name = String(decoding: nameBytes.prefix { $0 != 0 }, as: UTF8.self)
         var typeCursor = try cursor.subcursor(padded(datatypeSize))
         if flags & 0x01 != 0 { typeCursor = try SharedMessage.resolve(typeCursor, type: HeaderMessage.Kind.datatype, in: source) }
         datatype = try Datatype(&typeCursor)
@@ -32,6 +25,27 @@ struct AttributeMessage {
         if flags & 0x02 != 0 { spaceCursor = try SharedMessage.resolve(spaceCursor, type: HeaderMessage.Kind.dataspace, in: source) }
         dataspace = try Dataspace(&spaceCursor)
         data = cursor
+    }
+
+    /// The name of the attribute whose message body is `body`, read without its type, shape or data.
+    static func name(of body: ByteCursor) throws -> String {
+        var cursor = body
+        return try readName(&cursor).name
+    }
+
+    /// The fields before the datatype: version, flags, the sizes of the type
+    /// and shape, and the name, which the cursor is left past.
+    private static func readName(_ cursor: inout ByteCursor) throws -> (name: String, version: UInt8, flags: UInt8, datatypeSize: Int, dataspaceSize: Int) {
+        let version = try cursor.uint8()
+        guard (1...3).contains(version) else { throw HDF5Error("corrupt file: \(cursor.what) has attribute version \(version)") }
+        let flags = try cursor.uint8()
+        let nameSize = Int(try cursor.uint16())
+        let datatypeSize = Int(try cursor.uint16())
+        let dataspaceSize = Int(try cursor.uint16())
+        if version == 3 { try cursor.skip(1) }  // the name's character set
+        var nameBytes = try cursor.copy(version == 1 ? (nameSize + 7) / 8 * 8 : nameSize).prefix(nameSize)
+        if nameBytes.last == 0 { nameBytes = nameBytes.dropLast() }  // the size counts the terminating null
+        return (String(decoding: nameBytes.prefix { $0 != 0 }, as: UTF8.self), version, flags, datatypeSize, dataspaceSize)
     }
 
     /// The attribute's elements as strings (see `HDF5Object.stringsAttribute`).

@@ -40,6 +40,9 @@ enum Datatype {
     init(_ cursor: inout ByteCursor) throws {
         let classAndVersion = try cursor.uint8()
         let typeClass = Int(classAndVersion & 0x0f)
+        // Versions 1 to 3, as libhdf5 1.10 reads; 4 (HDF5 1.12's references) is refused as it refuses it.
+        let version = classAndVersion >> 4
+        guard (1...3).contains(version) else { throw HDF5Error("\(cursor.what) has datatype version \(version), which LayerLens does not read (1 to 3)") }
         let bits = try cursor.copy(3)
         let size = try cursor.count(width: 4, limit: 1 << 20, "bytes per element")
         let what = cursor.what
