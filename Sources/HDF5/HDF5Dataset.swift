@@ -116,6 +116,7 @@ public final class HDF5Dataset: HDF5Object, @unchecked Sendable {
             }
             let raw = try chunked.readRaw(shape: dataspace.dimensions, elementSize: elementSize, filters: filters,
                                           fillValue: fillValue, in: source, what: what)
+            guard raw.count >= needed else { throw HDF5Error("corrupt file: the chunks of \(what) hold \(raw.count) bytes, its shape needs \(needed)") }
             return raw.withUnsafeBytes { ElementConversion.floats(from: $0, count: count, type: datatype) }
         }
     }

@@ -35,8 +35,9 @@ struct Dataspace {
                 throw HDF5Error("\(cursor.what) declares a dimension of \(extent) elements, over the limit of \(Self.elementLimit)")
             }
             dimensions.append(Int(extent))
-            product *= max(1, Int(extent))
-            guard product <= Self.elementLimit else {
+            let (next, overflow) = product.multipliedReportingOverflow(by: max(1, Int(extent)))
+            product = next
+            guard !overflow, product <= Self.elementLimit else {
                 throw HDF5Error("\(cursor.what) declares more than \(Self.elementLimit) elements")
             }
         }
