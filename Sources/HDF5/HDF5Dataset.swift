@@ -33,7 +33,7 @@ public final class HDF5Dataset: HDF5Object, @unchecked Sendable {
         var typeCursor = try cursor(typeMessage)
         datatype = try Datatype(&typeCursor)
         var layoutCursor = try cursor(layoutMessage)
-        layout = try DataLayout(&layoutCursor, rank: dataspace.dimensions.count)
+        layout = try DataLayout(&layoutCursor, space: dataspace)
         if let message = header.message(HeaderMessage.Kind.filters) {
             var filterCursor = try cursor(message)
             let pipeline = try FilterPipeline(&filterCursor)
