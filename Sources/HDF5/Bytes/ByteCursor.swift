@@ -141,4 +141,11 @@ struct FieldSizes: Sendable {
 
     /// The undefined address of a `width`-byte field: every bit set.
     static func undefined(width: Int) -> UInt64 { width >= 8 ? .max : (UInt64(1) << (8 * width)) - 1 }
+
+    /// The width HDF5 gives a field that counts up to `maximum` (record counts
+    /// of version-2 B-tree nodes, object lengths in heap IDs): one byte per
+    /// whole byte below its highest set bit, plus one; 1 to 8.
+    static func width(toCount maximum: UInt64) -> Int {
+        maximum == 0 ? 1 : (63 - maximum.leadingZeroBitCount) / 8 + 1
+    }
 }

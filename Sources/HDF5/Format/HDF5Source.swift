@@ -75,7 +75,9 @@ struct GlobalHeapCollection {
         let size = try header.length(limit: source.bytes.count, "bytes")
         guard size >= header.position - start else { throw HDF5Error("corrupt file: \(what) is smaller than its own header") }
         var cursor = try source.cursor(at: address, count: size, what: what)
+        // The collection's header, each object's header and each object's data are padded to 8 bytes.
         try cursor.skip(header.position - start)
+        try cursor.align(to: 8, from: cursor.start)
         var objects: [Int: Range<Int>] = [:]
         // Each object takes at least 16 bytes, so the loop ends with the collection.
         while cursor.remaining >= 8 + source.sizes.length {
@@ -83,6 +85,7 @@ struct GlobalHeapCollection {
             if index == 0 { break }  // the free space, which ends the collection
             try cursor.skip(2 + 4)  // reference count, reserved
             let objectSize = try cursor.length(limit: cursor.remaining, "object bytes")
+            try cursor.align(to: 8, from: cursor.start)
             objects[index] = try cursor.span(objectSize)
             try cursor.align(to: 8, from: cursor.start)
         }
