@@ -152,8 +152,7 @@ struct ChunkedLayout {
         case .extensibleArray:
             try ExtensibleArrayChunkIndex(layout: self, source: source, what: what).visitChunks(headerAddress: address, visit)
         case .version2BTree:
-            _ = address
-            throw HDF5Error("\(what) indexes its chunks with a version-2 B-tree (several unlimited dimensions), which LayerLens does not read yet")
+            try VersionTwoBTreeChunkIndex(layout: self, source: source, what: what).visitChunks(headerAddress: address, visit)
         }
     }
 
