@@ -74,7 +74,7 @@ let package = Package(
         // Release-build measurements, run by Benchmarks/trace_vs_keract.sh and eval_vs_python.sh beside TensorFlow.
         .executableTarget(name: "LayerLensBenchmarks", dependencies: ["LayerLens", "DataSets"], path: "Benchmarks/LayerLensBenchmarks"),
 
-        .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "NumPyFormat", "TestSupport"]),
+        .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "CDeflate", "NumPyFormat", "TestSupport"]),
         .testTarget(name: "NumPyFormatTests", dependencies: ["NumPyFormat", "TestSupport"]),
         .testTarget(name: "KerasFormatTests", dependencies: ["KerasFormat", "HDF5", "Layers", "TestSupport"]),
         .testTarget(name: "InputPipelineTests", dependencies: ["InputPipeline", "TestSupport"]),
