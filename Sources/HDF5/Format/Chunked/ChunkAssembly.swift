@@ -42,9 +42,10 @@ struct ChunkGrid {
         position.count == chunkCounts.count && zip(position, chunkCounts).allSatisfy { $0 >= 0 && $0 < $1 }
     }
 
-    /// Whether the chunk at `position` (inside the shape) crosses the dataset's edge in some dimension.
+    /// Whether the chunk at `position` crosses the dataset's edge in some dimension
+    /// (its end past the extent: `(p + 1) × chunk > extent`, which is `p ≥ extent / chunk`).
     func isPartialEdgeChunk(_ position: [Int]) -> Bool {
-        zip(position, zip(chunkShape, shape)).contains { ($0 + 1) * $1.0 > $1.1 }
+        zip(position, zip(chunkShape, shape)).contains { $0 >= $1.1 / $1.0 }
     }
 
     /// The number of the chunk at `position` (inside the shape) in C order over `chunkCounts`.
@@ -94,9 +95,16 @@ struct ChunkNumbering {
         return position
     }
 
-    /// The number of the chunk at `position`, which lies inside the maximum chunk counts.
-    func number(of position: [Int]) -> Int {
-        zip(order, strides).reduce(0) { $0 + position[$1.0] * $1.1 }
+    /// The number of the chunk at `position` (inside the current shape), refused when it overflows.
+    func number(of position: [Int], what: String) throws -> Int {
+        var number = 0
+        for (dimension, stride) in zip(order, strides) {
+            let (term, overflow) = position[dimension].multipliedReportingOverflow(by: stride)
+            let (sum, overflowAgain) = number.addingReportingOverflow(term)
+            guard !overflow, !overflowAgain else { throw HDF5Error("corrupt file: \(what) has more chunks than can be numbered") }
+            number = sum
+        }
+        return number
     }
 }
 

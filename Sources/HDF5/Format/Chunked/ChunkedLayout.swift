@@ -115,9 +115,21 @@ struct ChunkedLayout {
     }
 
     /// The bytes the file's chunks take (as libhdf5's `H5Dget_storage_size`): their stored, filtered sizes.
+    /// Every chunk of an implicit index is allocated, so their count gives the sum without a walk.
     func storedBytes(in source: HDF5Source, what: String) throws -> Int {
+        let overflowError = HDF5Error("corrupt file: \(what) claims more stored bytes than can be counted")
+        if case .implicit = index {
+            guard address != nil else { return 0 }
+            let (total, overflow) = grid.chunkCounts.reduce(1, *).multipliedReportingOverflow(by: chunkBytes)
+            guard !overflow else { throw overflowError }
+            return total
+        }
         var total = 0
-        try visitChunks(in: source, what: what) { chunk in total += chunk.size }
+        try visitChunks(in: source, what: what) { chunk in
+            let (sum, overflow) = total.addingReportingOverflow(chunk.size)
+            guard !overflow else { throw overflowError }
+            total = sum
+        }
         return total
     }
 

@@ -77,7 +77,7 @@ enum ImplicitChunkIndex {
         let total = grid.chunkCounts.reduce(1, *)  // at most the dataset's element count
         var position = Array(repeating: 0, count: grid.chunkCounts.count)
         for _ in 0..<total {
-            let (offset, overflow) = numbering.number(of: position).multipliedReportingOverflow(by: layout.chunkBytes)
+            let (offset, overflow) = try numbering.number(of: position, what: what).multipliedReportingOverflow(by: layout.chunkBytes)
             let (address, past) = dataAddress.addingReportingOverflow(UInt64(offset))
             guard !overflow, !past else { throw HDF5Error("corrupt file: the implicit chunk index of \(what) puts chunk \(position) past any file") }
             try visit(StoredChunk(position: position, address: address, size: layout.chunkBytes, filterMask: 0))
