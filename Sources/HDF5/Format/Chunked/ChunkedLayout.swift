@@ -4,7 +4,7 @@
 struct ChunkedLayout {
     /// How the chunks are found: the index kinds of layout versions 1 to 4.
     enum Index {
-        /// A version-1 B-tree of node type 1 (layout versions 1 to 3, and 4 for old files).
+        /// A version-1 B-tree of node type 1 (layout versions 1 to 3).
         case version1BTree
         /// One chunk covering the whole dataset; its filtered size and mask when filtered.
         case singleChunk(filtered: (size: Int, filterMask: UInt32)?)
@@ -137,7 +137,8 @@ struct ChunkedLayout {
     /// unfiltered and placed; elements of chunks never written hold the fill value.
     func readRaw(shape: [Int], elementSize: Int, filters: FilterPipeline?, fillValue: [UInt8]?,
                  in source: HDF5Source, what: String) throws -> [UInt8] {
-        guard shape == grid.shape, elementSize == self.elementSize else {
+        guard shape == grid.shape else { throw HDF5Error("\(what) is read as shape \(shape), but its chunks were laid out for \(grid.shape)") }
+        guard elementSize == self.elementSize else {
             throw HDF5Error("corrupt file: \(what) has chunks of \(self.elementSize)-byte elements, but its type takes \(elementSize) bytes")
         }
         var assembly = try ChunkAssembly(grid: grid, elementSize: elementSize, fillValue: fillValue, what: what)

@@ -137,7 +137,7 @@ struct ExtensibleArrayChunkIndex {
                     guard pointer < dataBlocks.count else { throw HDF5Error("corrupt file: \(blockWhat) has impossible parameters") }
                     guard let dataAddress = dataBlocks[pointer] else { continue }
                     guard info.dataBlockEntries <= parameters.pageEntries else {
-                        throw HDF5Error("\(blockWhat) points at a paged data block, which libhdf5 does not write")
+                        throw HDF5Error("\(blockWhat) points at a data block in pages, which LayerLens does not read (the array parameters libhdf5 always writes never make one)")
                     }
                     try visitDataBlock(at: dataAddress, first: first + dataBlock * info.dataBlockEntries, entries: info.dataBlockEntries,
                                        pageBitmap: nil, visited: &visited, visit)
