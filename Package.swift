@@ -24,9 +24,11 @@ let package = Package(
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
+        // zlib's inflate, for the deflate filter of chunked HDF5 datasets.
+        .systemLibrary(name: "CDeflate", providers: [.apt(["zlib1g-dev"])]),
 
         // HDF5 files, groups, datasets and attributes; knows nothing about Keras.
-        .target(name: "HDF5", dependencies: ["FileIO"]),
+        .target(name: "HDF5", dependencies: ["FileIO", "CDeflate"]),
         // File errors, signatures, atomic writes and zip containers.
         .target(name: "FileIO", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         // The common vocabulary: tensors, shapes, activations, layers, models, the model summary, and
@@ -74,7 +76,7 @@ let package = Package(
         // Release-build measurements, run by Benchmarks/trace_vs_keract.sh and eval_vs_python.sh beside TensorFlow.
         .executableTarget(name: "LayerLensBenchmarks", dependencies: ["LayerLens", "DataSets"], path: "Benchmarks/LayerLensBenchmarks"),
 
-        .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "HDF5Oracle", "FileIO", "TestSupport"]),
+        .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "HDF5Oracle", "FileIO", "CDeflate", "NumPyFormat", "TestSupport"]),
         .testTarget(name: "NumPyFormatTests", dependencies: ["NumPyFormat", "TestSupport"]),
         .testTarget(name: "KerasFormatTests", dependencies: ["KerasFormat", "HDF5", "Layers", "TestSupport"]),
         .testTarget(name: "InputPipelineTests", dependencies: ["InputPipeline", "TestSupport"]),

@@ -45,7 +45,7 @@ public final class HDF5Dataset: HDF5Object, @unchecked Sendable {
             filters = nil
         }
         var layoutCursor = try cursor(layoutMessage)
-        layout = try DataLayout(&layoutCursor, rank: dataspace.dimensions.count)
+        layout = try DataLayout(&layoutCursor, space: dataspace)
         if let message = header.message(HeaderMessage.Kind.fillValue) ?? header.message(HeaderMessage.Kind.fillValueOld) {
             var fillCursor = try cursor(message)
             fillValue = try FillValue.read(&fillCursor, type: message.type)

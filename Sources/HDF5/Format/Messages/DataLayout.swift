@@ -4,10 +4,10 @@ enum DataLayout {
     case compact(Range<Int>)
     /// In one run of the file; no address when never written.
     case contiguous(address: UInt64?, size: Int)
-    /// In chunks of `chunkShape` elements, found through an index.
+    /// In chunks of equal shape, found through an index.
     case chunked(ChunkedLayout)
 
-    init(_ cursor: inout ByteCursor, rank: Int) throws {
+    init(_ cursor: inout ByteCursor, space: Dataspace) throws {
         let what = cursor.what
         let version = try cursor.uint8()
         switch version {
@@ -27,8 +27,7 @@ enum DataLayout {
                 // Versions 1 and 2 give no size: the dataset's shape and element size imply it.
                 self = .contiguous(address: address, size: -1)
             case 2:
-                self = .chunked(try ChunkedLayout(version: Int(version), index: .version1BTree, address: address,
-                                                  chunkDimensions: dimensions, rank: rank, what: what))
+                self = .chunked(try ChunkedLayout(bTreeAddress: address, dimensions: dimensions, space: space, what: what))
             default:
                 throw HDF5Error("corrupt file: \(what) has layout class \(layoutClass)")
             }
@@ -42,7 +41,7 @@ enum DataLayout {
                 let address = try cursor.address()
                 self = .contiguous(address: address, size: try cursor.length(limit: Int.max, "bytes"))
             case 2:
-                self = .chunked(try ChunkedLayout(version: Int(version), cursor: &cursor, rank: rank))
+                self = .chunked(try ChunkedLayout(version: Int(version), cursor: &cursor, space: space))
             case 3:
                 throw HDF5Error("\(what) maps its data from other files (virtual dataset); refused")
             default:

@@ -4,6 +4,8 @@ struct Dataspace {
     let dimensions: [Int]
     /// Whether the space holds nothing at all (HDF5's null dataspace).
     let isNull: Bool
+    /// The extent each dimension may grow to, nil when unlimited; the current extents when the message gives none.
+    let maximumDimensions: [UInt64?]
 
     /// The most elements a dataspace may declare; each dimension and their product are checked against it.
     static let elementLimit = 1 << 40
@@ -42,7 +44,16 @@ struct Dataspace {
             }
         }
         self.dimensions = dimensions
-        // Maximum extents (flag bit 0) and a permutation (bit 1, never written) follow; neither is needed.
-        _ = flags
+        // Maximum extents (flag bit 0) follow; a permutation (bit 1) is never written and not needed.
+        if flags & 0x01 != 0 {
+            var maximumDimensions: [UInt64?] = []
+            for _ in 0..<rank {
+                let extent = try cursor.length()
+                maximumDimensions.append(extent == FieldSizes.undefined(width: cursor.sizes.length) ? nil : extent)
+            }
+            self.maximumDimensions = maximumDimensions
+        } else {
+            maximumDimensions = dimensions.map { UInt64($0) }
+        }
     }
 }
