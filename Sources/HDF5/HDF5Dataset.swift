@@ -91,7 +91,7 @@ public final class HDF5Dataset: HDF5Object, @unchecked Sendable {
     func readFloats(blockBytes: Int) throws -> [Float] {
         let what = "dataset \(quoted(path))"
         guard datatype.isNumeric else { throw HDF5Error("\(what) does not hold numbers") }
-        guard !dataspace.isNull else { return [] }
+        guard !dataspace.isNull else { throw HDF5Error("\(what) has a null dataspace: it holds no values") }
         let count = dataspace.elementCount
         let elementSize = datatype.elementSize(source.sizes)
         guard let needed = impliedSize else { throw HDF5Error("\(what) claims an impossible shape \(dataspace.dimensions)") }

@@ -134,8 +134,9 @@ struct WeightBudget {
     /// Adds the declared sizes of `arrays`, the weights of layer `layer`;
     /// throws `KerasConfigError` naming the layer, the array and the limit once the total passes it.
     mutating func charge(_ arrays: [StoredWeight], of layer: String) throws {
+        // An array over the limit for one array is refused by that limit, when it is read.
         for array in arrays {
-            let count = SizeLimits.elementCount(array.shape) ?? Int.max
+            guard let count = SizeLimits.elementCount(array.shape), count <= SizeLimits.weightElements else { continue }
             let (total, overflow) = charged.addingReportingOverflow(count)
             guard !overflow, total <= SizeLimits.modelWeightElements else {
                 let limit = SizeLimits.byteDescription(Double(SizeLimits.modelWeightElements) * Double(MemoryLayout<Float>.size))
