@@ -36,7 +36,7 @@ public final class HDF5Group: HDF5Object, @unchecked Sendable {
         }
         var links = try header.messages(HeaderMessage.Kind.link).map { try LinkMessage(try body($0, "a link")) }
         if let info = header.message(HeaderMessage.Kind.linkInfo) {
-            let dense = try LinkInfo(try body(info, "the link info"))
+            let dense = try DenseStorageInfo(try body(info, "the link info"), creationIndexBytes: 8)
             if let heap = dense.heapAddress, let index = dense.nameIndexAddress {
                 links += try DenseStorage.objects(heapAddress: heap, nameIndexAddress: index, recordType: .linkName,
                                                   in: source, what: "the links of group \(quoted(path))").map(LinkMessage.init)

@@ -46,7 +46,7 @@ public class HDF5Object: @unchecked Sendable {
             try named(try body(message, "an attribute"))
         }
         if let info = header.message(HeaderMessage.Kind.attributeInfo) {
-            let dense = try AttributeInfo(try body(info, "the attribute info"))
+            let dense = try DenseStorageInfo(try body(info, "the attribute info"), creationIndexBytes: 2)
             if let heap = dense.heapAddress, let index = dense.nameIndexAddress {
                 attributes += try DenseStorage.objects(heapAddress: heap, nameIndexAddress: index, recordType: .attributeName,
                                                        in: source, what: "the attributes of the object at address \(header.address)")

@@ -1,4 +1,6 @@
 import CHDF5
+import FileIO
+import Foundation
 
 /// An HDF5 file opened read-only by libhdf5, from disk or from bytes in memory:
 /// the reference (test oracle) the HDF5 module's `HDF5File` is checked against.
@@ -22,11 +24,13 @@ public final class LibHDF5File {
 
     /// Opens the HDF5 file that lies at bytes `range` of the file at `path` —
     /// a member stored uncompressed in a zip archive, such as `model.weights.h5`
-    /// in a `.keras` file — by mapping those bytes read-only and reading them in place.
-    public init(path: String, byteRange range: Range<Int>) throws {
-        let image = try LibHDF5FileImage.map(path: path, range: range)
-        self.image = image
-        id = try LibHDF5Status.serialized { try Self.open(image) }
+    /// in a `.keras` file — by reading those bytes into an image.
+    public convenience init(path: String, byteRange range: Range<Int>) throws {
+        let handle = try openRegularFile(path)
+        try handle.seek(toOffset: UInt64(range.lowerBound))
+        let bytes = try handle.read(upToCount: range.count) ?? Data()
+        guard bytes.count == range.count else { throw LibHDF5Error("bytes \(range) lie past the end of the file") }
+        try self.init(imageOfSize: bytes.count) { $0.copyBytes(from: bytes) }
     }
 
     /// Opens an HDF5 file image of `count` bytes that `fill` writes into a

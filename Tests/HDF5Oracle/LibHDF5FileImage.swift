@@ -3,8 +3,7 @@ import FileIO
 import Foundation
 
 /// Bytes at a fixed address that HDF5's in-memory (core) driver reads a file
-/// from in place: a read-only map of a byte range of a file on disk (a zip
-/// member stored uncompressed), or a buffer of its own (a member unpacked once).
+/// from in place: a buffer holding a byte range of a file (a zip member).
 /// HDF5 is told, through file-image callbacks, to use these bytes as they are
 /// instead of copying them (`H5Pset_file_image_callbacks`), so the image must
 /// outlive every file opened on it.
@@ -13,45 +12,16 @@ final class LibHDF5FileImage {
     let bytes: UnsafeRawBufferPointer
     /// What the callbacks get as their `udata`: the image's address and size.
     private let callbackData: UnsafeMutablePointer<UnsafeRawBufferPointer>
-    /// The whole mapping, page-aligned, when the image is a map of a file.
-    private let mapping: UnsafeMutableRawBufferPointer?
 
-    private init(bytes: UnsafeRawBufferPointer, mapping: UnsafeMutableRawBufferPointer?) {
+    private init(bytes: UnsafeRawBufferPointer) {
         self.bytes = bytes
-        self.mapping = mapping
         callbackData = .allocate(capacity: 1)
         callbackData.initialize(to: bytes)
     }
 
     deinit {
-        if let mapping {
-            munmap(mapping.baseAddress, mapping.count)
-        } else {
-            bytes.deallocate()
-        }
+        bytes.deallocate()
         callbackData.deallocate()
-    }
-
-    /// Maps bytes `range` of the file at `path` read-only.
-    static func map(path: String, range: Range<Int>) throws -> LibHDF5FileImage {
-        guard range.lowerBound >= 0, !range.isEmpty else { throw LibHDF5Error("an empty byte range is not an HDF5 file") }
-        let file = try openRegularFile(path)
-        defer { try? file.close() }  // once mapped, the mapping keeps the file
-        let descriptor = file.fileDescriptor
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else { throw LibHDF5Error("cannot read the file's size (\(String(cString: strerror(errno))))") }
-        guard range.upperBound <= Int(status.st_size) else {
-            throw LibHDF5Error("bytes \(range.lowerBound)..<\(range.upperBound) lie past the end of the \(status.st_size)-byte file")
-        }
-        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-        let start = range.lowerBound - range.lowerBound % page
-        let length = range.upperBound - start
-        let address = mmap(nil, length, PROT_READ, MAP_SHARED, descriptor, off_t(start))
-        guard let address, address != MAP_FAILED else {
-            throw LibHDF5Error("cannot map the file (\(String(cString: strerror(errno))))")
-        }
-        let bytes = UnsafeRawBufferPointer(start: address + (range.lowerBound - start), count: range.count)
-        return LibHDF5FileImage(bytes: bytes, mapping: UnsafeMutableRawBufferPointer(start: address, count: length))
     }
 
     /// A buffer of `count` bytes that `fill` writes the image into.
@@ -64,7 +34,7 @@ final class LibHDF5FileImage {
             buffer.deallocate()
             throw error
         }
-        return LibHDF5FileImage(bytes: UnsafeRawBufferPointer(buffer), mapping: nil)
+        return LibHDF5FileImage(bytes: UnsafeRawBufferPointer(buffer))
     }
 
     /// Opens the image read-only under `name` through the core driver, without

@@ -37,6 +37,17 @@ final class HDF5Source: @unchecked Sendable {
         return try ByteCursor(bytes, from: start, to: start + count, sizes: sizes, what: what)
     }
 
+    /// A cursor at the structure at `address`, past its 4-byte `signature`
+    /// ("TREE", "FRHP", …) and its version byte, which must be `version`; the
+    /// cursor's `start` is the structure's first byte (where checksums start).
+    func structure(at address: UInt64, signature: String, version: UInt8, what: String) throws -> ByteCursor {
+        var cursor = try self.cursor(at: address, what: what)
+        try cursor.signature(signature)
+        let found = try cursor.uint8()
+        guard found == version else { throw HDF5Error("corrupt file: \(what) has version \(found), not \(version)") }
+        return cursor
+    }
+
     /// A cursor over `bytes` of the file's own buffer.
     func cursor(over range: Range<Int>, what: String) throws -> ByteCursor {
         try ByteCursor(bytes, from: range.lowerBound, to: range.upperBound, sizes: sizes, what: what)
@@ -67,10 +78,8 @@ struct GlobalHeapCollection {
 
     init(at address: UInt64, in source: HDF5Source) throws {
         let what = "global heap at address \(address)"
-        var header = try source.cursor(at: address, what: what)
-        let start = header.position
-        try header.signature("GCOL")
-        guard try header.uint8() == 1 else { throw HDF5Error("corrupt file: \(what) has an unknown version") }
+        var header = try source.structure(at: address, signature: "GCOL", version: 1, what: what)
+        let start = header.start
         try header.skip(3)
         let size = try header.length(limit: source.bytes.count, "bytes")
         try header.align(to: 8, from: start)  // headers are padded to 8 bytes (with 4-byte lengths too)

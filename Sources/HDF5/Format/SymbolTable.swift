@@ -57,9 +57,7 @@ struct SymbolTable {
 
     private static func readSymbolNode(at address: UInt64, names: LocalHeap, source: HDF5Source, into entries: inout [Entry]) throws {
         let what = "symbol table node at address \(address)"
-        var cursor = try source.cursor(at: address, what: what)
-        try cursor.signature("SNOD")
-        guard try cursor.uint8() == 1 else { throw HDF5Error("corrupt file: \(what) has an unknown version") }
+        var cursor = try source.structure(at: address, signature: "SNOD", version: 1, what: what)
         try cursor.skip(1)
         let count = Int(try cursor.uint16())
         for _ in 0..<count {
@@ -79,9 +77,7 @@ struct LocalHeap {
 
     init(at address: UInt64, in source: HDF5Source) throws {
         let what = "local heap at address \(address)"
-        var cursor = try source.cursor(at: address, what: what)
-        try cursor.signature("HEAP")
-        guard try cursor.uint8() == 0 else { throw HDF5Error("corrupt file: \(what) has an unknown version") }
+        var cursor = try source.structure(at: address, signature: "HEAP", version: 0, what: what)
         try cursor.skip(3)
         let size = try cursor.length(limit: source.bytes.count, "bytes")
         try cursor.skip(source.sizes.length)  // free list

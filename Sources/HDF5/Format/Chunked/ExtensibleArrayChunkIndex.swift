@@ -39,10 +39,8 @@ struct ExtensibleArrayChunkIndex {
     /// Calls `visit` with every chunk the array records inside the current shape.
     func visitChunks(headerAddress: UInt64, _ visit: (StoredChunk) throws -> Void) throws {
         let headerWhat = "extensible array header at address \(headerAddress) of \(what)"
-        var header = try source.cursor(at: headerAddress, what: headerWhat)
-        let headerStart = header.position
-        try header.signature("EAHD")
-        guard try header.uint8() == 0 else { throw HDF5Error("corrupt file: \(headerWhat) has an unknown version") }
+        var header = try source.structure(at: headerAddress, signature: "EAHD", version: 0, what: headerWhat)
+        let headerStart = header.start
         let clientID = try header.uint8()
         let entryBytes = Int(try header.uint8())
         let maximumBits = Int(try header.uint8())

@@ -11,10 +11,8 @@ struct FixedArrayChunkIndex {
     /// Calls `visit` with every chunk the array records.
     func visitChunks(headerAddress: UInt64, _ visit: (StoredChunk) throws -> Void) throws {
         let headerWhat = "fixed array header at address \(headerAddress) of \(what)"
-        var header = try source.cursor(at: headerAddress, what: headerWhat)
-        let headerStart = header.position
-        try header.signature("FAHD")
-        guard try header.uint8() == 0 else { throw HDF5Error("corrupt file: \(headerWhat) has an unknown version") }
+        var header = try source.structure(at: headerAddress, signature: "FAHD", version: 0, what: headerWhat)
+        let headerStart = header.start
         let clientID = try header.uint8()
         let entryBytes = Int(try header.uint8())
         let pageBits = Int(try header.uint8())

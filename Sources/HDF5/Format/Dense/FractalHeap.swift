@@ -47,10 +47,8 @@ final class FractalHeap {
     /// Reads the header at `address`.
     init(at address: UInt64, in source: HDF5Source, what: String) throws {
         let description = "fractal heap at address \(address) of \(what)"
-        var cursor = try source.cursor(at: address, what: description)
-        let start = cursor.position
-        try cursor.signature("FRHP")
-        guard try cursor.uint8() == 0 else { throw HDF5Error("corrupt file: \(description) has an unknown version") }
+        var cursor = try source.structure(at: address, signature: "FRHP", version: 0, what: description)
+        let start = cursor.start
         idLength = try cursor.count(width: 2, "heap ID bytes")
         guard try cursor.uint16() == 0 else {
             throw HDF5Error("\(description) passes its blocks through I/O filters (compressed dense storage), which LayerLens does not read")

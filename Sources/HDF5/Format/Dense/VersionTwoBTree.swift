@@ -38,10 +38,8 @@ struct VersionTwoBTree {
     /// Reads the header at `address`, refused unless its records are of `type`.
     init(at address: UInt64, type: UInt8, in source: HDF5Source, what: String) throws {
         let description = "version-2 B-tree at address \(address) of \(what)"
-        var cursor = try source.cursor(at: address, what: description)
-        let start = cursor.position
-        try cursor.signature("BTHD")
-        guard try cursor.uint8() == 0 else { throw HDF5Error("corrupt file: \(description) has an unknown version") }
+        var cursor = try source.structure(at: address, signature: "BTHD", version: 0, what: description)
+        let start = cursor.start
         let foundType = try cursor.uint8()
         guard foundType == type else {
             throw HDF5Error("corrupt file: \(description) holds records of type \(foundType) where type \(type) was expected")

@@ -38,33 +38,20 @@ struct LinkMessage {
     }
 }
 
-/// The link info message of a new-style group: where its dense link storage
-/// lives, when it has one (a fractal heap of link messages, indexed by name in a version-2 B-tree).
-struct LinkInfo {
+/// Where dense storage lives: the link info message of a new-style group (its
+/// links) or the attribute info message of an object (its attributes), each a
+/// fractal heap of messages indexed by name in a version-2 B-tree; both
+/// addresses are undefined while the links or attributes fit the object header.
+struct DenseStorageInfo {
     let heapAddress: UInt64?
     let nameIndexAddress: UInt64?
 
-    init(_ body: ByteCursor) throws {
+    /// Reads a link info (`creationIndexBytes` 8) or attribute info (2) message.
+    init(_ body: ByteCursor, creationIndexBytes: Int) throws {
         var cursor = body
-        guard try cursor.uint8() == 0 else { throw HDF5Error("corrupt file: \(cursor.what) has an unknown link info version") }
+        guard try cursor.uint8() == 0 else { throw HDF5Error("corrupt file: \(cursor.what) has an unknown version") }
         let flags = try cursor.uint8()
-        if flags & 0x01 != 0 { try cursor.skip(8) }  // the largest creation index
-        heapAddress = try cursor.address()
-        nameIndexAddress = try cursor.address()
-    }
-}
-
-/// The attribute info message: where an object's dense attribute storage
-/// lives (a fractal heap of attribute messages, indexed by name in a version-2 B-tree).
-struct AttributeInfo {
-    let heapAddress: UInt64?
-    let nameIndexAddress: UInt64?
-
-    init(_ body: ByteCursor) throws {
-        var cursor = body
-        guard try cursor.uint8() == 0 else { throw HDF5Error("corrupt file: \(cursor.what) has an unknown attribute info version") }
-        let flags = try cursor.uint8()
-        if flags & 0x01 != 0 { try cursor.skip(2) }  // the largest creation index
+        if flags & 0x01 != 0 { try cursor.skip(creationIndexBytes) }  // the largest creation index
         heapAddress = try cursor.address()
         nameIndexAddress = try cursor.address()
     }
