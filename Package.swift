@@ -30,7 +30,7 @@ let package = Package(
         // HDF5 files, groups, datasets and attributes; knows nothing about Keras.
         .target(name: "HDF5", dependencies: ["FileIO", "CDeflate"]),
         // File errors, signatures, atomic writes and zip containers.
-        .target(name: "FileIO", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .target(name: "FileIO", dependencies: ["CDeflate", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         // The common vocabulary: tensors, shapes, activations, layers, models, the model summary, and
         // the resampling that preprocessing and resizing layers share.
         .target(name: "ModelGraph", dependencies: ["FileIO"]),

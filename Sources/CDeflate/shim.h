@@ -1,3 +1,3 @@
-// zlib's inflate, for HDF5's deflate filter (named CDeflate so as not to clash
-// with ZIPFoundation's own CZLib module).
+// zlib: inflate for HDF5's deflate filter, crc32 for zip members (named CDeflate
+// so as not to clash with ZIPFoundation's own CZLib module).
 #include <zlib.h>

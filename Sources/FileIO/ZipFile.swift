@@ -1,3 +1,4 @@
+import CDeflate
 import Foundation
 import ZIPFoundation
 
@@ -92,7 +93,7 @@ public struct ZipFile {
         func deliver(_ data: Data) throws {
             guard data.count <= member.uncompressedSize - delivered else { throw ReadEnd.pastDeclaredSize }
             delivered += data.count
-            if member.isStored { checksum = data.crc32(checksum: checksum) }
+            checksum = Self.crc32(of: data, continuing: checksum)
             let goOn: Bool
             do { goOn = try data.withUnsafeBytes(body) } catch { throw ReadEnd.readerFailed(error) }
             guard goOn else { throw ReadEnd.stoppedByReader }
@@ -106,7 +107,8 @@ public struct ZipFile {
                     try deliver(piece)
                 }
             } else {
-                checksum = try Data.decompress(size: Int64(member.dataRange.count), bufferSize: Self.chunkSize, skipCRC32: false,
+                // `deliver` checksums what it is handed; ZIPFoundation's own checksum is skipped.
+                _ = try Data.decompress(size: Int64(member.dataRange.count), bufferSize: Self.chunkSize, skipCRC32: true,
                                                provider: compressedPieces(of: member, from: handle), consumer: deliver)
             }
         } catch ReadEnd.stoppedByReader {
@@ -169,6 +171,15 @@ public struct ZipFile {
     }
 
     private static func hex(_ value: UInt32) -> String { String(format: "%08x", value) }
+
+    /// The CRC-32 of the bytes read so far, `running`, continued over `data`, by
+    /// zlib's `crc32`: on Linux ZIPFoundation computes it with its own byte loop,
+    /// which took 40% of opening ResNet50's `.keras` file (440 → 260 ms).
+    private static func crc32(of data: Data, continuing running: CRC32) -> CRC32 {
+        data.withUnsafeBytes { bytes in
+            CRC32(CDeflate.crc32(UInt(running), bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), UInt32(bytes.count)))
+        }
+    }
 }
 
 /// Builds a zip archive in memory (stored, uncompressed), as `numpy.savez` does.
