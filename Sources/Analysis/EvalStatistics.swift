@@ -92,6 +92,19 @@ public struct EvalStatistics: Codable, Sendable, Equatable {
     /// its `classCount` probabilities and `logits` (when known) its logits, row-major;
     /// classes are ranked as `rankClasses` does. Gallery entries are named later, by `nameGallery`.
     public mutating func add(trace: Trace, probabilities: [Float], logits: [Float]?, labels: [Int], sampleIDs: [Int]) {
+        add(input: trace.input, probabilities: probabilities, logits: logits, labels: labels, sampleIDs: sampleIDs)
+        for index in layers.indices { addLayer(index, output: trace.layers[index].output, labels: labels) }
+    }
+
+    /// Adds one layer's output for the samples labelled `labels`: what a run that
+    /// frees each output once used (`Tracer.stream`) adds as each output exists.
+    public mutating func addLayer(_ index: Int, output: Tensor, labels: [Int]) {
+        layers[index].add(output, labels: labels)
+    }
+
+    /// Adds the predictions for a batch of samples (`input`, the model's first
+    /// input), without the layers' outputs, which `addLayer` adds.
+    public mutating func add(input: Tensor, probabilities: [Float], logits: [Float]?, labels: [Int], sampleIDs: [Int]) {
         let classes = classCount
         for (sample, label) in labels.enumerated() {
             let columns = (sample * classes)..<((sample + 1) * classes)
@@ -108,11 +121,10 @@ public struct EvalStatistics: Codable, Sendable, Equatable {
             if predicted != label, gallery.count < galleryLimit {
                 gallery.append(GalleryEntry(sampleID: sampleIDs[sample], name: "", trueClass: label,
                                             top: Array(ranked.prefix(3)), topProbabilities: ranked.prefix(3).map { row[sample * classes + $0] },
-                                            input: trace.input.scalars(ofSample: sample), inputShape: trace.input.sampleShape))
+                                            input: input.scalars(ofSample: sample), inputShape: input.sampleShape))
             }
         }
         count += labels.count
-        for index in layers.indices { layers[index].add(trace.layers[index].output, labels: labels) }
     }
 
     /// Names the gallery's unnamed entries by their sample IDs.

@@ -21,10 +21,13 @@ public struct EvalOptions: Sendable {
     public var preprocess: [PreprocessStep]?
     /// Misclassified examples kept for the gallery.
     public var galleryLimit = 36
-    /// Samples read at a time. Each batch is traced in chunks of
-    /// `Tracer.chunkSize`, one per core at a time, so memory holds the batch's
-    /// inputs and a few chunks' layer outputs, whatever the batch size.
+    /// The most samples read at a time; fewer when the budget says so. Each batch
+    /// is traced in chunks (`MemoryPlan`), a few at a time on the cores.
     public var batchSize = 8192
+    /// The bytes the run may use for samples and layer outputs (`MemoryPlan`):
+    /// each layer's statistics are taken as soon as its output exists, and the
+    /// output is freed once no later layer reads it.
+    public var memoryBudget = MemoryPlan.defaultBudget
 
     public init() {}
 }
@@ -110,7 +113,12 @@ public enum Evaluation {
                                         galleryLimit: options.galleryLimit, shard: options.shard,
                                         preprocess: options.preprocess.map { $0.map(\.text).joined(separator: ",") })
         let inputShape = model.inputs[0].shape, inputWidth = inputShape.reduce(1, *)
-        let batchSize = options.batchSize
+        let finalInput = Prediction.finalInputSource(of: model)
+        var kept: Set<Int> = [outputIndex]
+        if case let .node(index)? = finalInput { kept.insert(index) }
+        let plan = MemoryPlan(model: model, budget: options.memoryBudget, kept: kept)
+        let batchSize = plan.readBatchSize(inputBytesPerSample: inputWidth * MemoryLayout<Float>.size, limit: options.batchSize)
+        let chunkSize = plan.chunkSize
         func evaluate(_ read: DataSetBatch) throws {
             var batch = read
             if let labelMap { batch.labels = batch.labels.map { labelMap[$0] } }
@@ -118,17 +126,33 @@ public enum Evaluation {
             guard batch.featureCount == inputWidth else {
                 throw EvalError.sampleWidthMismatch(path: dataSet.path, values: batch.featureCount, input: model.inputs[0].name, shape: inputShape)
             }
-            // Each chunk is traced and counted on its own core, its outputs still in cache; the parts'
-            // counts and exact sums then add up in any order.
-            let chunks = (batch.count + Tracer.chunkSize - 1) / Tracer.chunkSize
+            // Each worker traces every `workers`-th chunk and counts it into a part of its own, each
+            // layer's statistics taken while its output is in cache and the output dropped once no later
+            // layer reads it; the parts' counts and exact sums then add up in any order. One part per
+            // worker, not per chunk: a part holds every layer's per-class sums, which for a large model
+            // with many classes outweigh the chunk's outputs.
+            let chunks = (batch.count + chunkSize - 1) / chunkSize
+            let workers = min(chunks, plan.concurrentChunks, ProcessInfo.processInfo.activeProcessorCount)
             let empty = statistics.emptied()
-            let parts = concurrentMap(chunks) { chunk in
+            let parts = concurrentMap(workers, workers: workers) { worker in
                 Result {
-                    let samples = batch.slice((chunk * Tracer.chunkSize)..<min((chunk + 1) * Tracer.chunkSize, batch.count))
-                    let trace = try Tracer.trace(model, input: Tensor(shape: [samples.count] + inputShape, scalars: samples.features))
                     var part = empty
-                    part.add(trace: trace, probabilities: kind.probabilities(trace.outputs[0].scalars, width: width),
-                             logits: Prediction.logits(of: trace, model: model), labels: samples.labels, sampleIDs: samples.sampleIDs)
+                    for chunk in stride(from: worker, to: chunks, by: workers) {
+                        let samples = batch.slice((chunk * chunkSize)..<min((chunk + 1) * chunkSize, batch.count))
+                        let input = Tensor(shape: [samples.count] + inputShape, scalars: samples.features)
+                        let outputs = try Tracer.stream(model, inputs: [input], plan: plan) { index, output in
+                            part.addLayer(index, output: output, labels: samples.labels)
+                        }
+                        let output = outputs[outputIndex]!  // kept by the plan
+                        let finalValue: Tensor? = switch finalInput {
+                        case let .node(index)?: outputs[index]
+                        case .input?: input
+                        case nil: nil
+                        }
+                        part.add(input: input, probabilities: kind.probabilities(output.scalars, width: width),
+                                 logits: Prediction.logits(output: output, finalInput: finalValue, model: model),
+                                 labels: samples.labels, sampleIDs: samples.sampleIDs)
+                    }
                     return part
                 }
             }

@@ -1,6 +1,7 @@
 import Foundation
 
-/// `body(0)`, …, `body(count − 1)` run on all cores, their results in index order.
+/// `body(0)`, …, `body(count − 1)` run on all cores (at most `workers` at a
+/// time, when given), their results in index order.
 /// Tasks run at the same time, so each may read what the others read but write
 /// only its own result. A task that can fail returns a `Result`.
 ///
@@ -8,12 +9,12 @@ import Foundation
 /// is left. The helpers are started with `DispatchQueue.async`, whose first one runs
 /// within about 0.3 ms; `DispatchQueue.concurrentPerform` let the second core join
 /// only after about 3 ms, longer than the short tasks of a small model's report.
-public func concurrentMap<Value>(_ count: Int, _ body: (Int) -> Value) -> [Value] {
+public func concurrentMap<Value>(_ count: Int, workers: Int? = nil, _ body: (Int) -> Value) -> [Value] {
     let tasks = ConcurrentTasks<Value>(count: count)
     withoutActuallyEscaping(body) { body in
         nonisolated(unsafe) let task = body
         let helpers = DispatchGroup()
-        for _ in 1..<max(1, min(count, ProcessInfo.processInfo.activeProcessorCount)) {
+        for _ in 1..<max(1, min(count, workers ?? .max, ProcessInfo.processInfo.activeProcessorCount)) {
             DispatchQueue.global().async(group: helpers) { tasks.runAll(task) }
         }
         tasks.runAll(task)

@@ -63,8 +63,22 @@ public struct Prediction: Sendable {
     /// The logits of every sample of `trace` (row-major, one row per sample): the
     /// outputs themselves for a linear head, else what `logitsBeneathFinalActivation` finds.
     public static func logits(of trace: Trace, model: Model) -> [Float]? {
-        ProbabilityKind(model: model) == .softmax
-            ? trace.output.scalars : logitsBeneathFinalActivation(trace: trace, model: model, samples: 0..<trace.output.batchSize)
+        logits(output: trace.output, finalInput: finalInputSource(of: model).map(trace.value), model: model)
+    }
+
+    /// The logits of every sample, from the model's first output and the value
+    /// its final node reads (`finalInputSource`), as `logits(of:model:)` finds
+    /// them: for a run that keeps only these two values.
+    public static func logits(output: Tensor, finalInput: Tensor?, model: Model) -> [Float]? {
+        if ProbabilityKind(model: model) == .softmax { return output.scalars }
+        guard let finalInput, case let .node(index)? = model.outputs.first else { return nil }
+        return logitsBeneathFinalActivation(model.nodes[index].layer, rows: finalInput)
+    }
+
+    /// What the node of the model's first output reads, when it reads one value.
+    public static func finalInputSource(of model: Model) -> ValueSource? {
+        guard case let .node(index)? = model.outputs.first, model.nodes[index].inputs.count == 1 else { return nil }
+        return model.nodes[index].inputs[0]
     }
 
     /// The most probable class.
@@ -74,10 +88,12 @@ public struct Prediction: Sendable {
     /// beneath it: the input of a separate activation layer, or the Dense
     /// pre-activation recomputed from the traced input to it; nil when neither.
     static func logitsBeneathFinalActivation(trace: Trace, model: Model, samples: Range<Int>) -> [Float]? {
-        guard case let .node(index)? = model.outputs.first else { return nil }
-        let node = model.nodes[index], last = node.layer
-        guard node.inputs.count == 1 else { return nil }
-        let rows = trace.value(node.inputs[0]).batch(samples)
+        guard case let .node(index)? = model.outputs.first, let source = finalInputSource(of: model) else { return nil }
+        return logitsBeneathFinalActivation(model.nodes[index].layer, rows: trace.value(source).batch(samples))
+    }
+
+    /// The logits beneath `last`, the final layer, given what it reads (`rows`).
+    private static func logitsBeneathFinalActivation(_ last: any Layer, rows: Tensor) -> [Float]? {
         if let dense = last as? Dense { return dense.preActivation(rows).scalars }
         return last is ActivationLayer ? rows.scalars : nil
     }

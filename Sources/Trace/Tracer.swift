@@ -63,17 +63,8 @@ public enum Tracer {
     /// Large batches run as fixed-size chunks spread over the cores, OpenBLAS itself on
     /// the calling thread (`useOneBLASThread`).
     public static func trace(_ model: Model, inputs: [Tensor]) throws -> Trace {
-        guard inputs.count == model.inputs.count else {
-            throw TraceError(description: "the model has \(model.inputs.count) inputs (\(model.inputs.map(\.name).joined(separator: ", "))); \(inputs.count) given")
-        }
-        for (input, spec) in zip(inputs, model.inputs) where input.sampleShape != spec.shape {
-            throw TraceError(description: "the input has sample shape \(shapeDescription(input.sampleShape)); the model expects \(shapeDescription(spec.shape))")
-        }
-        useOneBLASThread()
+        try check(inputs, of: model)
         let batch = inputs[0].batchSize
-        guard inputs.allSatisfy({ $0.batchSize == batch }) else {
-            throw TraceError(description: "the model's inputs have different batch sizes")
-        }
         var budget = OutputBudget(batch: batch)
         for node in model.nodes {
             do { try budget.charge(node.outputShape, of: node.layer) } catch let error as LayerError {
@@ -96,6 +87,51 @@ public enum Tracer {
         }
         let partial = Trace(inputs: inputs, layers: traced, outputs: [])
         return Trace(inputs: inputs, layers: traced, outputs: model.outputs.map(partial.value))
+    }
+
+    /// Runs `model` on one chunk of samples (one batch per model input) in the
+    /// calling thread, handing each node's output to `visit` as soon as it exists
+    /// and dropping it once the last node reading it has run (`plan.lastReader`),
+    /// so that memory holds only what is alive at once. Returns the outputs the
+    /// plan keeps (the model's outputs, and any asked for), by node index.
+    public static func stream(_ model: Model, inputs: [Tensor], plan: MemoryPlan,
+                              visit: (_ node: Int, _ output: Tensor) throws -> Void) throws -> [Int: Tensor] {
+        try check(inputs, of: model)
+        var values = [Tensor?](repeating: nil, count: model.nodes.count)
+        var kept: [Int: Tensor] = [:]
+        var freedBy = [Int: [Int]]()
+        for (index, reader) in plan.lastReader.enumerated() {
+            if let reader, reader != Int.max { freedBy[reader, default: []].append(index) }
+        }
+        for (index, node) in model.nodes.enumerated() {
+            let arguments = node.inputs.map { source in
+                switch source {
+                case let .input(input): inputs[input]
+                case let .node(producer): values[producer]!  // alive until its last reader has run
+                }
+            }
+            let output = node.layer.forward(arguments)
+            try visit(index, output)
+            if plan.lastReader[index] == Int.max { kept[index] = output }
+            if plan.lastReader[index] != nil { values[index] = output }
+            for done in freedBy[index] ?? [] { values[done] = nil }
+        }
+        return kept
+    }
+
+    /// Throws unless `inputs` are one batch per model input, of the input's sample
+    /// shape and one batch size; readies OpenBLAS (`useOneBLASThread`).
+    private static func check(_ inputs: [Tensor], of model: Model) throws {
+        guard inputs.count == model.inputs.count else {
+            throw TraceError(description: "the model has \(model.inputs.count) inputs (\(model.inputs.map(\.name).joined(separator: ", "))); \(inputs.count) given")
+        }
+        for (input, spec) in zip(inputs, model.inputs) where input.sampleShape != spec.shape {
+            throw TraceError(description: "the input has sample shape \(shapeDescription(input.sampleShape)); the model expects \(shapeDescription(spec.shape))")
+        }
+        useOneBLASThread()
+        guard inputs.allSatisfy({ $0.batchSize == inputs[0].batchSize }) else {
+            throw TraceError(description: "the model's inputs have different batch sizes")
+        }
     }
 
     private static func run(_ nodes: [Node], on inputs: [Tensor]) -> [Tensor] {

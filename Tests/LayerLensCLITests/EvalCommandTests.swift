@@ -38,6 +38,23 @@ import TestSupport
         #expect(layers.map { ($0["std"] as? [Double])?.count } == [200, 150, 100, 50, 26])
     }
 
+    /// A small `--memory` budget traces the letters CNN a few samples at a time
+    /// (its per-sample outputs take about 0.5 MB), with the same results as the
+    /// default; a budget outside 16MiB…1TiB is a usage error.
+    @Test func aMemoryBudgetChangesHowNotWhat() throws {
+        let cnn = Fixtures.path("models/cnn_tf2.h5")
+        #expect(MemoryPlan(model: try loadModel(at: cnn), budget: 16 << 20).chunkSize < Tracer.chunkSize)
+        let base = ["eval", cnn, sample, "--labels", "A-Z", "--json", "--no-report"]
+        let standard = try json(try layerlens(base)), tight = try json(try layerlens(base + ["--memory", "16MiB"]))
+        #expect(tight["accuracy"] as? Double == standard["accuracy"] as? Double)
+        #expect(tight["confusion"] as? [[Int]] == standard["confusion"] as? [[Int]])
+        for size in ["12", "2TiB", "1.5GiB", "lots"] {
+            let result = try layerlens(base + ["--memory", size])
+            #expect(result.status == 64, "--memory \(size)")
+            #expect(result.stderr.contains("--memory"), "\(result.stderr)")
+        }
+    }
+
     @Test func writesTheReportAndASummary() throws {
         let folder = try Fixtures.temporaryFolder()
         let result = try layerlens(["eval", model, sample, "--labels", "A-Z"], in: folder)
