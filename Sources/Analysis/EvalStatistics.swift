@@ -265,12 +265,23 @@ public struct LayerStatistics: Codable, Sendable, Equatable {
     /// whether a data set is read whole or in shards, so the totals still merge
     /// bit for bit. A batch with NaN or infinite values is summed again, leaving them out.
     mutating func add(_ output: Tensor, labels: [Int]) {
+        add(sums(of: output, labels: labels), labels: labels)
+    }
+
+    /// One batch of this layer's output summed in Double, without touching the totals
+    /// (so that several threads can sum batches of one layer at once).
+    func sums(of output: Tensor, labels: [Int]) -> BatchSums {
         var batch = BatchSums(units: unitCount, classes: classValueCount.count)
         batch.add(output.scalars, labels: labels, positions: positions, skippingNonFinite: false)
         if batch.hasNonFinite {
             batch = BatchSums(units: unitCount, classes: classValueCount.count)
             batch.add(output.scalars, labels: labels, positions: positions, skippingNonFinite: true)
         }
+        return batch
+    }
+
+    /// Adds `batch`, the sums of one batch of samples labelled `labels`, to the exact totals.
+    mutating func add(_ batch: BatchSums, labels: [Int]) {
         for index in classSums.indices where batch.sums[index] != 0 { classSums[index] &+= ExactSum.fixed(batch.sums[index]) }
         for unit in 0..<unitCount {
             sumsOfSquares[unit] &+= ExactSum.fixed(batch.squares[unit])
@@ -282,7 +293,7 @@ public struct LayerStatistics: Codable, Sendable, Equatable {
     }
 
     /// One batch's sums in Double.
-    private struct BatchSums {
+    struct BatchSums {
         var sums: [Double], squares: [Double], positive: [Int]
         var nonFinite = 0
 

@@ -119,6 +119,9 @@ public enum Evaluation {
         let plan = MemoryPlan(model: model, budget: options.memoryBudget, kept: kept)
         let batchSize = plan.readBatchSize(inputBytesPerSample: inputWidth * MemoryLayout<Float>.size, limit: options.batchSize)
         let chunkSize = plan.chunkSize
+        // The layers' totals are shared by the workers; the parts count only predictions.
+        let layerTotals = LayerTotals(statistics.layers)
+        statistics.layers = []
         func evaluate(_ read: DataSetBatch) throws {
             var batch = read
             if let labelMap { batch.labels = batch.labels.map { labelMap[$0] } }
@@ -126,11 +129,9 @@ public enum Evaluation {
             guard batch.featureCount == inputWidth else {
                 throw EvalError.sampleWidthMismatch(path: dataSet.path, values: batch.featureCount, input: model.inputs[0].name, shape: inputShape)
             }
-            // Each worker traces every `workers`-th chunk and counts it into a part of its own, each
-            // layer's statistics taken while its output is in cache and the output dropped once no later
-            // layer reads it; the parts' counts and exact sums then add up in any order. One part per
-            // worker, not per chunk: a part holds every layer's per-class sums, which for a large model
-            // with many classes outweigh the chunk's outputs.
+            // Each worker traces every `workers`-th chunk, adds each layer's output to the shared totals
+            // while it is in cache, and drops it once no later layer reads it; it counts the predictions
+            // into a part of its own. Counts and exact sums add up in any order.
             let chunks = (batch.count + chunkSize - 1) / chunkSize
             let workers = min(chunks, plan.concurrentChunks, ProcessInfo.processInfo.activeProcessorCount)
             let empty = statistics.emptied()
@@ -141,7 +142,7 @@ public enum Evaluation {
                         let samples = batch.slice((chunk * chunkSize)..<min((chunk + 1) * chunkSize, batch.count))
                         let input = Tensor(shape: [samples.count] + inputShape, scalars: samples.features)
                         let outputs = try Tracer.stream(model, inputs: [input], plan: plan) { index, output in
-                            part.addLayer(index, output: output, labels: samples.labels)
+                            layerTotals.add(index, output: output, labels: samples.labels)
                         }
                         let output = outputs[outputIndex]!  // kept by the plan
                         let finalValue: Tensor? = switch finalInput {
@@ -177,6 +178,7 @@ public enum Evaluation {
                 try evaluate(chosen.slice(start..<min(start + batchSize, chosen.count)))
             }
         }
+        statistics.layers = layerTotals.layers
         statistics.record(issues: dataSet.issues)
         statistics.nameGallery(dataSet.sampleName)
         guard statistics.count > 0 || options.shard.count > 1 else {
