@@ -113,10 +113,8 @@ public enum Evaluation {
                                         galleryLimit: options.galleryLimit, shard: options.shard,
                                         preprocess: options.preprocess.map { $0.map(\.text).joined(separator: ",") })
         let inputShape = model.inputs[0].shape, inputWidth = inputShape.reduce(1, *)
-        let finalInput = Prediction.finalInputSource(of: model)
-        var kept: Set<Int> = [outputIndex]
-        if case let .node(index)? = finalInput { kept.insert(index) }
-        let plan = MemoryPlan(model: model, budget: options.memoryBudget, kept: kept)
+        guard let sources = PredictionSources(model: model) else { throw EvalError.noOutputLayer(model: modelPath) }
+        let plan = MemoryPlan(model: model, budget: options.memoryBudget, kept: sources.kept)
         let batchSize = plan.readBatchSize(inputBytesPerSample: inputWidth * MemoryLayout<Float>.size, limit: options.batchSize)
         let chunkSize = plan.chunkSize
         // The layers' totals are shared by the workers; the parts count only predictions.
@@ -141,18 +139,14 @@ public enum Evaluation {
                     for chunk in stride(from: worker, to: chunks, by: workers) {
                         let samples = batch.slice((chunk * chunkSize)..<min((chunk + 1) * chunkSize, batch.count))
                         let input = Tensor(shape: [samples.count] + inputShape, scalars: samples.features)
-                        let outputs = try Tracer.stream(model, inputs: [input], plan: plan) { index, output in
+                        let kept = try Tracer.stream(model, inputs: [input], plan: plan) { index, output in
                             layerTotals.add(index, output: output, labels: samples.labels)
                         }
-                        let output = outputs[outputIndex]!  // kept by the plan
-                        let finalValue: Tensor? = switch finalInput {
-                        case let .node(index)?: outputs[index]
-                        case .input?: input
-                        case nil: nil
+                        guard let (output, logits) = sources.outputAndLogits(kept: kept, inputs: [input], model: model) else {
+                            throw EvalError.noOutputLayer(model: modelPath)
                         }
                         part.add(input: input, probabilities: kind.probabilities(output.scalars, width: width),
-                                 logits: Prediction.logits(output: output, finalInput: finalValue, model: model),
-                                 labels: samples.labels, sampleIDs: samples.sampleIDs)
+                                 logits: logits, labels: samples.labels, sampleIDs: samples.sampleIDs)
                     }
                     return part
                 }

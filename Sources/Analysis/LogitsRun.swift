@@ -16,10 +16,12 @@ public struct LogitsRun: Sendable {
     /// The errors of the inputs that could not be read, in input order.
     public let failures: [any Error]
 
-    /// Reads every input (decoding images on all cores), runs one batched forward
-    /// pass, and computes each input's logit statistics. A bad input is recorded
-    /// in `failures` and the rest go on.
-    public init(model: Model, inputs: [String], options: InputOptions, labels: [String]?) throws {
+    /// Reads every input (decoding images on all cores), runs them through the
+    /// model in chunks that fit `memoryBudget` (`MemoryPlan`: each layer's output
+    /// dropped once no later layer reads it), and computes each input's logit
+    /// statistics. A bad input is recorded in `failures` and the rest go on.
+    public init(model: Model, inputs: [String], options: InputOptions, labels: [String]?,
+                memoryBudget: Int = MemoryPlan.defaultBudget) throws {
         let loaded = concurrentMap(inputs.count) { index in Result { try loadInput(inputs[index], for: model, options: options) } }
         var names: [String] = [], tensors: [Tensor] = [], failures: [any Error] = []
         for (index, result) in loaded.enumerated() {
@@ -37,10 +39,28 @@ public struct LogitsRun: Sendable {
             self.failures = failures
             return
         }
-        let trace = try Tracer.trace(model, input: Tensor.concatenatingBatches(tensors))
-        entries = names.indices.map { sample in
-            Entry(input: names[sample], statistics: LogitStatistics(Prediction(trace: trace, model: model, sample: sample, labels: labels)))
+        guard let sources = PredictionSources(model: model) else { throw TraceError(description: "\(model.source.path): the model has no output layer") }
+        let all = Tensor.concatenatingBatches(tensors)
+        let plan = MemoryPlan(model: model, budget: memoryBudget, kept: sources.kept)
+        let chunkSize = plan.chunkSize, chunks = (all.batchSize + chunkSize - 1) / chunkSize
+        let kind = ProbabilityKind(model: model)
+        let predicted = concurrentMap(chunks, workers: plan.concurrentChunks) { chunk in
+            Result {
+                let first = chunk * chunkSize
+                let input = all.batch(first..<min(first + chunkSize, all.batchSize))
+                let kept = try Tracer.stream(model, inputs: [input], plan: plan) { _, _ in }
+                guard let (output, logits) = sources.outputAndLogits(kept: kept, inputs: [input], model: model) else {
+                    throw TraceError(description: "\(model.source.path): the model has no output layer")
+                }
+                let width = output.sampleShape.reduce(1, *)
+                return (0..<input.batchSize).map { sample in
+                    let row = (sample * width)..<((sample + 1) * width)
+                    return Prediction(kind: kind, logits: logits.map { Array($0[row]) }, outputs: Array(output.scalars[row]), labels: labels)
+                }
+            }
         }
+        let predictions = try predicted.flatMap { try $0.get() }
+        entries = names.indices.map { Entry(input: names[$0], statistics: LogitStatistics(predictions[$0])) }
         self.failures = failures
     }
 }

@@ -62,8 +62,7 @@ struct EvalCommand: ParsableCommand {
     @Flag(help: "Stop at the first bad sample instead of skipping it.")
     var strict = false
 
-    @Option(help: ArgumentHelp("The memory the run may use for samples and layer outputs (16MiB to 1TiB): the samples traced together are chosen to fit it, each layer's statistics are taken as its output is made, and outputs are freed once no later layer reads them.", valueName: "size"))
-    var memory = MemorySize(bytes: MemoryPlan.defaultBudget)
+    @OptionGroup var memory: MemoryArguments
 
     @OptionGroup var output: EvalOutputArguments
 
@@ -95,7 +94,7 @@ struct EvalCommand: ParsableCommand {
         let dataSet = try stage { try openDataSet(data, model: model, options: dataOptions) }
         var options = EvalOptions()
         (options.topK, options.limit, options.sample, options.seed, options.shard) = (topK, limit, sample, seed, dataOptions.shard)
-        options.memoryBudget = memory.bytes
+        options.memoryBudget = memory.budget
         // An image folder runs the steps as it decodes; CSV rows and arrays run them as they are evaluated.
         if !(dataSet is ImageFolderDataSet) { options.preprocess = dataOptions.input.steps }
         let bar = ProgressBar()

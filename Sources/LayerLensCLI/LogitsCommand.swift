@@ -22,6 +22,8 @@ struct LogitsCommand: ParsableCommand {
 
     @OptionGroup var labelArguments: LabelArguments
 
+    @OptionGroup var memory: MemoryArguments
+
     @Flag(help: "Print JSON: {inputs: [{input, logits, probabilities, activation_applied, top, entropy, normalized_entropy, margin}]}.")
     var json = false
 
@@ -37,7 +39,8 @@ struct LogitsCommand: ParsableCommand {
         let model = try stage { try loadModel(at: modelArguments.model) }
         let files = try stage { try InputCollection.expand(inputs) }
         let labelNames = try stage { try labelArguments.names(for: model) }
-        let run = try stage { try LogitsRun(model: model, inputs: files, options: inputArguments.options(), labels: labelNames) }
+        let run = try stage { try LogitsRun(model: model, inputs: files, options: inputArguments.options(), labels: labelNames,
+                                                memoryBudget: memory.budget) }
         if json {
             try printData(try stage { try prettyJSON(LogitsJSON(run, top: labelArguments.top)) })
         } else if csv {

@@ -32,3 +32,12 @@ struct MemorySize: ExpressibleByArgument {
 
     static var defaultValueDescription: String { "1GiB" }
 }
+
+/// `--memory`, for the commands that run many samples without keeping every layer's output.
+struct MemoryArguments: ParsableArguments {
+    @Option(help: ArgumentHelp("The memory the run may use for samples and layer outputs (16MiB to 1TiB): the samples traced together are chosen to fit it, and each layer's output is freed once no later layer reads it.", valueName: "size"))
+    var memory = MemorySize(bytes: MemoryPlan.defaultBudget)
+
+    /// The budget in bytes.
+    var budget: Int { memory.bytes }
+}

@@ -67,3 +67,37 @@ public struct MemoryPlan: Sendable {
         return max(chunkSize, min(limit, fit) / chunkSize * chunkSize)
     }
 }
+
+/// What a streamed run (`Tracer.stream`) must keep to predict: the model's first
+/// output and the value its final node reads, beneath which the logits lie.
+public struct PredictionSources: Sendable {
+    /// The node of the model's first output.
+    public let output: Int
+    /// What that node reads, when it reads one value.
+    public let finalInput: ValueSource?
+
+    /// The sources of `model`; nil when its first output is not a node.
+    public init?(model: Model) {
+        guard case let .node(index)? = model.outputs.first else { return nil }
+        output = index
+        finalInput = Prediction.finalInputSource(of: model)
+    }
+
+    /// The nodes to keep (`MemoryPlan`'s `kept`).
+    public var kept: Set<Int> {
+        guard case let .node(index)? = finalInput else { return [output] }
+        return [output, index]
+    }
+
+    /// The first output and the logits of every sample (row-major, nil when they
+    /// cannot be had), from the outputs a stream kept and the inputs it ran on.
+    public func outputAndLogits(kept values: [Int: Tensor], inputs: [Tensor], model: Model) -> (output: Tensor, logits: [Float]?)? {
+        guard let output = values[output] else { return nil }
+        let final: Tensor? = switch finalInput {
+        case let .node(index)?: values[index]
+        case let .input(index)?: inputs[index]
+        case nil: nil
+        }
+        return (output, Prediction.logits(output: output, finalInput: final, model: model))
+    }
+}

@@ -41,6 +41,10 @@ public struct Trace: Sendable {
 /// An input the model cannot take.
 public struct TraceError: Error, CustomStringConvertible, Sendable {
     public let description: String
+
+    public init(description: String) {
+        self.description = description
+    }
 }
 
 /// Runs models and records every layer's output.

@@ -91,6 +91,28 @@ import TestSupport
         #expect(abs(probabilities.reduce(0, +) - 1) < 1e-5)
     }
 
+    /// The letters CNN over 104 images under a 16MiB budget runs in chunks of a
+    /// few samples (not one batch of all), and each input keeps its top class and
+    /// its logits within float32 rounding.
+    @Test func aMemoryBudgetChangesHowNotWhat() throws {
+        let cnn = Fixtures.path("models/cnn_tf2.h5"), folder = Fixtures.path("letters/folder")
+        #expect(MemoryPlan(model: try loadModel(at: cnn), budget: 16 << 20).chunkSize < 104)
+        let images = try FileManager.default.subpathsOfDirectory(atPath: folder).filter { $0.hasSuffix(".png") }.sorted().map { folder + "/" + $0 }
+        func inputs(_ extra: [String]) throws -> [[String: Any]] {
+            let result = try layerlens(["logits", cnn] + images + ["--json"] + extra)
+            #expect(result.status == 0, "\(result.stderr)")
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+            return try #require(json["inputs"] as? [[String: Any]])
+        }
+        let standard = try inputs([]), tight = try inputs(["--memory", "16MiB"])
+        #expect(standard.count == 104 && tight.count == 104)
+        for (a, b) in zip(standard, tight) {
+            #expect((a["top"] as? [[String: Any]])?.first?["index"] as? Int == (b["top"] as? [[String: Any]])?.first?["index"] as? Int)
+            let logitsA = a["logits"] as? [Double] ?? [], logitsB = b["logits"] as? [Double] ?? []
+            #expect(logitsA.count == 26 && zip(logitsA, logitsB).allSatisfy { abs($0 - $1) <= 1e-4 + 1e-5 * abs($0) })
+        }
+    }
+
     @Test func reportsABadFileAndGoesOn() throws {
         let folder = try folderOfImages(withBadFile: true)
         let result = try layerlens(["logits", model, folder, "--preprocess", "gray,resize=28x28:area,invert", "--csv"])
