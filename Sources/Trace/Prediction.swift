@@ -60,15 +60,10 @@ public struct Prediction: Sendable {
         }
     }
 
-    /// The logits of every sample of `trace` (row-major, one row per sample): the
-    /// outputs themselves for a linear head, else what `logitsBeneathFinalActivation` finds.
-    public static func logits(of trace: Trace, model: Model) -> [Float]? {
-        logits(output: trace.output, finalInput: finalInputSource(of: model).map(trace.value), model: model)
-    }
-
-    /// The logits of every sample, from the model's first output and the value
-    /// its final node reads (`finalInputSource`), as `logits(of:model:)` finds
-    /// them: for a run that keeps only these two values.
+    /// The logits of every sample (row-major), from the model's first output and
+    /// the value its final node reads (`finalInputSource`): the outputs themselves
+    /// for a linear head, else what `logitsBeneathFinalActivation` finds. For a
+    /// run that keeps only these two values.
     public static func logits(output: Tensor, finalInput: Tensor?, model: Model) -> [Float]? {
         if ProbabilityKind(model: model) == .softmax { return output.scalars }
         guard let finalInput, case let .node(index)? = model.outputs.first else { return nil }
