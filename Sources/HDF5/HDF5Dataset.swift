@@ -24,11 +24,7 @@ public final class HDF5Dataset: HDF5Object, @unchecked Sendable {
         if header.message(HeaderMessage.Kind.externalFiles) != nil {
             throw HDF5Error("\(what) stores its data in another file (external storage); refused")
         }
-        /// The message's body (for a shared one, the body it points at).
-        func cursor(_ message: HeaderMessage) throws -> ByteCursor {
-            let body = try file.source.cursor(over: message.body, what: what)
-            return message.isShared ? try SharedMessage.resolve(body, type: message.type, in: file.source) : body
-        }
+        func cursor(_ message: HeaderMessage) throws -> ByteCursor { try file.source.body(of: message, what: what) }
         var spaceCursor = try cursor(spaceMessage)
         dataspace = try Dataspace(&spaceCursor)
         var typeCursor = try cursor(typeMessage)
@@ -63,7 +59,7 @@ public final class HDF5Dataset: HDF5Object, @unchecked Sendable {
     public func storageBytes() -> Int {
         switch layout {
         case .compact(let bytes): bytes.count
-        case .contiguous(let address, let size): address == nil ? 0 : max(0, size >= 0 ? size : impliedSize ?? 0)
+        case .contiguous(let address, let size): address == nil ? 0 : size ?? impliedSize ?? 0
         case .chunked(let chunked): (try? chunked.storedBytes(in: source, what: "dataset \(quoted(path))")) ?? 0
         }
     }
@@ -101,7 +97,7 @@ public final class HDF5Dataset: HDF5Object, @unchecked Sendable {
             return ElementConversion.floats(from: UnsafeRawBufferPointer(rebasing: source.bytes[bytes]), count: count, type: datatype)
         case .contiguous(let address, let size):
             guard count > 0 else { return [] }
-            let stored = address == nil ? 0 : (size >= 0 ? size : needed)
+            let stored = address == nil ? 0 : size ?? needed
             guard let address, stored >= needed else {
                 throw HDF5Error("\(what) claims shape \(dataspace.dimensions) but stores \(stored) bytes (truncated or corrupt)")
             }

@@ -19,10 +19,9 @@ public class HDF5Object: @unchecked Sendable {
 
     var source: HDF5Source { file.source }
 
-    /// A cursor over the body of `message`; for a shared message, over the body it points at.
+    /// A cursor over the body of `message` (`HDF5Source.body(of:what:)`), named `what` of this object's header.
     func body(_ message: HeaderMessage, _ what: String) throws -> ByteCursor {
-        let body = try source.cursor(over: message.body, what: "\(what) of the object header at address \(header.address)")
-        return message.isShared ? try SharedMessage.resolve(body, type: message.type, in: source) : body
+        try source.body(of: message, what: "\(what) of the object header at address \(header.address)")
     }
 
     /// An attribute message's body with its name, the rest read only when the attribute is.

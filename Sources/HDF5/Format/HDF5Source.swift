@@ -48,6 +48,13 @@ final class HDF5Source: @unchecked Sendable {
         return cursor
     }
 
+    /// A cursor over the body of `message`; for a shared message (a committed
+    /// datatype, say), over the body of the message it points at.
+    func body(of message: HeaderMessage, what: String) throws -> ByteCursor {
+        let body = try cursor(over: message.body, what: what)
+        return message.isShared ? try SharedMessage.resolve(body, type: message.type, in: self) : body
+    }
+
     /// A cursor over `bytes` of the file's own buffer.
     func cursor(over range: Range<Int>, what: String) throws -> ByteCursor {
         try ByteCursor(bytes, from: range.lowerBound, to: range.upperBound, sizes: sizes, what: what)

@@ -34,7 +34,8 @@ struct ObjectHeader {
         var cursor = try file.cursor(at: address, what: what)
         var messages: [HeaderMessage] = []
         var blocks: [(address: UInt64, length: Int)] = []
-        var visited: Set<UInt64> = [address]
+        /// Reads one continuation block's messages, given a cursor over the whole block.
+        let readContinuation: (inout ByteCursor) throws -> Void
         let version = try cursor.uint8()
         if version == 1 {
             try cursor.skip(1)  // reserved
@@ -44,13 +45,7 @@ struct ObjectHeader {
             try cursor.skip(4)  // padding to the 8-byte boundary
             var block = try cursor.subcursor(size, what: what)
             try Self.readVersion1Messages(&block, into: &messages, continuations: &blocks)
-            while let next = blocks.popLast() {
-                guard visited.insert(next.address).inserted, visited.count <= Self.blockLimit else {
-                    throw HDF5Error("corrupt file: \(what) chains its continuation blocks in a loop")
-                }
-                var block = try file.cursor(at: next.address, count: next.length, what: "continuation of \(what)")
-                try Self.readVersion1Messages(&block, into: &messages, continuations: &blocks)
-            }
+            readContinuation = { block in try Self.readVersion1Messages(&block, into: &messages, continuations: &blocks) }
         } else {
             try cursor.seek(to: cursor.position - 1)
             try cursor.signature("OHDR")
@@ -64,11 +59,8 @@ struct ObjectHeader {
             var block = try cursor.subcursor(size, what: what)
             try Self.readVersion2Messages(&block, tracksOrder: tracksOrder, into: &messages, continuations: &blocks)
             try cursor.verifyChecksum(from: start)
-            while let next = blocks.popLast() {
-                guard visited.insert(next.address).inserted, visited.count <= Self.blockLimit else {
-                    throw HDF5Error("corrupt file: \(what) chains its continuation blocks in a loop")
-                }
-                var chunk = try file.cursor(at: next.address, count: next.length, what: "continuation of \(what)")
+            // A version-2 continuation block is signed ("OCHK") and checksummed.
+            readContinuation = { chunk in
                 let chunkStart = chunk.position
                 try chunk.signature("OCHK")
                 guard chunk.remaining >= 4 else { throw HDF5Error("corrupt file: continuation of \(what) is cut short") }
@@ -76,6 +68,14 @@ struct ObjectHeader {
                 try Self.readVersion2Messages(&block, tracksOrder: tracksOrder, into: &messages, continuations: &blocks)
                 try chunk.verifyChecksum(from: chunkStart)
             }
+        }
+        var visited: Set<UInt64> = [address]
+        while let next = blocks.popLast() {
+            guard visited.insert(next.address).inserted, visited.count <= Self.blockLimit else {
+                throw HDF5Error("corrupt file: \(what) chains its continuation blocks in a loop")
+            }
+            var block = try file.cursor(at: next.address, count: next.length, what: "continuation of \(what)")
+            try readContinuation(&block)
         }
         self.messages = messages
     }

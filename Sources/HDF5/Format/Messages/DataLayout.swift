@@ -2,8 +2,9 @@
 enum DataLayout {
     /// In the object header itself: the bytes of the message body.
     case compact(Range<Int>)
-    /// In one run of the file; no address when never written.
-    case contiguous(address: UInt64?, size: Int)
+    /// In one run of the file; no address when never written, no size when the
+    /// message gives none (versions 1 and 2: the shape and element size imply it).
+    case contiguous(address: UInt64?, size: Int?)
     /// In chunks of equal shape, found through an index.
     case chunked(ChunkedLayout)
 
@@ -24,8 +25,7 @@ enum DataLayout {
                 let size = try cursor.count(width: 4, "compact bytes")
                 self = .compact(try cursor.span(size))
             case 1:
-                // Versions 1 and 2 give no size: the dataset's shape and element size imply it.
-                self = .contiguous(address: address, size: -1)
+                self = .contiguous(address: address, size: nil)
             case 2:
                 self = .chunked(try ChunkedLayout(bTreeAddress: address, dimensions: dimensions, space: space, what: what))
             default:
