@@ -101,25 +101,29 @@ public enum KerasModelReader {
     /// builds the graph of calls.
     static func build(_ config: GraphConfig, source: ModelSource, kerasMajorVersion: Int,
                       weights: @escaping ([LayerEntry]) throws -> [StoredWeight]) throws -> Model {
-        func entries(_ graph: GraphConfig) -> [LayerEntry] {
-            graph.layers.flatMap { entry in entry.nested.map(entries) ?? [entry] }
+        // Every layer's path from the top model (a nested model's layers below it), in config order.
+        func paths(_ graph: GraphConfig, _ prefix: [LayerEntry]) -> [[LayerEntry]] {
+            graph.layers.flatMap { entry in entry.nested.map { paths($0, prefix + [entry]) } ?? [prefix + [entry]] }
         }
-        let all = entries(config)
+        let layerPaths = paths(config, [])
+        let all = layerPaths.compactMap(\.last)
         try KerasLayerRegistry.checkSupported(all)
         for entry in all {
             if let format = entry.config["data_format"]?.string, format != "channels_last" {
                 throw entry.config.error("data_format \(quoted(format)) is not supported; LayerLens runs channels_last models only")
             }
         }
-        // The declared sizes of all the weights, held to the model-wide limit before any is read.
-        func paths(_ graph: GraphConfig, _ prefix: [LayerEntry]) -> [[LayerEntry]] {
-            graph.layers.flatMap { entry in entry.nested.map { paths($0, prefix + [entry]) } ?? [prefix + [entry]] }
-        }
+        // The declared sizes of all the weights, held to the model-wide limit before any is read;
+        // the builder then takes each layer's weights from here instead of looking them up again.
         var budget = WeightBudget()
-        for path in paths(config, []) {
-            try budget.charge(try weights(path), of: path.last?.name ?? "")
+        var stored: [String: [StoredWeight]] = [:]
+        let key = { (path: [LayerEntry]) in path.map(\.name).joined(separator: "/") }
+        for path in layerPaths {
+            let arrays = try weights(path)
+            try budget.charge(arrays, of: path.last?.name ?? "")
+            stored[key(path)] = arrays
         }
-        var builder = GraphBuilder(kerasMajorVersion: kerasMajorVersion, weights: weights)
+        var builder = GraphBuilder(kerasMajorVersion: kerasMajorVersion) { path in try stored[key(path)] ?? weights(path) }
         let inputs = config.inputs.enumerated().map { (source: ValueSource.input($0.offset), shape: $0.element.shape) }
         let outputs = try builder.expand(config, inputs: inputs, prefix: "", path: [])
         return try Model(name: config.name, source: source, inputs: config.inputs.map { ModelInputSpec(name: $0.name, shape: $0.shape) },
