@@ -113,7 +113,7 @@ public enum Evaluation {
                                         galleryLimit: options.galleryLimit, shard: options.shard,
                                         preprocess: options.preprocess.map { $0.map(\.text).joined(separator: ",") })
         let inputShape = model.inputs[0].shape, inputWidth = inputShape.reduce(1, *)
-        guard let sources = PredictionSources(model: model) else { throw EvalError.noOutputLayer(model: modelPath) }
+        let sources = PredictionSources(model: model)
         let plan = MemoryPlan(model: model, budget: options.memoryBudget, kept: sources.kept)
         let batchSize = plan.readBatchSize(inputBytesPerSample: inputWidth * MemoryLayout<Float>.size, limit: options.batchSize)
         let chunkSize = plan.chunkSize
@@ -139,11 +139,8 @@ public enum Evaluation {
                     for chunk in stride(from: worker, to: chunks, by: workers) {
                         let samples = batch.slice((chunk * chunkSize)..<min((chunk + 1) * chunkSize, batch.count))
                         let input = Tensor(shape: [samples.count] + inputShape, scalars: samples.features)
-                        let kept = try Tracer.stream(model, inputs: [input], plan: plan) { index, output in
+                        let (output, logits) = try sources.run(model, inputs: [input], plan: plan) { index, output in
                             layerTotals.add(index, output: output, labels: samples.labels)
-                        }
-                        guard let (output, logits) = sources.outputAndLogits(kept: kept, inputs: [input], model: model) else {
-                            throw EvalError.noOutputLayer(model: modelPath)
                         }
                         part.add(input: input, probabilities: kind.probabilities(output.scalars, width: width),
                                  logits: logits, labels: samples.labels, sampleIDs: samples.sampleIDs)

@@ -39,7 +39,7 @@ public struct LogitsRun: Sendable {
             self.failures = failures
             return
         }
-        guard let sources = PredictionSources(model: model) else { throw TraceError(description: "\(model.source.path): the model has no output layer") }
+        let sources = PredictionSources(model: model)
         let all = Tensor.concatenatingBatches(tensors)
         let plan = MemoryPlan(model: model, budget: memoryBudget, kept: sources.kept)
         let chunkSize = plan.chunkSize, chunks = (all.batchSize + chunkSize - 1) / chunkSize
@@ -48,10 +48,7 @@ public struct LogitsRun: Sendable {
             Result {
                 let first = chunk * chunkSize
                 let input = all.batch(first..<min(first + chunkSize, all.batchSize))
-                let kept = try Tracer.stream(model, inputs: [input], plan: plan) { _, _ in }
-                guard let (output, logits) = sources.outputAndLogits(kept: kept, inputs: [input], model: model) else {
-                    throw TraceError(description: "\(model.source.path): the model has no output layer")
-                }
+                let (output, logits) = try sources.run(model, inputs: [input], plan: plan)
                 let width = output.sampleShape.reduce(1, *)
                 return (0..<input.batchSize).map { sample in
                     let row = (sample * width)..<((sample + 1) * width)

@@ -41,10 +41,6 @@ public struct Trace: Sendable {
 /// An input the model cannot take.
 public struct TraceError: Error, CustomStringConvertible, Sendable {
     public let description: String
-
-    public init(description: String) {
-        self.description = description
-    }
 }
 
 /// Runs models and records every layer's output.
@@ -103,22 +99,12 @@ public enum Tracer {
         try check(inputs, of: model)
         var values = [Tensor?](repeating: nil, count: model.nodes.count)
         var kept: [Int: Tensor] = [:]
-        var freedBy = [Int: [Int]]()
-        for (index, reader) in plan.lastReader.enumerated() {
-            if let reader, reader != Int.max { freedBy[reader, default: []].append(index) }
-        }
         for (index, node) in model.nodes.enumerated() {
-            let arguments = node.inputs.map { source in
-                switch source {
-                case let .input(input): inputs[input]
-                case let .node(producer): values[producer]!  // alive until its last reader has run
-                }
-            }
-            let output = node.layer.forward(arguments)
+            let output = node.layer.forward(arguments(of: node, inputs: inputs) { values[$0]! })  // alive until its last reader has run
             try visit(index, output)
             if plan.lastReader[index] == Int.max { kept[index] = output }
             if plan.lastReader[index] != nil { values[index] = output }
-            for done in freedBy[index] ?? [] { values[done] = nil }
+            for done in plan.droppedAfter[index] { values[done] = nil }
         }
         return kept
     }
@@ -142,14 +128,18 @@ public enum Tracer {
         var values: [Tensor] = []
         values.reserveCapacity(nodes.count)
         for node in nodes {
-            let arguments = node.inputs.map { source in
-                switch source {
-                case let .input(index): inputs[index]
-                case let .node(index): values[index]
-                }
-            }
-            values.append(node.layer.forward(arguments))
+            values.append(node.layer.forward(arguments(of: node, inputs: inputs) { values[$0] }))
         }
         return values
+    }
+
+    /// What `node` takes: model inputs from `inputs`, node outputs from `output`.
+    private static func arguments(of node: Node, inputs: [Tensor], output: (Int) -> Tensor) -> [Tensor] {
+        node.inputs.map { source in
+            switch source {
+            case let .input(index): inputs[index]
+            case let .node(index): output(index)
+            }
+        }
     }
 }
