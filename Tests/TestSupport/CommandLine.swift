@@ -50,23 +50,32 @@ private func executableURL() throws -> URL {
 }
 
 /// Runs `layerlens` with its output discarded and returns its exit status and its
-/// own peak resident memory in bytes (`wait4`'s rusage of that one child; Process
-/// only offers the maximum over every child the test process ever had).
+/// own peak resident memory in bytes, as GNU time (`/usr/bin/time -f %M`) reports
+/// it from the `wait4` of a child it forked. The test process cannot take that
+/// figure from its own `wait4`: Linux counts in a child's peak the memory of the
+/// process it was spawned from (the shared address space before `exec`), and the
+/// test process holds hundreds of MB while the suite runs.
 public func layerlensPeakMemory(_ arguments: [String]) throws -> (status: Int32, peakBytes: Int) {
-    let path = try executableURL().path
+    let report = try Fixtures.temporaryFolder() + "/peak.txt"
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
     posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
     posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-    let argv = ([path] + arguments).map { strdup($0) } + [nil]
+    let time = "/usr/bin/time"
+    let argv = ([time, "-f", "%M", "-o", report, try executableURL().path] + arguments).map { strdup($0) } + [nil]
     defer { argv.forEach { free($0) } }
     var pid = pid_t()
-    let spawned = posix_spawn(&pid, path, &actions, nil, argv, environ)
-    guard spawned == 0 else { throw CocoaError(.executableLoad, userInfo: [NSFilePathErrorKey: path]) }
+    let spawned = posix_spawn(&pid, time, &actions, nil, argv, environ)
+    guard spawned == 0 else { throw CocoaError(.executableLoad, userInfo: [NSFilePathErrorKey: time]) }
     var status: Int32 = 0
-    var usage = rusage()
-    while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
+    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    // GNU time exits with the command's status, 128 + the signal when it was killed.
     let exited = status & 0x7f == 0
-    return (exited ? (status >> 8) & 0xff : 128 + (status & 0x7f), usage.ru_maxrss * 1024)
+    // The report's last line is the peak in KiB (a line saying how the command ended may come first).
+    let lines = try String(contentsOfFile: report, encoding: .utf8).split(separator: "\n")
+    guard let kibibytes = lines.last.flatMap({ Int($0) }) else {
+        throw CocoaError(.fileReadCorruptFile, userInfo: [NSFilePathErrorKey: report])
+    }
+    return (exited ? (status >> 8) & 0xff : 128 + (status & 0x7f), kibibytes * 1024)
 }
