@@ -26,6 +26,8 @@ let package = Package(
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
         // zlib's inflate, for the deflate filter of chunked HDF5 datasets.
         .systemLibrary(name: "CDeflate", providers: [.apt(["zlib1g-dev"])]),
+        // glibc's mallopt, to keep large blocks in malloc's heap (prepareComputeRuntime says why).
+        .systemLibrary(name: "CMalloc"),
 
         // HDF5 files, groups, datasets and attributes; knows nothing about Keras.
         .target(name: "HDF5", dependencies: ["FileIO", "CDeflate"]),
@@ -37,7 +39,7 @@ let package = Package(
         // NumPy's .npy and .npz array files.
         .target(name: "NumPyFormat", dependencies: ["ModelGraph", "FileIO"]),
         // Every layer kind: options, weights, output shape and forward pass, over the kernels (naive + OpenBLAS).
-        .target(name: "Layers", dependencies: ["ModelGraph", "COpenBLAS"]),
+        .target(name: "Layers", dependencies: ["ModelGraph", "COpenBLAS", "CMalloc"]),
         // Keras .h5 and .keras files into a ModelGraph: one reader per family of Keras layer classes.
         .target(name: "KerasFormat", dependencies: ["HDF5", "ModelGraph", "Layers", "FileIO"]),
         // One sample made ready for a model: PNG/JPEG decoding, the explicit preprocessing

@@ -15,7 +15,7 @@ struct LayerLensCommand: ParsableCommand {
     /// Parses and runs a command. Usage errors print one line,
     /// `layerlens: error: …`, and exit with status 64; help goes to stdout.
     static func main() {
-        useOneBLASThread()  // before parsing: OpenBLAS's idle pool would spin on the other core meanwhile
+        prepareComputeRuntime()  // before parsing: OpenBLAS's idle pool would spin on the other core meanwhile, and malloc is set before the first large block
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -60,8 +60,9 @@ public enum Tracer {
     }
 
     /// Runs `model` on one batch per model input (all with the same batch size).
-    /// Large batches run as fixed-size chunks spread over the cores, OpenBLAS itself on
-    /// the calling thread (`useOneBLASThread`).
+    /// Large batches run as fixed-size chunks spread over the cores, each chunk's
+    /// layers in one thread; a smaller batch runs whole, each layer's kernel spread
+    /// over the cores (`parallelFor`).
     public static func trace(_ model: Model, inputs: [Tensor]) throws -> Trace {
         try check(inputs, of: model)
         let batch = inputs[0].batchSize
@@ -110,7 +111,7 @@ public enum Tracer {
     }
 
     /// Throws unless `inputs` are one batch per model input, of the input's sample
-    /// shape and one batch size; readies OpenBLAS (`useOneBLASThread`).
+    /// shape and one batch size; readies the kernels (`prepareComputeRuntime`).
     private static func check(_ inputs: [Tensor], of model: Model) throws {
         guard inputs.count == model.inputs.count else {
             throw TraceError(description: "the model has \(model.inputs.count) inputs (\(model.inputs.map(\.name).joined(separator: ", "))); \(inputs.count) given")
@@ -118,7 +119,7 @@ public enum Tracer {
         for (input, spec) in zip(inputs, model.inputs) where input.sampleShape != spec.shape {
             throw TraceError(description: "the input has sample shape \(shapeDescription(input.sampleShape)); the model expects \(shapeDescription(spec.shape))")
         }
-        useOneBLASThread()
+        prepareComputeRuntime()
         guard inputs.allSatisfy({ $0.batchSize == inputs[0].batchSize }) else {
             throw TraceError(description: "the model's inputs have different batch sizes")
         }

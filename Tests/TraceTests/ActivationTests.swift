@@ -64,22 +64,6 @@ import TestSupport
         }
     }
 
-    /// im2col + sgemm against the direct Double convolution, over strides,
-    /// dilation, both paddings, groups and an odd input.
-    @Test(arguments: [(1, 1, Padding.valid, 1), (2, 1, .same, 1), (1, 2, .same, 2), (3, 1, .valid, 3), (2, 2, .same, 1)])
-    func im2colConvolutionEqualsTheDirectOne(stride: Int, dilation: Int, padding: Padding, groups: Int) {
-        var generator = SystemRandomNumberGenerator()
-        let input = Tensor(shape: [2, 11, 9, 6], scalars: (0..<(2 * 11 * 9 * 6)).map { _ in Float.random(in: -2...2, using: &generator) })
-        let kernel = Tensor(shape: [3, 2, 6 / groups, 6], scalars: (0..<(3 * 2 * (6 / groups) * 6)).map { _ in Float.random(in: -1...1, using: &generator) })
-        let bias = Tensor(shape: [6], scalars: (0..<6).map { _ in Float.random(in: -1...1, using: &generator) })
-        let rows = WindowAxis(input: 11, window: 3, stride: stride, dilation: dilation, padding: padding)
-        let columns = WindowAxis(input: 9, window: 2, stride: stride, dilation: dilation, padding: padding)
-        let fast = convolve2D(input, kernel: kernel, bias: bias, rows: rows, columns: columns, groups: groups)
-        let direct = convolve2DReference(input, kernel: kernel, bias: bias, rows: rows, columns: columns, groups: groups)
-        #expect(fast.shape == [2, rows.output, columns.output, 6])
-        #expect(parityViolation(fast, direct, label: "conv") == nil)
-    }
-
     /// An axis-wise activation along an axis the sample does not have is refused
     /// when the model is built, not applied as something else.
     @Test func axisWiseActivationsRefuseAxesOutsideTheSample() throws {

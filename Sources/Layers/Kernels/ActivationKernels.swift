@@ -19,23 +19,26 @@ func apply(_ activation: Activation, to tensor: consuming Tensor) -> Tensor {
     case .relu(nil, 0, 0):
         // The common case, without a closure call per element; NaN stays NaN.
         // The tensor is consumed, so a caller's last use is changed in place, not copied.
-        var result = tensor
-        result.scalars.withUnsafeMutableBufferPointer { values in
-            // A select, not a conditional store, so that the loop vectorises.
-            for index in values.indices {
-                let value = values[index]
-                values[index] = value > 0 || value != value ? value : 0
-            }
-        }
-        return result
+        return mapInPlace(tensor) { value in value > 0 || value != value ? value : 0 }  // a select, so that it vectorises
+    case let .relu(maxValue?, 0, 0):
+        // ReLU6 and its kin: clamped, NaN kept.
+        return mapInPlace(tensor) { value in value != value ? value : min(max(value, 0), maxValue) }
     default:
-        var result = tensor
-        let function = elementwise(activation)
-        result.scalars.withUnsafeMutableBufferPointer { values in
-            for index in values.indices { values[index] = function(values[index]) }
-        }
-        return result
+        return mapInPlace(tensor, elementwise(activation))
     }
+}
+
+/// `function` applied to every element of `tensor`, in place, the elements
+/// spread over the cores.
+@inline(__always)
+private func mapInPlace(_ tensor: consuming Tensor, _ function: (Float) -> Float) -> Tensor {
+    var result = tensor
+    result.scalars.withUnsafeMutableBufferPointer { values in
+        parallelRanges(values.count) { range in
+            for index in range { values[index] = function(values[index]) }
+        }
+    }
+    return result
 }
 
 /// The scalar function of an element-wise activation.

@@ -58,7 +58,9 @@ func broadcastCombine(_ a: Tensor, _ b: Tensor, outputShape: [Int], _ body: (Flo
         let scalars = [Float].large(count: count) { target in
             a.scalars.withUnsafeBufferPointer { x in
                 b.scalars.withUnsafeBufferPointer { y in
-                    for index in 0..<count { target[index] = body(x[index], y[index]) }
+                    parallelRanges(count) { range in
+                        for index in range { target[index] = body(x[index], y[index]) }
+                    }
                 }
             }
         }
@@ -74,10 +76,12 @@ func broadcastCombine(_ a: Tensor, _ b: Tensor, outputShape: [Int], _ body: (Flo
     let scalars = [Float].large(count: count) { target in
         a.scalars.withUnsafeBufferPointer { x in
             b.scalars.withUnsafeBufferPointer { y in
-                for run in startsA.indices {
-                    let (baseA, baseB, baseOut) = (startsA[run], startsB[run], run * inner)
-                    for index in 0..<inner {
-                        target[baseOut + index] = body(x[baseA + index * innerA], y[baseB + index * innerB])
+                parallelRanges(startsA.count, grain: max(1, (1 << 16) / max(inner, 1))) { runs in
+                    for run in runs {
+                        let (baseA, baseB, baseOut) = (startsA[run], startsB[run], run * inner)
+                        for index in 0..<inner {
+                            target[baseOut + index] = body(x[baseA + index * innerA], y[baseB + index * innerB])
+                        }
                     }
                 }
             }

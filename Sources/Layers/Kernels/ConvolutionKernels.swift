@@ -1,80 +1,120 @@
 import COpenBLAS
 import ModelGraph
 
-/// A 2-D convolution of a batch `[N, H, W, C]` as im2col + OpenBLAS sgemm, one
-/// channel group at a time: each output position's receptive field (zero
-/// outside the input) becomes a row of `KH·KW·C/groups` values, multiplied by
-/// the kernel reshaped to `[KH·KW·C/groups, filters/groups]` and written in
-/// place into the output's channels of that group. Positions go in tiles of
-/// `tileRows`, so the im2col buffer stays small and is reused instead of
-/// growing with the batch.
+/// Output positions per piece of a convolution: the pieces run on all cores,
+/// each gathering its own patches and calling sgemm for them. A fixed number, so
+/// that the sgemm calls (and OpenBLAS's rounding, which depends on their shape)
+/// are the same on every machine; small enough that a piece's patches stay in the
+/// cache sgemm reads them from.
+let convolutionTileRows = 256
+
+/// A 2-D convolution of a batch `[N, H, W, C]` as im2col + OpenBLAS sgemm: each
+/// output position's receptive field (zero outside the input) becomes a row of
+/// `KH·KW·C/groups` values, multiplied by the kernel, which in Keras's layout
+/// `[KH, KW, C/groups, filters]` already is that matrix (one column block per
+/// group). Positions go in tiles of `tileRows`, the tiles spread over the cores.
+/// A 1×1 convolution with stride 1 needs no gathering: the input is the matrix.
 func convolve2D(_ input: Tensor, kernel: Tensor, bias: Tensor?, rows: WindowAxis, columns: WindowAxis, groups: Int,
-                tileRows: Int = 2048) -> Tensor {
-    let batch = input.shape[0], height = input.shape[1], width = input.shape[2], channels = input.shape[3]
-    let kh = kernel.shape[0], kw = kernel.shape[1], groupChannels = kernel.shape[2], filters = kernel.shape[3]
-    let groupFilters = filters / groups
-    let outHeight = rows.output, outWidth = columns.output
-    let positions = batch * outHeight * outWidth
-    let patch = kh * kw * groupChannels
-    // Every element is written below (bias, then sgemm on top), so the output starts uninitialised.
+                tileRows: Int = convolutionTileRows) -> Tensor {
+    let geometry = ConvolutionGeometry(input: input.shape, kernel: kernel.shape, rows: rows, columns: columns, groups: groups)
+    let (channels, filters, groupFilters, patch) = (geometry.channels, geometry.filters, geometry.groupFilters, geometry.patch)
+    let positions = geometry.batch * rows.output * columns.output
+    // Each group's weights as their own [patch, groupFilters] matrix; one group's is the kernel itself.
+    let groupWeights: [[Float]] = groups == 1 ? [kernel.scalars] : (0..<groups).map { group in
+        (0..<(patch * groupFilters)).map { kernel.scalars[($0 / groupFilters) * filters + group * groupFilters + $0 % groupFilters] }
+    }
+    // Every element is written below (bias, or sgemm with β = 0), so the output starts uninitialised.
     var output = [Float].large(count: positions * filters) { _ in }
-    var patches = [Float](repeating: 0, count: min(tileRows, positions) * patch)
-    let biasValues = bias?.scalars ?? [Float](repeating: 0, count: filters)
-    // The window geometry, read once: these are computed properties of WindowAxis.
-    let (rowStride, rowDilation, rowPad) = (rows.stride, rows.dilation, rows.padBefore)
-    let (columnStride, columnDilation, columnPad) = (columns.stride, columns.dilation, columns.padBefore)
-    // One group and no column dilation: a kernel row's receptive field is contiguous in the input.
-    let contiguousRows = groups == 1 && columnDilation == 1
-    for group in 0..<groups {
-        // The kernel rows are (ky, kx, c) in C order, matching the patch layout.
-        var weights = [Float](repeating: 0, count: patch * groupFilters)
-        for r in 0..<patch {
-            for f in 0..<groupFilters { weights[r * groupFilters + f] = kernel.scalars[r * filters + group * groupFilters + f] }
-        }
-        for tileStart in stride(from: 0, to: positions, by: tileRows) {
-            let tileCount = min(tileRows, positions - tileStart)
-            input.scalars.withUnsafeBufferPointer { source in
-                patches.withUnsafeMutableBufferPointer { target in
-                    for row in 0..<tileCount {
-                        let position = tileStart + row
-                        let n = position / (outHeight * outWidth), oy = (position / outWidth) % outHeight, ox = position % outWidth
-                        var column = row * patch
-                        for ky in 0..<kh {
-                            let y = oy * rowStride + ky * rowDilation - rowPad
-                            let x0 = ox * columnStride - columnPad
-                            if contiguousRows, y >= 0, y < height, x0 >= 0, x0 + kw <= width {
-                                // The whole kernel row lies inside the input: in NHWC it is one run of kw·C values.
-                                let base = ((n * height + y) * width + x0) * channels
-                                (target.baseAddress! + column).update(from: source.baseAddress! + base, count: kw * channels)
-                                column += kw * channels
-                                continue
-                            }
-                            for kx in 0..<kw {
-                                let x = ox * columnStride + kx * columnDilation - columnPad
-                                if y >= 0, y < height, x >= 0, x < width {
-                                    let base = ((n * height + y) * width + x) * channels + group * groupChannels
-                                    for c in 0..<groupChannels { target[column + c] = source[base + c] }
-                                } else {
-                                    for c in 0..<groupChannels { target[column + c] = 0 }
-                                }
-                                column += groupChannels
-                            }
-                        }
+    input.scalars.withUnsafeBufferPointer { source in
+        output.withUnsafeMutableBufferPointer { target in
+            parallelFor((positions + tileRows - 1) / tileRows) { tile in
+                let first = tile * tileRows, count = min(tileRows, positions - first)
+                let tileOutput = target.baseAddress! + first * filters
+                if let bias {
+                    bias.scalars.withUnsafeBufferPointer { values in
+                        for row in 0..<count { (tileOutput + row * filters).update(from: values.baseAddress!, count: filters) }
+                    }
+                }
+                let beta: Float = bias == nil ? 0 : 1
+                if geometry.isPointwise {
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(count), Int32(filters), Int32(channels),
+                                1, source.baseAddress! + first * channels, Int32(channels), groupWeights[0], Int32(filters),
+                                beta, tileOutput, Int32(filters))
+                    return
+                }
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: count * patch) { patches in
+                    for group in 0..<groups {
+                        geometry.gatherPatches(from: source.baseAddress!, into: patches.baseAddress!, positions: first..<(first + count), group: group)
+                        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(count), Int32(groupFilters), Int32(patch),
+                                    1, patches.baseAddress!, Int32(patch), groupWeights[group], Int32(groupFilters),
+                                    beta, tileOutput + group * groupFilters, Int32(filters))
                     }
                 }
             }
-            output.withUnsafeMutableBufferPointer { target in
-                let tile = target.baseAddress! + tileStart * filters + group * groupFilters
-                // The group's bias goes in first; sgemm adds the product on top, in place (ldc = filters).
-                for row in 0..<tileCount {
-                    for f in 0..<groupFilters { tile[row * filters + f] = biasValues[group * groupFilters + f] }
+        }
+    }
+    return Tensor(shape: [geometry.batch, rows.output, columns.output, filters], scalars: output)
+}
+
+/// The sizes of a grouped 2-D convolution of `[N, H, W, C]` by a `[KH, KW, C/groups, filters]`
+/// kernel, and its im2col gathering.
+struct ConvolutionGeometry {
+    let batch, height, width, channels: Int
+    let kernelHeight, kernelWidth, groupChannels, filters, groups: Int
+    let rows, columns: WindowAxis
+
+    init(input: [Int], kernel: [Int], rows: WindowAxis, columns: WindowAxis, groups: Int) {
+        (batch, height, width, channels) = (input[0], input[1], input[2], input[3])
+        (kernelHeight, kernelWidth, groupChannels, filters) = (kernel[0], kernel[1], kernel[2], kernel[3])
+        self.groups = groups
+        self.rows = rows
+        self.columns = columns
+    }
+
+    var groupFilters: Int { filters / groups }
+    /// Values in one receptive field of one group: a row of the im2col matrix.
+    var patch: Int { kernelHeight * kernelWidth * groupChannels }
+
+    /// A 1×1 kernel with stride 1 and one group: each output position reads exactly its input position.
+    var isPointwise: Bool {
+        kernelHeight == 1 && kernelWidth == 1 && groups == 1 && rows.stride == 1 && columns.stride == 1
+            && rows.padBefore == 0 && columns.padBefore == 0 && rows.output == height && columns.output == width
+    }
+
+    /// Writes the receptive fields of output `positions` (numbered across the batch)
+    /// for channel group `group` into `patches`, one row of `patch` values each, in
+    /// the kernel's (ky, kx, c) order; positions outside the input read 0.
+    func gatherPatches(from source: UnsafePointer<Float>, into patches: UnsafeMutablePointer<Float>, positions: Range<Int>, group: Int) {
+        let (outHeight, outWidth) = (rows.output, columns.output)
+        // The window geometry, read once: these are computed properties of WindowAxis.
+        let (rowStride, rowDilation, rowPad) = (rows.stride, rows.dilation, rows.padBefore)
+        let (columnStride, columnDilation, columnPad) = (columns.stride, columns.dilation, columns.padBefore)
+        // One group and no column dilation: a kernel row's receptive field is contiguous in the input.
+        let contiguousRows = groups == 1 && columnDilation == 1
+        var target = patches
+        for position in positions {
+            let n = position / (outHeight * outWidth), oy = (position / outWidth) % outHeight, ox = position % outWidth
+            for ky in 0..<kernelHeight {
+                let y = oy * rowStride + ky * rowDilation - rowPad
+                let x0 = ox * columnStride - columnPad
+                if contiguousRows, y >= 0, y < height, x0 >= 0, x0 + kernelWidth <= width {
+                    // The whole kernel row lies inside the input: in NHWC it is one run of KW·C values.
+                    target.update(from: source + ((n * height + y) * width + x0) * channels, count: kernelWidth * channels)
+                    target += kernelWidth * channels
+                    continue
                 }
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(tileCount), Int32(groupFilters), Int32(patch),
-                            1, patches, Int32(patch), weights, Int32(groupFilters), 1, tile, Int32(filters))
+                for kx in 0..<kernelWidth {
+                    let x = ox * columnStride + kx * columnDilation - columnPad
+                    if y >= 0, y < height, x >= 0, x < width {
+                        target.update(from: source + ((n * height + y) * width + x) * channels + group * groupChannels, count: groupChannels)
+                    } else {
+                        target.update(repeating: 0, count: groupChannels)
+                    }
+                    target += groupChannels
+                }
             }
         }
     }
-    return Tensor(shape: [batch, outHeight, outWidth, filters], scalars: output)
 }
 
 /// The same convolution computed directly in Double, window by window: the
@@ -107,89 +147,4 @@ func convolve2DReference(_ input: Tensor, kernel: Tensor, bias: Tensor?, rows: W
         }
     }
     return Tensor(shape: [batch, rows.output, columns.output, filters], scalars: output)
-}
-
-/// Depthwise convolution, computed directly: each channel with its own filters.
-func depthwiseConvolve2D(_ input: Tensor, kernel: Tensor, bias: Tensor?, rows: WindowAxis, columns: WindowAxis) -> Tensor {
-    let batch = input.shape[0], height = input.shape[1], width = input.shape[2], channels = input.shape[3]
-    let kh = kernel.shape[0], kw = kernel.shape[1], multiplier = kernel.shape[3]
-    let outChannels = channels * multiplier
-    var output = [Float](repeating: 0, count: batch * rows.output * columns.output * outChannels)
-    input.scalars.withUnsafeBufferPointer { source in
-        kernel.scalars.withUnsafeBufferPointer { weights in
-            output.withUnsafeMutableBufferPointer { target in
-                for n in 0..<batch {
-                    for oy in 0..<rows.output {
-                        for ox in 0..<columns.output {
-                            let out = ((n * rows.output + oy) * columns.output + ox) * outChannels
-                            for ky in 0..<kh {
-                                let y = oy * rows.stride + ky * rows.dilation - rows.padBefore
-                                guard y >= 0, y < height else { continue }
-                                for kx in 0..<kw {
-                                    let x = ox * columns.stride + kx * columns.dilation - columns.padBefore
-                                    guard x >= 0, x < width else { continue }
-                                    let base = ((n * height + y) * width + x) * channels
-                                    let weightBase = (ky * kw + kx) * channels * multiplier
-                                    for c in 0..<channels {
-                                        let value = source[base + c]
-                                        for m in 0..<multiplier {
-                                            target[out + c * multiplier + m] += value * weights[weightBase + c * multiplier + m]
-                                        }
-                                    }
-                                }
-                            }
-                            if let bias { for o in 0..<outChannels { target[out + o] += bias.scalars[o] } }
-                        }
-                    }
-                }
-            }
-        }
-    }
-    return Tensor(shape: [batch, rows.output, columns.output, outChannels], scalars: output)
-}
-
-/// Max or average pooling of `[N, H, W, C]`; padded positions take no part.
-func pool2D(_ input: Tensor, kind: Pooling2D.Kind, rows: WindowAxis, columns: WindowAxis) -> Tensor {
-    let batch = input.shape[0], height = input.shape[1], width = input.shape[2], channels = input.shape[3]
-    let count = batch * rows.output * columns.output * channels
-    // The window geometry, read once: these are computed properties of WindowAxis.
-    let (outputRows, rowStride, rowPad, rowWindow) = (rows.output, rows.stride, rows.padBefore, rows.window)
-    let (outputColumns, columnStride, columnPad, columnWindow) = (columns.output, columns.stride, columns.padBefore, columns.window)
-    let isMax = kind == .max
-    // Every output position is set below before it is accumulated into.
-    var output = [Float].large(count: count) { _ in }
-    input.scalars.withUnsafeBufferPointer { source in
-        output.withUnsafeMutableBufferPointer { target in
-            for n in 0..<batch {
-                for oy in 0..<outputRows {
-                    let yStart = max(oy * rowStride - rowPad, 0), yEnd = min(oy * rowStride - rowPad + rowWindow, height)
-                    for ox in 0..<outputColumns {
-                        let xStart = max(ox * columnStride - columnPad, 0)
-                        let xEnd = min(ox * columnStride - columnPad + columnWindow, width)
-                        let out = target.baseAddress! + ((n * outputRows + oy) * outputColumns + ox) * channels
-                        for c in 0..<channels { out[c] = isMax ? -.infinity : 0 }
-                        for y in yStart..<max(yEnd, yStart) {
-                            for x in xStart..<max(xEnd, xStart) {
-                                let base = source.baseAddress! + ((n * height + y) * width + x) * channels
-                                if isMax {
-                                    // A NaN, once met, stays: it is taken and nothing compares above it.
-                                    for c in 0..<channels {
-                                        let value = base[c], current = out[c]
-                                        out[c] = value > current || value != value ? value : current
-                                    }
-                                } else {
-                                    for c in 0..<channels { out[c] += base[c] }
-                                }
-                            }
-                        }
-                        if !isMax {
-                            let count = Float(max((yEnd - yStart) * (xEnd - xStart), 1))
-                            for c in 0..<channels { out[c] /= count }
-                        }
-                    }
-                }
-            }
-        }
-    }
-    return Tensor(shape: [batch, rows.output, columns.output, channels], scalars: output)
 }

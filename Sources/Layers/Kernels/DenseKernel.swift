@@ -37,16 +37,3 @@ func denseForwardReference(input: [Float], rows: Int, kernel: [Float], inputUnit
     }
     return output
 }
-
-/// Runs OpenBLAS on the calling thread only and stops its thread pool; done once,
-/// on the first call. The tracer spreads work over the cores itself, one sgemm per
-/// core at a time: OpenBLAS's threads on top collapsed about 10× on a 2-core machine
-/// whose other core was busy, and idle they spin in sched_yield (about 40 ms of
-/// system time in a short trace). Debian's single-threaded build has no pool, but
-/// it is built without locking, and two threads calling it at once got wrong products.
-public func useOneBLASThread() { _ = oneBLASThread }
-
-private let oneBLASThread: Void = {
-    openblas_set_num_threads(1)
-    _ = blas_thread_shutdown_()
-}()

@@ -1,25 +1,6 @@
 import Foundation
 import ModelGraph
 
-/// The mean or max of each channel over every position of each sample, accumulated in Double.
-func globalPool(_ input: Tensor, kind: Pooling2D.Kind, outputShape: [Int]) -> Tensor {
-    let batch = input.shape[0], channels = input.shape.last!
-    let positions = input.count / max(batch * channels, 1)
-    var output = [Float](repeating: 0, count: batch * channels)
-    for n in 0..<batch {
-        for c in 0..<channels {
-            var sum = 0.0, largest = -Float.infinity
-            for p in 0..<positions {
-                let value = input.scalars[(n * positions + p) * channels + c]
-                sum += Double(value)
-                if value > largest || value.isNaN { largest = value }
-            }
-            output[n * channels + c] = kind == .max ? largest : Float(sum / Double(max(positions, 1)))
-        }
-    }
-    return Tensor(shape: [batch] + outputShape, scalars: output)
-}
-
 /// `γ (x − mean) / √(var + ε) + β` along the last axis with per-channel statistics.
 func batchNormalize(_ input: Tensor, layer: BatchNormalization) -> Tensor {
     let channels = layer.movingMean.count
@@ -30,11 +11,13 @@ func batchNormalize(_ input: Tensor, layer: BatchNormalization) -> Tensor {
         Double(layer.gamma?.scalars[c] ?? 1) / (Double(layer.movingVariance.scalars[c]) + Double(layer.epsilon)).squareRoot()
     }
     let shift = (0..<channels).map { c in Double(layer.beta?.scalars[c] ?? 0) - Double(layer.movingMean.scalars[c]) * scale[c] }
-    // Written out of place: the input stays in the trace.
+    // Written out of place: the input stays in the trace. The positions are spread over the cores.
     let output = [Float].large(count: input.count) { target in
         input.scalars.withUnsafeBufferPointer { source in
-            for start in stride(from: 0, to: source.count, by: channels) {
-                for c in 0..<channels { target[start + c] = Float(Double(source[start + c]) * scale[c] + shift[c]) }
+            parallelRanges(input.count / max(channels, 1), grain: max(1, (1 << 16) / max(channels, 1))) { positions in
+                for start in stride(from: positions.lowerBound * channels, to: positions.upperBound * channels, by: channels) {
+                    for c in 0..<channels { target[start + c] = Float(Double(source[start + c]) * scale[c] + shift[c]) }
+                }
             }
         }
     }
