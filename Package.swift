@@ -38,8 +38,10 @@ let package = Package(
         .target(name: "ModelGraph", dependencies: ["FileIO"]),
         // NumPy's .npy and .npz array files.
         .target(name: "NumPyFormat", dependencies: ["ModelGraph", "FileIO"]),
+        // The element-wise loops, in C, built for the machine's widest vectors (CKernels.h says why).
+        .target(name: "CKernels"),
         // Every layer kind: options, weights, output shape and forward pass, over the kernels (naive + OpenBLAS).
-        .target(name: "Layers", dependencies: ["ModelGraph", "COpenBLAS", "CMalloc"]),
+        .target(name: "Layers", dependencies: ["ModelGraph", "COpenBLAS", "CMalloc", "CKernels"]),
         // Keras .h5 and .keras files into a ModelGraph: one reader per family of Keras layer classes.
         .target(name: "KerasFormat", dependencies: ["HDF5", "ModelGraph", "Layers", "FileIO"]),
         // One sample made ready for a model: PNG/JPEG decoding, the explicit preprocessing
@@ -82,7 +84,7 @@ let package = Package(
         .testTarget(name: "NumPyFormatTests", dependencies: ["NumPyFormat", "TestSupport"]),
         .testTarget(name: "KerasFormatTests", dependencies: ["KerasFormat", "HDF5", "Layers", "TestSupport"]),
         .testTarget(name: "InputPipelineTests", dependencies: ["InputPipeline", "TestSupport"]),
-        .testTarget(name: "TraceTests", dependencies: ["LayerLens", "Layers", "TestSupport"]),
+        .testTarget(name: "TraceTests", dependencies: ["LayerLens", "Layers", "CKernels", "TestSupport"]),
         .testTarget(name: "DataSetsTests", dependencies: ["DataSets", "NumPyFormat", "TestSupport"]),
         .testTarget(name: "EvalTests", dependencies: ["LayerLens", "LayerLensCLI", "TestSupport"]),
         .testTarget(name: "AnalysisTests", dependencies: ["LayerLens", "TestSupport"]),

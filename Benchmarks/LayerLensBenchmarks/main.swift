@@ -1,6 +1,8 @@
 // Release-build measurements run by the scripts in Benchmarks/, beside the Python tools:
 //   LayerLensBenchmarks forward MODEL INPUTS.npy [REPEATS] — one input traced (every layer kept) and
 //       the batched throughput over many inputs;
+//   LayerLensBenchmarks layers MODEL INPUTS.npy [REPEATS] — the batch streamed through the model as one
+//       chunk, each layer's forward pass timed: the total, the time per layer class, the slowest layers;
 //   LayerLensBenchmarks report MODEL IMAGE PIPELINE — the stages of `layerlens trace` on an image, each timed;
 //   LayerLensBenchmarks csv DATA.csv — parsing a Kaggle-style CSV data set alone, in rows/s.
 import Foundation
@@ -47,6 +49,36 @@ func report(model path: String, image: String, pipeline: String) throws {
     print("layerlens  stages (median of 15): " + order.map { String(format: "%@ %.2f ms", $0, median(stages[$0]!) * 1e3) }.joined(separator: " | "))
 }
 
+func layers(model path: String, inputs: String, repeats: Int) throws {
+    let model = try loadModel(at: path)
+    let batch = try ModelInput.load(npy: inputs, for: model).tensor
+    let plan = MemoryPlan(model: model, budget: Int.max / 16)
+    // A node's time runs from the previous node's output to its own.
+    var times = [[Double]](repeating: [], count: model.nodes.count)
+    for _ in 0..<repeats {
+        var last = DispatchTime.now().uptimeNanoseconds
+        _ = try Tracer.stream(model, inputs: [batch], plan: plan) { index, _ in
+            let now = DispatchTime.now().uptimeNanoseconds
+            times[index].append(Double(now - last) / 1e9)
+            last = now
+        }
+    }
+    let medians = times.map(median)
+    let total = medians.reduce(0, +)
+    print(String(format: "layerlens  %d inputs, %d layers: forward %.1f ms (median per layer over %d runs)",
+                 batch.batchSize, model.nodes.count, total * 1e3, repeats))
+    var byClass: [String: (time: Double, count: Int)] = [:]
+    for (node, time) in zip(model.nodes, medians) { byClass[node.typeName, default: (0, 0)].time += time; byClass[node.typeName]!.count += 1 }
+    for (name, entry) in byClass.sorted(by: { $0.value.time > $1.value.time }) {
+        print(String(format: "  %-24@ %4d layers %9.2f ms  %5.1f%%", name, entry.count, entry.time * 1e3, 100 * entry.time / total))
+    }
+    print("  slowest layers:")
+    for index in medians.indices.sorted(by: { medians[$0] > medians[$1] }).prefix(12) {
+        let node = model.nodes[index]
+        print(String(format: "  %-28@ %-20@ %@ %8.2f ms", node.name, node.typeName, shapeDescription(node.outputShape), medians[index] * 1e3))
+    }
+}
+
 func parse(csv path: String) throws {
     var rows = 0
     var checksum: Float = 0
@@ -67,10 +99,11 @@ let arguments = CommandLine.arguments
 do {
     switch (arguments.count > 1 ? arguments[1] : "", arguments.count) {
     case ("forward", 4...): try forward(model: arguments[2], inputs: arguments[3], repeats: arguments.count > 4 ? Int(arguments[4]) ?? 5 : 5)
+    case ("layers", 4...): try layers(model: arguments[2], inputs: arguments[3], repeats: arguments.count > 4 ? Int(arguments[4]) ?? 5 : 5)
     case ("report", 5): try report(model: arguments[2], image: arguments[3], pipeline: arguments[4])
     case ("csv", 3): try parse(csv: arguments[2])
     default:
-        FileHandle.standardError.write(Data("usage: LayerLensBenchmarks forward MODEL INPUTS.npy [REPEATS] | report MODEL IMAGE PIPELINE | csv DATA.csv\n".utf8))
+        FileHandle.standardError.write(Data("usage: LayerLensBenchmarks forward MODEL INPUTS.npy [REPEATS] | layers MODEL INPUTS.npy [REPEATS] | report MODEL IMAGE PIPELINE | csv DATA.csv\n".utf8))
         exit(64)
     }
 } catch {

@@ -90,7 +90,7 @@ public struct ScaledSum: Layer {
 
     public func forward(_ inputs: [Tensor]) -> Tensor {
         let scale = scale
-        return broadcastCombine(inputs[0], inputs[1], outputShape: inputs[0].shape) { x, y in x + y * scale }
+        return broadcastCombine(inputs[0], inputs[1], outputShape: inputs[0].shape, run: runOf { x, y in x + y * scale })
     }
 }
 

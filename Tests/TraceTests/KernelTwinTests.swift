@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 @testable import Layers
 import ModelGraph
@@ -89,5 +90,30 @@ import TestSupport
             let direct = globalPoolReference(input, kind: kind, outputShape: [11])
             #expect(parityViolation(fast, direct, label: "global \(kind) pool") == nil)
         }
+    }
+}
+
+/// CKernels's vectorisable exponential against libm's, over its whole range.
+@Suite struct ExponentialTests {
+    @Test func staysWithinTwoUlpOfLibm() {
+        var worst: Float = 0
+        for step in 0...400_000 {
+            let x = -87.3 + Float(step) * (88.72 + 87.3) / 400_000
+            let ours = ll_exp(x), libm = Foundation.exp(x)
+            worst = max(worst, abs(ours - libm) / libm.ulp)
+        }
+        #expect(worst <= 2, "worst error \(worst) ulp")
+    }
+
+    @Test func handlesTheEdges() {
+        #expect(ll_exp(0) == 1)
+        #expect(ll_exp(-.infinity) == 0)
+        #expect(ll_exp(-200) == 0)
+        #expect(ll_exp(.infinity) == .infinity)
+        #expect(ll_exp(89) == .infinity)
+        #expect(ll_exp(.nan).isNaN)
+        #expect(ll_exp(88.72).isFinite)
+        #expect(sigmoid(.nan).isNaN)
+        #expect(sigmoid(-200) == 0 && sigmoid(200) == 1)
     }
 }

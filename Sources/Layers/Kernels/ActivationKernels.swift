@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 import ModelGraph
 
@@ -19,26 +20,36 @@ func apply(_ activation: Activation, to tensor: consuming Tensor) -> Tensor {
     case .relu(nil, 0, 0):
         // The common case, without a closure call per element; NaN stays NaN.
         // The tensor is consumed, so a caller's last use is changed in place, not copied.
-        return mapInPlace(tensor) { value in value > 0 || value != value ? value : 0 }  // a select, so that it vectorises
+        return map(tensor) { ll_relu($0, $1, $2) }
     case let .relu(maxValue?, 0, 0):
         // ReLU6 and its kin: clamped, NaN kept.
-        return mapInPlace(tensor) { value in value != value ? value : min(max(value, 0), maxValue) }
+        return map(tensor) { ll_relu_clamped($0, $1, $2, maxValue) }
+    case .sigmoid:
+        return map(tensor) { ll_sigmoid($0, $1, $2) }
+    case .swish:
+        return map(tensor) { ll_swish($0, $1, $2) }
     default:
-        return mapInPlace(tensor, elementwise(activation))
+        let function = elementwise(activation)
+        return map(tensor) { source, target, count in
+            for index in 0..<count { target[index] = function(source[index]) }
+        }
     }
 }
 
-/// `function` applied to every element of `tensor`, in place, the elements
-/// spread over the cores.
-@inline(__always)
-private func mapInPlace(_ tensor: consuming Tensor, _ function: (Float) -> Float) -> Tensor {
-    var result = tensor
-    result.scalars.withUnsafeMutableBufferPointer { values in
-        parallelRanges(values.count) { range in
-            for index in range { values[index] = function(values[index]) }
+/// `tensor` mapped element by element by `run`, which maps `count` values from
+/// its first pointer to its second (a loop of CKernels, or of a Swift function),
+/// the elements spread over the cores. Written to a new buffer: the input is still
+/// held by the trace (or by the layer that made it), so changing it in place
+/// would copy it first anyway.
+private func map(_ tensor: Tensor, _ run: (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void) -> Tensor {
+    let scalars = [Float].large(count: tensor.count) { target in
+        tensor.scalars.withUnsafeBufferPointer { source in
+            parallelRanges(source.count) { range in
+                run(source.baseAddress! + range.lowerBound, target.baseAddress! + range.lowerBound, range.count)
+            }
         }
     }
-    return result
+    return Tensor(shape: tensor.shape, scalars: scalars)
 }
 
 /// The scalar function of an element-wise activation.
@@ -107,10 +118,8 @@ func elementwise(_ activation: Activation) -> @Sendable (Float) -> Float {
     }
 }
 
-/// `1 / (1 + e^−x)`, evaluated without overflow for large |x|.
-@Sendable func sigmoid(_ x: Float) -> Float {
-    x >= 0 ? 1 / (1 + exp(-x)) : exp(x) / (1 + exp(x))
-}
+/// `1 / (1 + e^−x)`, evaluated without overflow for large |x| (CKernels's `ll_sigmoid1`).
+@Sendable func sigmoid(_ x: Float) -> Float { ll_sigmoid1(x) }
 
 /// `log(1 + e^x)` as `max(x, 0) + log1p(e^−|x|)`, stable for large |x|.
 @Sendable func softplus(_ x: Float) -> Float {

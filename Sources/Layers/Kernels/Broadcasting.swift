@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 import ModelGraph
 
@@ -48,18 +49,24 @@ private func broadcastStrides(_ shape: [Int], to outputShape: [Int]) -> [Int] {
     return strides
 }
 
-/// `body(a[i], b[i])` for every position of the broadcast of `a` and `b`
-/// (whole shapes, batch axis included), which must broadcast to `outputShape`.
-/// The innermost axis runs as one loop with each side's stride 0 or 1.
-@inline(__always)
-func broadcastCombine(_ a: Tensor, _ b: Tensor, outputShape: [Int], _ body: (Float, Float) -> Float) -> Tensor {
+/// Maps one innermost run of a broadcast: `count` values from `a` and `b`, read
+/// with strides of 0 (broadcast) or 1, into `out`.
+typealias BroadcastRun = (_ a: UnsafePointer<Float>, _ strideA: Int, _ b: UnsafePointer<Float>, _ strideB: Int,
+                          _ out: UnsafeMutablePointer<Float>, _ count: Int) -> Void
+
+/// `a op b` for every position of the broadcast of `a` and `b` (whole shapes,
+/// batch axis included), which must broadcast to `outputShape`, `run` doing each
+/// innermost run. Same shapes are one run, cut in ranges over the cores; otherwise
+/// the runs are spread over the cores.
+func broadcastCombine(_ a: Tensor, _ b: Tensor, outputShape: [Int], run: BroadcastRun) -> Tensor {
     let count = outputShape.reduce(1, *)
     if a.shape == b.shape {
         let scalars = [Float].large(count: count) { target in
             a.scalars.withUnsafeBufferPointer { x in
                 b.scalars.withUnsafeBufferPointer { y in
                     parallelRanges(count) { range in
-                        for index in range { target[index] = body(x[index], y[index]) }
+                        let start = range.lowerBound
+                        run(x.baseAddress! + start, 1, y.baseAddress! + start, 1, target.baseAddress! + start, range.count)
                     }
                 }
             }
@@ -77,11 +84,9 @@ func broadcastCombine(_ a: Tensor, _ b: Tensor, outputShape: [Int], _ body: (Flo
         a.scalars.withUnsafeBufferPointer { x in
             b.scalars.withUnsafeBufferPointer { y in
                 parallelRanges(startsA.count, grain: max(1, (1 << 16) / max(inner, 1))) { runs in
-                    for run in runs {
-                        let (baseA, baseB, baseOut) = (startsA[run], startsB[run], run * inner)
-                        for index in 0..<inner {
-                            target[baseOut + index] = body(x[baseA + index * innerA], y[baseB + index * innerB])
-                        }
+                    for index in runs {
+                        run(x.baseAddress! + startsA[index], innerA, y.baseAddress! + startsB[index], innerB,
+                            target.baseAddress! + index * inner, inner)
                     }
                 }
             }
@@ -90,21 +95,35 @@ func broadcastCombine(_ a: Tensor, _ b: Tensor, outputShape: [Int], _ body: (Flo
     return Tensor(shape: outputShape, scalars: scalars)
 }
 
+/// A `BroadcastRun` of the scalar function `body`.
+@inline(__always)
+func runOf(_ body: @escaping (Float, Float) -> Float) -> BroadcastRun {
+    { a, strideA, b, strideB, out, count in
+        for index in 0..<count { out[index] = body(a[index * strideA], b[index * strideB]) }
+    }
+}
+
+/// A `BroadcastRun` of CKernels's loop for `operation`.
+private func runOf(_ operation: ll_binary_operation) -> BroadcastRun {
+    { a, strideA, b, strideB, out, count in ll_binary(operation, a, strideA, b, strideB, out, count) }
+}
+
 /// A two-operand element-wise function, NaN-propagating where TensorFlow's is.
 public enum BinaryOperation: String, Sendable, CaseIterable {
     case add, subtract, multiply, divide, maximum, minimum, power, squaredDifference
 
     /// `a op b` for every position of the broadcast of `a` and `b` (whole shapes).
     func apply(_ a: Tensor, _ b: Tensor, outputShape: [Int]) -> Tensor {
-        switch self {
-        case .add: broadcastCombine(a, b, outputShape: outputShape, +)
-        case .subtract: broadcastCombine(a, b, outputShape: outputShape, -)
-        case .multiply: broadcastCombine(a, b, outputShape: outputShape, *)
-        case .divide: broadcastCombine(a, b, outputShape: outputShape, /)
-        case .maximum: broadcastCombine(a, b, outputShape: outputShape) { x, y in x.isNaN || y.isNaN ? .nan : max(x, y) }
-        case .minimum: broadcastCombine(a, b, outputShape: outputShape) { x, y in x.isNaN || y.isNaN ? .nan : min(x, y) }
-        case .power: broadcastCombine(a, b, outputShape: outputShape) { x, y in Float(pow(Double(x), Double(y))) }
-        case .squaredDifference: broadcastCombine(a, b, outputShape: outputShape) { x, y in (x - y) * (x - y) }
+        let run = switch self {
+        case .add: runOf(LL_ADD)
+        case .subtract: runOf(LL_SUBTRACT)
+        case .multiply: runOf(LL_MULTIPLY)
+        case .divide: runOf(LL_DIVIDE)
+        case .maximum: runOf { x, y in x.isNaN || y.isNaN ? .nan : max(x, y) }
+        case .minimum: runOf { x, y in x.isNaN || y.isNaN ? .nan : min(x, y) }
+        case .power: runOf { x, y in Float(pow(Double(x), Double(y))) }
+        case .squaredDifference: runOf { x, y in (x - y) * (x - y) }
         }
+        return broadcastCombine(a, b, outputShape: outputShape, run: run)
     }
 }

@@ -1,10 +1,11 @@
+import CKernels
 import ModelGraph
 
 /// Depthwise convolution of `[N, H, W, C]` by a `[KH, KW, C, M]` kernel: input
 /// channel c, filter m gives output channel `c · M + m`. Direct, one output row
 /// at a time, the rows spread over the cores; at each output position every
 /// kernel tap inside the input adds its channel vector in one loop over the
-/// channels (contiguous in NHWC, so it vectorises). sgemm has nothing to offer
+/// channels (contiguous in NHWC: CKernels's `ll_multiply_add`). sgemm has nothing to offer
 /// here: each channel is its own 1-wide product.
 func depthwiseConvolve2D(_ input: Tensor, kernel: Tensor, bias: Tensor?, rows: WindowAxis, columns: WindowAxis) -> Tensor {
     let batch = input.shape[0], height = input.shape[1], width = input.shape[2], channels = input.shape[3]
@@ -34,7 +35,7 @@ func depthwiseConvolve2D(_ input: Tensor, kernel: Tensor, bias: Tensor?, rows: W
                                     let values = source.baseAddress! + ((n * height + y) * width + x) * channels
                                     let tap = weights.baseAddress! + (ky * kw + kx) * outChannels
                                     if multiplier == 1 {
-                                        for c in 0..<channels { out[c] += values[c] * tap[c] }
+                                        ll_multiply_add(out, values, tap, channels)
                                     } else {
                                         for c in 0..<channels {
                                             for m in 0..<multiplier { out[c * multiplier + m] += values[c] * tap[c * multiplier + m] }

@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 import ModelGraph
 
@@ -15,9 +16,8 @@ func batchNormalize(_ input: Tensor, layer: BatchNormalization) -> Tensor {
     let output = [Float].large(count: input.count) { target in
         input.scalars.withUnsafeBufferPointer { source in
             parallelRanges(input.count / max(channels, 1), grain: max(1, (1 << 16) / max(channels, 1))) { positions in
-                for start in stride(from: positions.lowerBound * channels, to: positions.upperBound * channels, by: channels) {
-                    for c in 0..<channels { target[start + c] = Float(Double(source[start + c]) * scale[c] + shift[c]) }
-                }
+                let first = positions.lowerBound * channels
+                ll_affine_channels(source.baseAddress! + first, target.baseAddress! + first, positions.count, channels, scale, shift)
             }
         }
     }

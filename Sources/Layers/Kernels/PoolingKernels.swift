@@ -1,8 +1,9 @@
+import CKernels
 import ModelGraph
 
 /// Max or average pooling of `[N, H, W, C]`; padded positions take no part. One
 /// output row at a time, the rows spread over the cores, each window's positions
-/// folded in as whole channel vectors (contiguous in NHWC, so the loops vectorise).
+/// folded in as whole channel vectors (contiguous in NHWC: CKernels's loops).
 func pool2D(_ input: Tensor, kind: Pooling2D.Kind, rows: WindowAxis, columns: WindowAxis) -> Tensor {
     let batch = input.shape[0], height = input.shape[1], width = input.shape[2], channels = input.shape[3]
     // The window geometry, read once: these are computed properties of WindowAxis.
@@ -24,15 +25,8 @@ func pool2D(_ input: Tensor, kind: Pooling2D.Kind, rows: WindowAxis, columns: Wi
                     for y in yStart..<max(yEnd, yStart) {
                         for x in xStart..<max(xEnd, xStart) {
                             let values = source.baseAddress! + ((n * height + y) * width + x) * channels
-                            if isMax {
-                                // A NaN, once met, stays: it is taken and nothing compares above it.
-                                for c in 0..<channels {
-                                    let value = values[c], current = out[c]
-                                    out[c] = value > current || value != value ? value : current
-                                }
-                            } else {
-                                for c in 0..<channels { out[c] += values[c] }
-                            }
+                            // A NaN, once met, stays in a maximum: it is taken and nothing compares above it.
+                            if isMax { ll_max_into(out, values, channels) } else { ll_add_into(out, values, channels) }
                         }
                     }
                     if !isMax {

@@ -1,0 +1,40 @@
+// LayerLens's element-wise kernels, in C so that they run on the machine's widest
+// vectors: Swift compiles for the baseline x86-64 (SSE2) and has no per-function
+// target attribute, while clang's target_clones builds each loop for AVX-512, AVX2
+// and the baseline and picks one at load time. Each loop matches the Swift code it
+// replaces element for element (same formulas, NaN handling, rounding), and the
+// tests hold each against a naive Swift twin.
+#ifndef LAYERLENS_CKERNELS_H
+#define LAYERLENS_CKERNELS_H
+
+/// y[i] = x[i] > 0 ? x[i] : 0, NaN kept.
+void ll_relu(const float *x, float *y, long n);
+/// y[i] = clamp(x[i], 0, max_value), NaN kept.
+void ll_relu_clamped(const float *x, float *y, long n, float max_value);
+/// y[i] = 1 / (1 + e^-x[i]), as ll_sigmoid1.
+void ll_sigmoid(const float *x, float *y, long n);
+/// y[i] = x[i] · sigmoid(x[i]).
+void ll_swish(const float *x, float *y, long n);
+
+/// e^x in Float: Cephes's expf polynomial, within 2 ulp of libm's for normal results,
+/// 0 below −87.34, +∞ above 88.72, NaN kept.
+float ll_exp(float x);
+/// 1 / (1 + e^−x) without overflow: with e = e^−|x|, 1 / (1 + e) for x ≥ 0 and e / (1 + e) below.
+float ll_sigmoid1(float x);
+
+/// y = x · scale[c] + shift[c] in double, rounded once, over `positions` rows of `channels` values.
+void ll_affine_channels(const float *x, float *y, long positions, long channels, const double *scale, const double *shift);
+
+/// out[i] += a[i] · w[i].
+void ll_multiply_add(float *out, const float *a, const float *w, long n);
+/// out[i] = max(out[i], x[i]); a NaN, once in out or met in x, stays.
+void ll_max_into(float *out, const float *x, long n);
+/// out[i] += x[i].
+void ll_add_into(float *out, const float *x, long n);
+
+/// The binary operations ll_binary runs.
+enum ll_binary_operation { LL_ADD, LL_SUBTRACT, LL_MULTIPLY, LL_DIVIDE };
+/// out[i] = a[i · stride_a] op b[i · stride_b], each stride 0 (broadcast) or 1.
+void ll_binary(enum ll_binary_operation operation, const float *a, long stride_a, const float *b, long stride_b, float *out, long n);
+
+#endif

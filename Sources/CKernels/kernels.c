@@ -1,0 +1,120 @@
+#include "CKernels.h"
+#include <string.h>
+
+// No fused multiply-adds: every clone rounds each product and sum as the baseline
+// one and the Swift code do, so results do not depend on the machine.
+#pragma STDC FP_CONTRACT OFF
+
+// Each exported loop is built for AVX-512, AVX2 and the baseline; the loader picks one.
+#define WIDEST __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#define INLINE static inline __attribute__((always_inline))
+
+INLINE float exponential(float x) {
+    float clamped = x < -87.33654f ? -87.33654f : (x > 88.72283f ? 88.72283f : x);
+    // n = round(x / ln 2) by the 1.5·2²³ trick: no float → int conversion, undefined on NaN.
+    const float magic = 12582912.0f;
+    float n = clamped * 1.44269504f + magic - magic;
+    float r = clamped - n * 0.693359375f + n * 2.1219444e-4f;
+    float p = 1.98756915e-4f;
+    p = p * r + 1.39819995e-3f;
+    p = p * r + 8.3334519e-3f;
+    p = p * r + 4.16657959e-2f;
+    p = p * r + 1.66666655e-1f;
+    p = p * r + 5.00000012e-1f;
+    p = p * r * r + r + 1.0f;
+    // 2^n as 2^(n − k) · 2^k, k = 1 for n > 0, so that both are finite for n from −126 to 128:
+    // n − k + 127 goes in the exponent field, read from the low bits of n − k + 1.5·2²³.
+    float k = n > 0 ? 1.0f : 0.0f;
+    float shifted = n - k + magic;
+    unsigned bits, magicBits;
+    memcpy(&bits, &shifted, sizeof bits);
+    memcpy(&magicBits, &magic, sizeof magicBits);
+    unsigned scaleBits = (bits - magicBits + 127u) << 23;
+    float scale;
+    memcpy(&scale, &scaleBits, sizeof scale);
+    float value = p * scale * (1.0f + k);
+    return x < -87.33654f ? 0.0f : (x > 88.72283f ? __builtin_inff() : value);
+}
+
+INLINE float sigmoid(float x) {
+    float e = exponential(-__builtin_fabsf(x));
+    float positive = 1.0f / (1.0f + e);
+    return x >= 0 ? positive : e * positive;
+}
+
+float ll_exp(float x) { return exponential(x); }
+float ll_sigmoid1(float x) { return sigmoid(x); }
+
+WIDEST void ll_relu(const float *x, float *y, long n) {
+    for (long i = 0; i < n; i++) { float v = x[i]; y[i] = (v > 0 || v != v) ? v : 0.0f; }
+}
+
+WIDEST void ll_relu_clamped(const float *x, float *y, long n, float max_value) {
+    for (long i = 0; i < n; i++) {
+        float v = x[i];
+        float low = v > 0 ? v : 0.0f;
+        y[i] = v != v ? v : (low < max_value ? low : max_value);
+    }
+}
+
+WIDEST void ll_sigmoid(const float *x, float *y, long n) {
+    for (long i = 0; i < n; i++) y[i] = sigmoid(x[i]);
+}
+
+WIDEST void ll_swish(const float *x, float *y, long n) {
+    for (long i = 0; i < n; i++) y[i] = x[i] * sigmoid(x[i]);
+}
+
+WIDEST void ll_affine_channels(const float *x, float *y, long positions, long channels, const double *scale, const double *shift) {
+    for (long p = 0; p < positions; p++) {
+        const float *row = x + p * channels;
+        float *out = y + p * channels;
+        for (long c = 0; c < channels; c++) out[c] = (float)((double)row[c] * scale[c] + shift[c]);
+    }
+}
+
+WIDEST void ll_multiply_add(float *restrict out, const float *restrict a, const float *restrict w, long n) {
+    for (long i = 0; i < n; i++) out[i] += a[i] * w[i];
+}
+
+WIDEST void ll_max_into(float *restrict out, const float *restrict x, long n) {
+    for (long i = 0; i < n; i++) {
+        float v = x[i], current = out[i];
+        out[i] = (v > current || v != v) ? v : current;
+    }
+}
+
+WIDEST void ll_add_into(float *restrict out, const float *restrict x, long n) {
+    for (long i = 0; i < n; i++) out[i] += x[i];
+}
+
+// One operation over one pair of strides, each a constant at its call site below.
+INLINE void binary(enum ll_binary_operation operation, const float *restrict a, long stride_a, const float *restrict b,
+                   long stride_b, float *restrict out, long n) {
+    for (long i = 0; i < n; i++) {
+        float x = a[i * stride_a], y = b[i * stride_b];
+        switch (operation) {
+        case LL_ADD: out[i] = x + y; break;
+        case LL_SUBTRACT: out[i] = x - y; break;
+        case LL_MULTIPLY: out[i] = x * y; break;
+        case LL_DIVIDE: out[i] = x / y; break;
+        }
+    }
+}
+
+INLINE void binaryStrides(enum ll_binary_operation operation, const float *a, long stride_a, const float *b, long stride_b,
+                          float *out, long n) {
+    if (stride_a == 1 && stride_b == 1) binary(operation, a, 1, b, 1, out, n);
+    else if (stride_a == 1) binary(operation, a, 1, b, 0, out, n);
+    else if (stride_b == 1) binary(operation, a, 0, b, 1, out, n);
+    else binary(operation, a, 0, b, 0, out, n);
+}
+
+WIDEST void ll_binary(enum ll_binary_operation operation, const float *a, long stride_a, const float *b, long stride_b, float *out, long n) {
+    switch (operation) {
+    case LL_ADD: binaryStrides(LL_ADD, a, stride_a, b, stride_b, out, n); break;
+    case LL_SUBTRACT: binaryStrides(LL_SUBTRACT, a, stride_a, b, stride_b, out, n); break;
+    case LL_MULTIPLY: binaryStrides(LL_MULTIPLY, a, stride_a, b, stride_b, out, n); break;
+    case LL_DIVIDE: binaryStrides(LL_DIVIDE, a, stride_a, b, stride_b, out, n); break;
+    }
+}
