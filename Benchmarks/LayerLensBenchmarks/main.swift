@@ -22,7 +22,9 @@ func forward(model path: String, inputs: String, repeats: Int) throws {
     let load = try seconds { model = try loadModel(at: path) }
     let batch = try ModelInput.load(npy: inputs, for: model!).tensor
     let one = batch.batch(0..<1)
-    let single = try (0..<200).map { _ in try seconds { _ = try Tracer.trace(model!, input: one) } }
+    // 200 runs, or as many as fit in about 5 s for a large model.
+    let first = try seconds { _ = try Tracer.trace(model!, input: one) }
+    let single = try (0..<max(5, min(200, Int(5 / first)))).map { _ in try seconds { _ = try Tracer.trace(model!, input: one) } }
     let batched = try (0..<repeats).map { _ in try seconds { _ = try Tracer.trace(model!, input: batch) } }.sorted()
     print(String(format: "layerlens  load %.2f ms | one input, all layers kept: median %.3f ms | %d inputs: median %.1f ms = %.0f inputs/s (best %.0f)",
                  load * 1e3, median(single) * 1e3, batch.batchSize, median(batched) * 1e3,

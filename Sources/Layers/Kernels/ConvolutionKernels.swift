@@ -2,22 +2,29 @@ import COpenBLAS
 import ModelGraph
 
 /// Output positions per piece of a convolution: the pieces run on all cores,
-/// each gathering its own patches and calling sgemm for them. A fixed number, so
-/// that the sgemm calls (and OpenBLAS's rounding, which depends on their shape)
-/// are the same on every machine; small enough that a piece's patches stay in the
-/// cache sgemm reads them from.
-let convolutionTileRows = 256
+/// each gathering its own patches and calling sgemm for them. It depends on the
+/// layer only, so that the sgemm calls (and OpenBLAS's rounding, which depends on
+/// their shape) are the same on every machine: 256 rows, small enough that a
+/// piece's patches stay in the cache sgemm reads them from, or more for a small
+/// kernel, so that each call has about 2¹⁸ multiply-adds to amortise its cost
+/// (a 3×3 kernel from 1 channel to 16 filters gets 2,048).
+func convolutionTileRows(patch: Int, filters: Int) -> Int {
+    var rows = 256
+    while rows < 4096, rows * patch * filters < 1 << 18 { rows *= 2 }
+    return rows
+}
 
 /// A 2-D convolution of a batch `[N, H, W, C]` as im2col + OpenBLAS sgemm: each
 /// output position's receptive field (zero outside the input) becomes a row of
 /// `KH·KW·C/groups` values, multiplied by the kernel, which in Keras's layout
 /// `[KH, KW, C/groups, filters]` already is that matrix (one column block per
-/// group). Positions go in tiles of `tileRows`, the tiles spread over the cores.
+/// group). Positions go in tiles (`convolutionTileRows`), spread over the cores.
 /// A 1×1 convolution with stride 1 needs no gathering: the input is the matrix.
 func convolve2D(_ input: Tensor, kernel: Tensor, bias: Tensor?, rows: WindowAxis, columns: WindowAxis, groups: Int,
-                tileRows: Int = convolutionTileRows) -> Tensor {
+                tileRows: Int? = nil) -> Tensor {
     let geometry = ConvolutionGeometry(input: input.shape, kernel: kernel.shape, rows: rows, columns: columns, groups: groups)
     let (channels, filters, groupFilters, patch) = (geometry.channels, geometry.filters, geometry.groupFilters, geometry.patch)
+    let tileRows = tileRows ?? convolutionTileRows(patch: patch, filters: groupFilters)
     let positions = geometry.batch * rows.output * columns.output
     // Each group's weights as their own [patch, groupFilters] matrix; one group's is the kernel itself.
     let groupWeights: [[Float]] = groups == 1 ? [kernel.scalars] : (0..<groups).map { group in
