@@ -52,33 +52,12 @@ func depthwiseConvolve2D(_ input: Tensor, kernel: Tensor, bias: Tensor?, rows: W
     return Tensor(shape: [batch, outHeight, outWidth, outChannels], scalars: output)
 }
 
-/// The same depthwise convolution computed window by window in Double: the
-/// reference the fast kernel is tested against.
+/// The same depthwise convolution as the direct Double convolution computes it:
+/// a convolution with one group per input channel, the `[KH, KW, C, M]` kernel
+/// read as `[KH, KW, 1, C·M]` (the same values in the same order). The reference
+/// the fast kernel is tested against.
 func depthwiseConvolve2DReference(_ input: Tensor, kernel: Tensor, bias: Tensor?, rows: WindowAxis, columns: WindowAxis) -> Tensor {
-    let batch = input.shape[0], height = input.shape[1], width = input.shape[2], channels = input.shape[3]
-    let kh = kernel.shape[0], kw = kernel.shape[1], multiplier = kernel.shape[3]
-    var output = [Float](repeating: 0, count: batch * rows.output * columns.output * channels * multiplier)
-    for n in 0..<batch {
-        for oy in 0..<rows.output {
-            for ox in 0..<columns.output {
-                for c in 0..<channels {
-                    for m in 0..<multiplier {
-                        let o = c * multiplier + m
-                        var sum = Double(bias?.scalars[o] ?? 0)
-                        for ky in 0..<kh {
-                            for kx in 0..<kw {
-                                let y = oy * rows.stride + ky * rows.dilation - rows.padBefore
-                                let x = ox * columns.stride + kx * columns.dilation - columns.padBefore
-                                guard y >= 0, y < height, x >= 0, x < width else { continue }
-                                sum += Double(input.scalars[((n * height + y) * width + x) * channels + c])
-                                    * Double(kernel.scalars[(ky * kw + kx) * channels * multiplier + o])
-                            }
-                        }
-                        output[((n * rows.output + oy) * columns.output + ox) * channels * multiplier + o] = Float(sum)
-                    }
-                }
-            }
-        }
-    }
-    return Tensor(shape: [batch, rows.output, columns.output, channels * multiplier], scalars: output)
+    let (kh, kw, channels, multiplier) = (kernel.shape[0], kernel.shape[1], kernel.shape[2], kernel.shape[3])
+    return convolve2DReference(input, kernel: kernel.reshaped([kh, kw, 1, channels * multiplier]), bias: bias,
+                               rows: rows, columns: columns, groups: channels)
 }
