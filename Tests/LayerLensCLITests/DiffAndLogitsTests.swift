@@ -15,6 +15,22 @@ import TestSupport
         return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
     }
 
+    /// Without a report nothing is kept: A and B run as a batch of two, each layer compared as its outputs
+    /// exist. The JSON is byte for byte that of a run keeping both traces for the report (a linear head,
+    /// a softmax one whose logits are found beneath it, and a graph with residual branches).
+    @Test(arguments: ["models/cnn_tf2.h5", "models/softmax_tf2.h5", "models/residual_tf2.h5"])
+    func aDiffWithoutAReportStreamsToTheSameJSON(model: String) throws {
+        let folder = try Fixtures.temporaryFolder()
+        let inputs = [Fixtures.path("letters/folder/A/A0.png"), Fixtures.path("letters/folder/P/P0.png")]
+        let streamed = try layerlens(["diff", Fixtures.path(model)] + inputs + ["--json", "--no-report"])
+        let kept = try layerlens(["diff", Fixtures.path(model)] + inputs + ["--json", "-o", folder + "/d.png"])
+        #expect(streamed.status == 0 && kept.status == 0, "\(streamed.stderr) \(kept.stderr)")
+        #expect(FileManager.default.fileExists(atPath: folder + "/d.png"))
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(streamed.stdout.utf8)) as? [String: Any])
+        #expect((json["layers"] as? [Any])?.count == (try loadModel(at: Fixtures.path(model))).nodes.count)
+        #expect(streamed.stdout == kept.stdout)
+    }
+
     /// The seed case's contrast experiment: its sigmoid mapped into 0..1 for a model
     /// trained on 0..255. The diff shows a change of the whole first layer and the
     /// class changing; the same contrast kept in range changes little and keeps
