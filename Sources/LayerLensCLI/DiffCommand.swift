@@ -42,6 +42,8 @@ struct DiffCommand: ParsableCommand {
 
     @OptionGroup var layerArguments: LayerArguments
 
+    @OptionGroup var memory: MemoryArguments
+
     @Option(help: "How many most-changed units to list per layer.")
     var topUnits: Int = 5
 
@@ -81,8 +83,13 @@ struct DiffCommand: ParsableCommand {
         let labelNames = try stage { try labelArguments.names(for: model) }
         let differences: [LayerDifference], predictions: (a: Prediction, b: Prediction)
         if let path {
-            // The report draws every layer's outputs: both traces are kept.
-            let traces = try stage { (a: try Tracer.trace(model, input: loaded.a.tensor), b: try Tracer.trace(model, input: loaded.b.tensor)) }
+            // The report draws every layer's outputs: both traces are kept, checked against --memory first.
+            try memory.requireRoomForEveryOutput(of: model, path: modelArguments.model, batch: 2,
+                                                 alternative: "--no-report (the metrics without keeping the outputs)")
+            let traces = try stage {
+                (a: try Tracer.trace(model, inputs: [loaded.a.tensor], memoryBudget: memory.budget),
+                 b: try Tracer.trace(model, inputs: [loaded.b.tensor], memoryBudget: memory.budget))
+            }
             predictions = (a: Prediction(trace: traces.a, model: model, labels: labelNames),
                            b: Prediction(trace: traces.b, model: model, labels: labelNames))
             let diff = ActivationDiff(model: model, a: traces.a, b: traces.b, topCount: topUnits)
