@@ -271,7 +271,7 @@ public struct LayerStatistics: Codable, Sendable, Equatable {
     public var classValueCount: [Int]
     @ExactSums public var sumsOfSquares: [Int128]
 
-    init(name: String, className: String, sampleShape: [Int], classCount: Int, keepsClassSums: Bool = true) {
+    init(name: String, className: String, sampleShape: [Int], classCount: Int, keepsClassSums: Bool) {
         self.name = name
         self.className = className
         self.sampleShape = sampleShape
@@ -294,9 +294,10 @@ public struct LayerStatistics: Codable, Sendable, Equatable {
         sampleShape.count <= 1 ? sampleShape.reduce(1, *) : sampleShape.last!
     }
 
-    /// The bytes a layer's per-class sums take for `classCount` classes.
+    /// The bytes a layer's per-class sums take for `classCount` classes, saturating at `Int.max`.
     static func classSumBytes(sampleShape: [Int], classCount: Int) -> Int {
-        classCount * unitCount(of: sampleShape) * MemoryLayout<Int128>.stride
+        let (sums, overflow) = classCount.multipliedReportingOverflow(by: unitCount(of: sampleShape))
+        return overflow || sums > Int.max / MemoryLayout<Int128>.stride ? Int.max : sums * MemoryLayout<Int128>.stride
     }
 
     /// The bytes these statistics take in memory.
