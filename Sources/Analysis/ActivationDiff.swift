@@ -13,13 +13,33 @@ public struct ActivationDiff: Sendable {
     public init(model: Model, a: Trace, b: Trace, topCount: Int = 5) {
         self.a = a
         self.b = b
-        layers = zip(model.layers, zip(a.layers, b.layers)).map { layer, pair in
-            let (tracedA, tracedB) = pair
-            return LayerDifference(index: tracedA.index, name: tracedA.name, className: tracedA.className,
-                                   activation: tracedA.activation, isReLUFamily: layer.activation?.isReLUFamily ?? false,
-                                   sampleShape: tracedA.output.sampleShape,
-                                   a: tracedA.output.scalars(ofSample: 0), b: tracedB.output.scalars(ofSample: 0),
-                                   topCount: topCount)
+        layers = model.nodes.indices.map { index in
+            LayerDifference(model: model, node: index, a: a.layers[index].output.scalars(ofSample: 0),
+                            b: b.layers[index].output.scalars(ofSample: 0), topCount: topCount)
         }
+    }
+
+    /// What a diff without a report needs, computed without keeping either trace:
+    /// `a` and `b` (one sample each) run through `model` as one batch of two
+    /// (`Tracer.stream`), each layer compared as soon as both its outputs exist
+    /// and the outputs freed once no later layer reads them. The layers' metrics
+    /// and the predictions equal those of two kept traces.
+    public static func streamed(model: Model, a: Tensor, b: Tensor, topCount: Int = 5,
+                                labels: [String]? = nil) throws -> (layers: [LayerDifference], predictions: (a: Prediction, b: Prediction)) {
+        let sources = PredictionSources(model: model)
+        // One chunk of two samples: the plan only says which outputs to free and keep.
+        let plan = MemoryPlan(model: model, kept: sources.kept)
+        var layers: [LayerDifference] = []
+        layers.reserveCapacity(model.nodes.count)
+        let (output, logits) = try sources.run(model, inputs: [Tensor.concatenatingBatches([a, b])], plan: plan) { index, output in
+            layers.append(LayerDifference(model: model, node: index, a: output.scalars(ofSample: 0), b: output.scalars(ofSample: 1),
+                                          topCount: topCount))
+        }
+        let kind = ProbabilityKind(model: model), width = output.sampleShape.reduce(1, *)
+        func prediction(_ sample: Int) -> Prediction {
+            let row = (sample * width)..<((sample + 1) * width)
+            return Prediction(kind: kind, logits: logits.map { Array($0[row]) }, outputs: Array(output.scalars[row]), labels: labels)
+        }
+        return (layers, (prediction(0), prediction(1)))
     }
 }

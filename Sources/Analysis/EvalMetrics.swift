@@ -52,7 +52,8 @@ public struct EvalMetrics: Sendable {
         public let std: [Double]
         /// How often each unit was above 0.
         public let activeFraction: [Double]
-        /// Per class, each unit's mean: `classMeans[class][unit]`; nil for a class without samples.
+        /// Per class, each unit's mean: `classMeans[class][unit]`; nil for a class without
+        /// samples. Empty when the layer kept its sums over all classes only (`LayerStatistics.keepsClassSums`).
         public let classMeans: [[Double]?]
         public let nonFiniteCount: Int
     }
@@ -111,15 +112,15 @@ public struct EvalMetrics: Sendable {
     }
 
     private static func layerResult(_ layer: LayerStatistics) -> LayerResult {
-        let units = layer.unitCount, classes = layer.classValueCount.count
-        let sums = (0..<units).map { unit in (0..<classes).reduce(Int128(0)) { $0 &+ layer.classSums[$1 * units + unit] } }
+        let units = layer.unitCount, classes = layer.classValueCount.count, rows = layer.keepsClassSums ? classes : 1
+        let sums = (0..<units).map { unit in (0..<rows).reduce(Int128(0)) { $0 &+ layer.classSums[$1 * units + unit] } }
         let count = Double(max(layer.valueCount, 1))
         let mean = sums.map { ExactSum.value($0) / count }
         let std = (0..<units).map { unit -> Double in
             let variance = ExactSum.value(layer.sumsOfSquares[unit]) / count - mean[unit] * mean[unit]
             return variance > 0 ? variance.squareRoot() : 0
         }
-        let classMeans: [[Double]?] = (0..<classes).map { label in
+        let classMeans: [[Double]?] = (0..<(layer.keepsClassSums ? classes : 0)).map { label in
             let values = Double(layer.classValueCount[label])
             guard values > 0 else { return nil }
             return (0..<units).map { ExactSum.value(layer.classSums[label * units + $0]) / values }

@@ -10,8 +10,9 @@ import Trace
 /// gives, which is what `--shard` and `merge` rest on. `EvalMetrics` turns it
 /// into rates.
 public struct EvalStatistics: Codable, Sendable, Equatable {
-    /// The format of the part files `--shard` writes.
-    public static let formatVersion = 1
+    /// The format of the part files `--shard` writes. 2: layers may keep their
+    /// sums over all classes only (`LayerStatistics.keepsClassSums`).
+    public static let formatVersion = 2
     /// Equal-width confidence bins of the reliability diagram.
     public static let calibrationBinCount = 10
 
@@ -61,10 +62,14 @@ public struct EvalStatistics: Codable, Sendable, Equatable {
     }
 
     /// Empty statistics for an evaluation of `model` (a path) on `data` with these
-    /// classes and layers (name, class, sample shape), for shard `shard`.
+    /// classes and layers (name, class, sample shape), for shard `shard`. The
+    /// layers' per-class sums take at most `classSumBudget` bytes: they are kept
+    /// for the layers nearest the output, whose class means people read, taken
+    /// backwards while their total fits; the layers before keep sums over all
+    /// classes only (`LayerStatistics.keepsClassSums`).
     public init(model: String, data: String, classNames: [String], topK: Int, probabilityKind: ProbabilityKind,
                 layers: [(name: String, className: String, sampleShape: [Int])], galleryLimit: Int = 36, shard: Shard = .whole,
-                preprocess: String? = nil) {
+                preprocess: String? = nil, classSumBudget: Int = .max) {
         self.preprocess = preprocess
         self.model = model
         self.data = data
@@ -75,8 +80,20 @@ public struct EvalStatistics: Codable, Sendable, Equatable {
         shards = [shard]
         confusion = Array(repeating: 0, count: classNames.count * classNames.count)
         calibration = Array(repeating: CalibrationBin(), count: Self.calibrationBinCount)
-        self.layers = layers.map { LayerStatistics(name: $0.name, className: $0.className, sampleShape: $0.sampleShape, classCount: classNames.count) }
+        var room = classSumBudget, keeping = true
+        let kept = layers.reversed().map { layer in
+            let bytes = LayerStatistics.classSumBytes(sampleShape: layer.sampleShape, classCount: classNames.count)
+            keeping = keeping && bytes <= room
+            if keeping { room -= bytes }
+            return keeping
+        }.reversed()
+        self.layers = zip(layers, kept).map {
+            LayerStatistics(name: $0.name, className: $0.className, sampleShape: $0.sampleShape, classCount: classNames.count, keepsClassSums: $1)
+        }
     }
+
+    /// The bytes the layers' statistics take in memory.
+    public var layerBytes: Int { layers.reduce(0) { $0 + $1.bytes } }
 
     /// The same settings with nothing counted: a part to fill and `absorb`.
     public func emptied() -> EvalStatistics {
@@ -84,7 +101,7 @@ public struct EvalStatistics: Codable, Sendable, Equatable {
         (empty.count, empty.topKCorrect, empty.gallery, empty.issues) = (0, 0, [], IssueLog())
         empty.confusion = Array(repeating: 0, count: confusion.count)
         empty.calibration = Array(repeating: CalibrationBin(), count: calibration.count)
-        empty.layers = layers.map { LayerStatistics(name: $0.name, className: $0.className, sampleShape: $0.sampleShape, classCount: classCount) }
+        empty.layers = layers.map { $0.emptied() }
         return empty
     }
 
@@ -156,6 +173,9 @@ public struct EvalStatistics: Codable, Sendable, Equatable {
               galleryLimit == other.galleryLimit else {
             throw EvalMergeError("the parts come from different runs (model, classes, top-k, preprocessing or layers differ): \(model) vs \(other.model)")
         }
+        guard layers.map(\.keepsClassSums) == other.layers.map(\.keepsClassSums) else {
+            throw EvalMergeError("the parts keep class means for different layers (they ran under different --memory budgets); run every shard with the same --memory")
+        }
         guard shards[0].count == other.shards[0].count else {
             throw EvalMergeError("the parts come from different splits (\(shards[0]) and \(other.shards[0]))")
         }
@@ -195,7 +215,8 @@ public struct EvalStatistics: Codable, Sendable, Equatable {
             let units = layer.sampleShape.count <= 1 ? size : (layer.sampleShape.last ?? 0)
             let classUnits = classes.multipliedReportingOverflow(by: units)
             guard !classUnits.overflow, layer.unitCount == units, layer.positiveCount.count == units,
-                  layer.sumsOfSquares.count == units, layer.classSums.count == classUnits.partialValue, layer.classValueCount.count == classes,
+                  layer.sumsOfSquares.count == units, layer.classSums.count == (layer.keepsClassSums ? classUnits.partialValue : units),
+                  layer.classValueCount.count == classes,
                   counts([layer.valueCount, layer.nonFiniteCount] + layer.positiveCount + layer.classValueCount),
                   layer.positions == (units == 0 ? 0 : size / units) else {
                 return "layer \(quoted(layer.name)) has arrays of the wrong size or counts out of range"
@@ -240,22 +261,48 @@ public struct LayerStatistics: Codable, Sendable, Equatable {
     public var positiveCount: [Int]
     /// Non-finite values (left out of the sums).
     public var nonFiniteCount = 0
-    /// Per class and unit: the sum of the unit's values, `[class * unitCount + unit]`.
+    /// Whether `classSums` holds a row per class (class means can be had) or
+    /// one row over all classes (kept when the classes' rows would not fit the budget).
+    public let keepsClassSums: Bool
+    /// Per class and unit: the sum of the unit's values, `[class * unitCount + unit]`;
+    /// without `keepsClassSums`, one row: each unit's sum over all classes.
     @ExactSums public var classSums: [Int128]
     /// Per class: values counted per unit.
     public var classValueCount: [Int]
     @ExactSums public var sumsOfSquares: [Int128]
 
-    init(name: String, className: String, sampleShape: [Int], classCount: Int) {
+    init(name: String, className: String, sampleShape: [Int], classCount: Int, keepsClassSums: Bool) {
         self.name = name
         self.className = className
         self.sampleShape = sampleShape
-        unitCount = sampleShape.count <= 1 ? sampleShape.reduce(1, *) : sampleShape.last!
+        self.keepsClassSums = keepsClassSums
+        unitCount = Self.unitCount(of: sampleShape)
         positions = sampleShape.reduce(1, *) / max(unitCount, 1)
         positiveCount = Array(repeating: 0, count: unitCount)
-        classSums = Array(repeating: 0, count: classCount * unitCount)
+        classSums = Array(repeating: 0, count: (keepsClassSums ? classCount : 1) * unitCount)
         classValueCount = Array(repeating: 0, count: classCount)
         sumsOfSquares = Array(repeating: 0, count: unitCount)
+    }
+
+    /// The same layer with nothing counted.
+    func emptied() -> LayerStatistics {
+        LayerStatistics(name: name, className: className, sampleShape: sampleShape, classCount: classValueCount.count, keepsClassSums: keepsClassSums)
+    }
+
+    /// Units of a layer whose samples have `sampleShape`: its elements for a vector, its channels for a map.
+    static func unitCount(of sampleShape: [Int]) -> Int {
+        sampleShape.count <= 1 ? sampleShape.reduce(1, *) : sampleShape.last!
+    }
+
+    /// The bytes a layer's per-class sums take for `classCount` classes, saturating at `Int.max`.
+    static func classSumBytes(sampleShape: [Int], classCount: Int) -> Int {
+        let (sums, overflow) = classCount.multipliedReportingOverflow(by: unitCount(of: sampleShape))
+        return overflow || sums > Int.max / MemoryLayout<Int128>.stride ? Int.max : sums * MemoryLayout<Int128>.stride
+    }
+
+    /// The bytes these statistics take in memory.
+    var bytes: Int {
+        (classSums.count + sumsOfSquares.count) * MemoryLayout<Int128>.stride + (positiveCount.count + classValueCount.count) * MemoryLayout<Int>.stride
     }
 
     /// Adds one batch of this layer's output; `labels` are the samples' classes.
@@ -271,18 +318,26 @@ public struct LayerStatistics: Codable, Sendable, Equatable {
     /// One batch of this layer's output summed in Double, without touching the totals
     /// (so that several threads can sum batches of one layer at once).
     func sums(of output: Tensor, labels: [Int]) -> BatchSums {
-        var batch = BatchSums(units: unitCount, classes: classValueCount.count)
-        batch.add(output.scalars, labels: labels, positions: positions, skippingNonFinite: false)
+        var batch = BatchSums(units: unitCount, labels: labels)
+        batch.add(output.scalars, positions: positions, skippingNonFinite: false)
         if batch.hasNonFinite {
-            batch = BatchSums(units: unitCount, classes: classValueCount.count)
-            batch.add(output.scalars, labels: labels, positions: positions, skippingNonFinite: true)
+            batch = BatchSums(units: unitCount, labels: labels)
+            batch.add(output.scalars, positions: positions, skippingNonFinite: true)
         }
         return batch
     }
 
     /// Adds `batch`, the sums of one batch of samples labelled `labels`, to the exact totals.
+    /// Each class's batch sum enters the totals on its own, into the class's row or
+    /// into the one row over all classes: the one row then holds exactly what the
+    /// class rows of a run keeping them add up to.
     mutating func add(_ batch: BatchSums, labels: [Int]) {
-        for index in classSums.indices where batch.sums[index] != 0 { classSums[index] &+= ExactSum.fixed(batch.sums[index]) }
+        for (row, label) in batch.rowLabels.enumerated() {
+            let target = keepsClassSums ? label * unitCount : 0
+            for unit in 0..<unitCount where batch.sums[row * unitCount + unit] != 0 {
+                classSums[target + unit] &+= ExactSum.fixed(batch.sums[row * unitCount + unit])
+            }
+        }
         for unit in 0..<unitCount {
             sumsOfSquares[unit] &+= ExactSum.fixed(batch.squares[unit])
             positiveCount[unit] += batch.positive[unit]
@@ -292,28 +347,42 @@ public struct LayerStatistics: Codable, Sendable, Equatable {
         for label in labels { classValueCount[label] += positions }
     }
 
-    /// One batch's sums in Double.
+    /// One batch's sums in Double: a row of sums per class the batch holds, in
+    /// order of first appearance (`rowLabels`), so a batch of a few classes out of
+    /// many needs only a few rows.
     struct BatchSums {
         var sums: [Double], squares: [Double], positive: [Int]
         var nonFinite = 0
+        /// The class of each row of `sums`.
+        let rowLabels: [Int]
+        /// Each sample's row of `sums`.
+        let sampleRows: [Int]
 
-        init(units: Int, classes: Int) {
-            sums = Array(repeating: 0, count: units * classes)
+        init(units: Int, labels: [Int]) {
+            var rowOfLabel: [Int: Int] = [:], rowLabels: [Int] = []
+            sampleRows = labels.map { label in
+                if let row = rowOfLabel[label] { return row }
+                rowOfLabel[label] = rowLabels.count
+                rowLabels.append(label)
+                return rowLabels.count - 1
+            }
+            self.rowLabels = rowLabels
+            sums = Array(repeating: 0, count: units * rowLabels.count)
             squares = Array(repeating: 0, count: units)
             positive = Array(repeating: 0, count: units)
         }
 
         var hasNonFinite: Bool { !squares.allSatisfy(\.isFinite) }
 
-        mutating func add(_ scalars: [Float], labels: [Int], positions: Int, skippingNonFinite: Bool) {
-            let units = squares.count, perSample = units * positions
+        mutating func add(_ scalars: [Float], positions: Int, skippingNonFinite: Bool) {
+            let units = squares.count, perSample = units * positions, sampleRows = sampleRows
             var nonFinite = 0
             scalars.withUnsafeBufferPointer { values in
                 sums.withUnsafeMutableBufferPointer { sums in
                     squares.withUnsafeMutableBufferPointer { squares in
                         positive.withUnsafeMutableBufferPointer { positive in
-                            for (sample, label) in labels.enumerated() {
-                                let classRow = sums.baseAddress! + label * units
+                            for (sample, row) in sampleRows.enumerated() {
+                                let classRow = sums.baseAddress! + row * units
                                 for position in 0..<positions {
                                     let row = values.baseAddress! + sample * perSample + position * units
                                     if skippingNonFinite {

@@ -24,9 +24,10 @@ public struct EvalOptions: Sendable {
     /// The most samples read at a time; fewer when the budget says so. Each batch
     /// is traced in chunks (`MemoryPlan`), a few at a time on the cores.
     public var batchSize = 8192
-    /// The bytes the run may use for samples and layer outputs (`MemoryPlan`):
-    /// each layer's statistics are taken as soon as its output exists, and the
-    /// output is freed once no later layer reads it.
+    /// The bytes the run may use for its statistics, samples and layer outputs
+    /// (`MemoryPlan`): each layer's statistics are taken as soon as its output
+    /// exists, and the output is freed once no later layer reads it. The layers'
+    /// per-class sums take at most `Evaluation.classSumShare` of it.
     public var memoryBudget = MemoryPlan.defaultBudget
 
     public init() {}
@@ -87,6 +88,14 @@ public enum EvalError: Error, CustomStringConvertible, Sendable {
 /// Runs a model over a whole labelled data set, batch by batch in constant
 /// memory, and counts what `eval` reports.
 public enum Evaluation {
+    /// The share of the memory budget the layers' per-class sums may take: 1/4.
+    /// They are held for the whole run, while the chunks being traced need the
+    /// rest (their size sets the speed, and the batch being read takes another
+    /// quarter, `MemoryPlan.readBatchSize`); a quarter of 1 GiB still keeps
+    /// ResNet50's class means for its 1,000 classes from the output back to the
+    /// last block's convolutions, the layers whose class means are read.
+    public static let classSumShare = 4
+
     /// Evaluates `model` (read from `modelPath`) on `dataSet`. The classes are
     /// `labels`, else the data set's own (an image folder's sub-folders), else
     /// the output indexes; a folder's classes are matched to `labels` by name.
@@ -111,10 +120,12 @@ public enum Evaluation {
         var statistics = EvalStatistics(model: modelPath, data: dataSet.path, classNames: classNames, topK: min(options.topK, width),
                                         probabilityKind: kind, layers: model.nodes.map { ($0.name, $0.typeName, $0.outputShape) },
                                         galleryLimit: options.galleryLimit, shard: options.shard,
-                                        preprocess: options.preprocess.map { $0.map(\.text).joined(separator: ",") })
+                                        preprocess: options.preprocess.map { $0.map(\.text).joined(separator: ",") },
+                                        classSumBudget: options.memoryBudget / classSumShare)
         let inputShape = model.inputs[0].shape, inputWidth = inputShape.reduce(1, *)
         let sources = PredictionSources(model: model)
-        let plan = MemoryPlan(model: model, budget: options.memoryBudget, kept: sources.kept)
+        // The statistics are held for the whole run: the chunks get what they leave.
+        let plan = MemoryPlan(model: model, budget: max(1, options.memoryBudget - statistics.layerBytes), kept: sources.kept)
         let batchSize = plan.readBatchSize(inputBytesPerSample: inputWidth * MemoryLayout<Float>.size, limit: options.batchSize)
         let chunkSize = plan.chunkSize
         // The layers' totals are shared by the workers; the parts count only predictions.

@@ -35,6 +35,13 @@ public struct LayerDifference: Sendable {
     /// The units with the largest |B − A|, largest first (ties by unit index).
     public let topChanges: [UnitChange]
 
+    /// Compares one sample's output of `model`'s node `index` under two inputs.
+    public init(model: Model, node index: Int, a: [Float], b: [Float], topCount: Int) {
+        let node = model.nodes[index]
+        self.init(index: index, name: node.name, className: node.typeName, activation: node.layer.activation?.name,
+                  isReLUFamily: node.layer.activation?.isReLUFamily ?? false, sampleShape: node.outputShape, a: a, b: b, topCount: topCount)
+    }
+
     /// Compares one sample's output of a layer under two inputs (same shape),
     /// accumulating in Double.
     public init(index: Int, name: String, className: String, activation: String?, isReLUFamily: Bool,

@@ -5,8 +5,8 @@ import ModelGraph
 /// once: each output is summed outside any lock, then added to its layer's exact
 /// totals under that layer's own lock. One copy of the totals for the run
 /// instead of one per worker: for a model with many classes and wide layers the
-/// per-class sums are the largest thing an evaluation holds (ResNet50 with 1,000
-/// classes: about 2 GB). The totals are exact, so the order of adding does not matter.
+/// per-class sums are the largest thing an evaluation holds (up to a quarter of
+/// the budget, `Evaluation.classSumShare`). The totals are exact, so the order of adding does not matter.
 final class LayerTotals: @unchecked Sendable {
     private(set) var layers: [LayerStatistics]
     private let locks: [NSLock]

@@ -16,48 +16,67 @@ public struct LogitsRun: Sendable {
     /// The errors of the inputs that could not be read, in input order.
     public let failures: [any Error]
 
-    /// Reads every input (decoding images on all cores), runs them through the
-    /// model in chunks that fit `memoryBudget` (`MemoryPlan`: each layer's output
-    /// dropped once no later layer reads it), and computes each input's logit
-    /// statistics. A bad input is recorded in `failures` and the rest go on.
+    /// The most inputs read at once, as `eval` reads its batches; fewer when the budget says so.
+    static let blockLimit = 8192
+
+    /// Reads the inputs a block at a time (`MemoryPlan.readBatchSize` samples,
+    /// each block decoded on all cores), runs them through the model in chunks
+    /// that fit `memoryBudget` (`MemoryPlan`: each layer's output dropped once no
+    /// later layer reads it), and keeps only each input's logit statistics. The
+    /// chunks are those of one batch of every input, whatever the blocks, so the
+    /// numbers do not depend on the budget's blocks. A bad input is recorded in
+    /// `failures` and the rest go on.
     public init(model: Model, inputs: [String], options: InputOptions, labels: [String]?,
                 memoryBudget: Int = MemoryPlan.defaultBudget) throws {
-        let loaded = concurrentMap(inputs.count) { index in Result { try loadInput(inputs[index], for: model, options: options) } }
-        var names: [String] = [], tensors: [Tensor] = [], failures: [any Error] = []
-        for (index, result) in loaded.enumerated() {
-            switch result {
-            case let .success(input):
-                let batch = input.tensor.batchSize
-                names += batch == 1 ? [inputs[index]] : (0..<batch).map { "\(inputs[index])[\($0)]" }
-                tensors.append(input.tensor)
-            case let .failure(error):
-                failures.append(error)
-            }
-        }
-        guard !tensors.isEmpty else {
-            entries = []
-            self.failures = failures
-            return
-        }
         let sources = PredictionSources(model: model)
-        let all = Tensor.concatenatingBatches(tensors)
         let plan = MemoryPlan(model: model, budget: memoryBudget, kept: sources.kept)
-        let chunkSize = plan.chunkSize, chunks = (all.batchSize + chunkSize - 1) / chunkSize
+        let inputBytes = (model.inputs.first?.shape.reduce(1, *) ?? 1) * MemoryLayout<Float>.size
+        let block = plan.readBatchSize(inputBytesPerSample: inputBytes, limit: Self.blockLimit)
         let kind = ProbabilityKind(model: model)
+        var names: [String] = [], failures: [any Error] = [], statistics: [LogitStatistics] = []
+        // Samples read but not yet run: whole chunks are run as they fill, the rest at the end.
+        var pending: [Tensor] = []
+        func run(keepingPartialChunk: Bool) throws {
+            guard !pending.isEmpty else { return }
+            let all = Tensor.concatenatingBatches(pending)
+            let ready = keepingPartialChunk ? all.batchSize / plan.chunkSize * plan.chunkSize : all.batchSize
+            pending = ready < all.batchSize ? [all.batch(ready..<all.batchSize)] : []
+            statistics += try Self.predict(all, samples: ready, model: model, sources: sources, plan: plan, kind: kind, labels: labels)
+        }
+        for start in stride(from: 0, to: inputs.count, by: block) {
+            let files = start..<min(start + block, inputs.count)
+            let loaded = concurrentMap(files.count) { index in Result { try loadInput(inputs[files.lowerBound + index], for: model, options: options).tensor } }
+            for (path, result) in zip(inputs[files], loaded) {
+                switch result {
+                case let .success(tensor):
+                    names += tensor.batchSize == 1 ? [path] : (0..<tensor.batchSize).map { "\(path)[\($0)]" }
+                    pending.append(tensor)
+                case let .failure(error):
+                    failures.append(error)
+                }
+            }
+            try run(keepingPartialChunk: true)
+        }
+        try run(keepingPartialChunk: false)
+        entries = zip(names, statistics).map { Entry(input: $0, statistics: $1) }
+        self.failures = failures
+    }
+
+    /// The logit statistics of the first `samples` samples of `input`, run in the plan's chunks on all cores.
+    private static func predict(_ input: Tensor, samples: Int, model: Model, sources: PredictionSources, plan: MemoryPlan,
+                                kind: ProbabilityKind, labels: [String]?) throws -> [LogitStatistics] {
+        let chunkSize = plan.chunkSize, chunks = (samples + chunkSize - 1) / chunkSize
         let predicted = concurrentMap(chunks, workers: plan.concurrentChunks) { chunk in
             Result {
                 let first = chunk * chunkSize
-                let input = all.batch(first..<min(first + chunkSize, all.batchSize))
-                let (output, logits) = try sources.run(model, inputs: [input], plan: plan)
+                let (output, logits) = try sources.run(model, inputs: [input.batch(first..<min(first + chunkSize, samples))], plan: plan)
                 let width = output.sampleShape.reduce(1, *)
-                return (0..<input.batchSize).map { sample in
+                return (0..<output.batchSize).map { sample in
                     let row = (sample * width)..<((sample + 1) * width)
-                    return Prediction(kind: kind, logits: logits.map { Array($0[row]) }, outputs: Array(output.scalars[row]), labels: labels)
+                    return LogitStatistics(Prediction(kind: kind, logits: logits.map { Array($0[row]) }, outputs: Array(output.scalars[row]), labels: labels))
                 }
             }
         }
-        let predictions = try predicted.flatMap { try $0.get() }
-        entries = names.indices.map { Entry(input: names[$0], statistics: LogitStatistics(predictions[$0])) }
-        self.failures = failures
+        return try predicted.flatMap { try $0.get() }
     }
 }

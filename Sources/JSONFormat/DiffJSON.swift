@@ -53,9 +53,9 @@ public struct DiffJSON: Encodable, Sendable {
     public let b: Side
     public let layers: [Layer]
 
-    /// The JSON of a diff of two inputs, with each side's `top` classes.
+    /// The JSON of a diff of two inputs (`layers`: each layer's difference), with each side's `top` classes.
     public init(modelPath: String, inputs: (a: String, b: String), loaded: (a: PreparedInput, b: PreparedInput),
-                predictions: (a: Prediction, b: Prediction), diff: ActivationDiff, top: Int) {
+                predictions: (a: Prediction, b: Prediction), layers: [LayerDifference], top: Int) {
         func side(_ path: String, _ input: PreparedInput, _ prediction: Prediction) -> Side {
             let best = prediction.best
             return Side(input: path, preprocess: input.steps.map(\.text),
@@ -65,6 +65,6 @@ public struct DiffJSON: Encodable, Sendable {
         model = modelPath
         a = side(inputs.a, loaded.a, predictions.a)
         b = side(inputs.b, loaded.b, predictions.b)
-        layers = diff.layers.map(Layer.init)
+        self.layers = layers.map(Layer.init)
     }
 }

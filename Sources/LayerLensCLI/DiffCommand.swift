@@ -42,6 +42,8 @@ struct DiffCommand: ParsableCommand {
 
     @OptionGroup var layerArguments: LayerArguments
 
+    @OptionGroup var memory: MemoryArguments
+
     @Option(help: "How many most-changed units to list per layer.")
     var topUnits: Int = 5
 
@@ -78,12 +80,20 @@ struct DiffCommand: ParsableCommand {
                        b: decode.options(steps: try parseSteps(preprocessB ?? preprocess), row: rowB))
         let loaded = try stage { try loadInputPair(a, b, for: model, options: options) }
         (loaded.a.notes + loaded.b.notes).filter { $0.hasPrefix("warning") || $0.contains("reshaped") }.forEach { printError($0) }
-        let traces = try stage { (a: try Tracer.trace(model, input: loaded.a.tensor), b: try Tracer.trace(model, input: loaded.b.tensor)) }
         let labelNames = try stage { try labelArguments.names(for: model) }
-        let predictions = (a: Prediction(trace: traces.a, model: model, labels: labelNames),
-                           b: Prediction(trace: traces.b, model: model, labels: labelNames))
-        let diff = ActivationDiff(model: model, a: traces.a, b: traces.b, topCount: topUnits)
+        let differences: [LayerDifference], predictions: (a: Prediction, b: Prediction)
         if let path {
+            // The report draws every layer's outputs: both traces are kept, checked against --memory first.
+            try memory.requireRoomForEveryOutput(of: model, path: modelArguments.model, batch: 2,
+                                                 alternative: "--no-report (the metrics without keeping the outputs)")
+            let traces = try stage {
+                (a: try Tracer.trace(model, inputs: [loaded.a.tensor], memoryBudget: memory.budget),
+                 b: try Tracer.trace(model, inputs: [loaded.b.tensor], memoryBudget: memory.budget))
+            }
+            predictions = (a: Prediction(trace: traces.a, model: model, labels: labelNames),
+                           b: Prediction(trace: traces.b, model: model, labels: labelNames))
+            let diff = ActivationDiff(model: model, a: traces.a, b: traces.b, topCount: topUnits)
+            differences = diff.layers
             let sides = (a: DiffSide(input: loaded.a, prediction: predictions.a), b: DiffSide(input: loaded.b, prediction: predictions.b))
             let report = try stage {
                 if isHTML(path) {
@@ -96,14 +106,19 @@ struct DiffCommand: ParsableCommand {
                 }
             }
             try stage { try writeCreatingFolder(report, to: path) }
+        } else {
+            (differences, predictions) = try stage {
+                try ActivationDiff.streamed(model: model, a: loaded.a.tensor, b: loaded.b.tensor, topCount: topUnits, labels: labelNames)
+            }
         }
         if json {
             try printData(try stage {
-                try prettyJSON(DiffJSON(modelPath: modelArguments.model, inputs: (a, b), loaded: loaded, predictions: predictions, diff: diff, top: labelArguments.top))
+                try prettyJSON(DiffJSON(modelPath: modelArguments.model, inputs: (a, b), loaded: loaded, predictions: predictions,
+                                        layers: differences, top: labelArguments.top))
             })
             return
         }
-        try printLine(DiffTable(diff: diff).text)
+        try printLine(DiffTable(layers: differences).text)
         try printLine("A → \(scoreText(predictions.a.best))   B → \(scoreText(predictions.b.best))")
         if let path { try printLine("wrote \(path)") }
     }
@@ -111,11 +126,11 @@ struct DiffCommand: ParsableCommand {
 
 /// The per-layer metrics table `diff` prints.
 struct DiffTable {
-    let diff: ActivationDiff
+    let layers: [LayerDifference]
 
     var text: String {
         let header = ["#", "Layer", "L2", "Relative", "Cosine", "Pearson", "Max |Δ|", "On", "Off"]
-        let rows = diff.layers.map { layer -> [String] in
+        let rows = layers.map { layer -> [String] in
             [String(layer.index), layer.name, number(layer.l2), layer.relativeL2.map(number) ?? "undefined",
              number(layer.cosine), layer.pearson.map(number) ?? "undefined", number(layer.maxAbsDelta),
              layer.switchedOn.map(String.init) ?? "-", layer.switchedOff.map(String.init) ?? "-"]

@@ -8,8 +8,8 @@ struct LogitsCommand: ParsableCommand {
         commandName: "logits",
         abstract: "Explain the final layer for many inputs: top-k with logits and probabilities, entropy, margin.",
         discussion: """
-        INPUTs are files, folders (their PNG, JPEG and .npy files) or quoted glob patterns. Images are decoded on \
-        all cores and run as one batch. An unreadable input is reported and skipped; the exit status is then 1.
+        INPUTs are files, folders (their PNG, JPEG and .npy files) or quoted glob patterns. Inputs are read a block \
+        at a time that fits --memory, each block decoded on all cores. An unreadable input is reported and skipped; the exit status is then 1.
         """
     )
 

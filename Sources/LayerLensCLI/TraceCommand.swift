@@ -24,6 +24,7 @@ struct TraceCommand: ParsableCommand {
     @OptionGroup var inputArguments: InputArguments
     @OptionGroup var reportArguments: ReportArguments
     @OptionGroup var layerArguments: LayerArguments
+    @OptionGroup var memory: MemoryArguments
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Where to write the report: PNG, or HTML for a .html name (every layer, hover read-out, zoom, search) (default: Reports/<input name>.png).", valueName: "file"))
     var output: String?
@@ -53,7 +54,10 @@ struct TraceCommand: ParsableCommand {
         let all = try stage { try inputs.indices.map { try loadInput(inputs[$0], for: model, input: $0, options: inputArguments.options()) } }
         let loaded = all[0]
         all.flatMap(\.notes).filter { $0.hasPrefix("warning") || $0.contains("reshaped") }.forEach { printError($0) }
-        let trace = try stage { try Tracer.trace(model, inputs: all.map(\.tensor)) }
+        // Every layer's output is kept (for the report, --dump and --json): checked against --memory first.
+        try memory.requireRoomForEveryOutput(of: model, path: modelArguments.model, batch: loaded.tensor.batchSize,
+                                             alternative: loaded.tensor.batchSize > 1 ? "trace fewer samples" : nil)
+        let trace = try stage { try Tracer.trace(model, inputs: all.map(\.tensor), memoryBudget: memory.budget) }
         let labels = try stage { try reportArguments.labelArguments.names(for: model) }
         let prediction = Prediction(trace: trace, model: model, labels: labels)
         let content = TraceReportContent(modelPath: modelArguments.model, model: model, input: loaded,

@@ -56,26 +56,28 @@ public enum SizeLimits {
 public struct OutputBudget {
     /// The samples each output holds.
     public let batch: Int
+    /// The most bytes the outputs may take together.
+    public let limit: Int
     /// The elements charged so far.
     public private(set) var elements = 0
 
-    /// A budget for outputs of `batch` samples (shape inference charges one).
-    public init(batch: Int = 1) {
+    /// A budget for outputs of `batch` samples (shape inference charges one) of at most `limit` bytes.
+    public init(batch: Int = 1, limit: Int = SizeLimits.traceBytes) {
         self.batch = batch
+        self.limit = limit
     }
 
     /// Adds the output sample shape `shape` of `layer`; throws a `LayerError`
-    /// when an extent is negative, the product overflows, or the total passes
-    /// `SizeLimits.traceBytes`.
+    /// when an extent is negative, the product overflows, or the total passes `limit`.
     public mutating func charge(_ shape: [Int], of layer: any Layer) throws {
         let output = "its output of shape \(shapeDescription([batch] + shape))"
         guard let count = SizeLimits.elementCount([batch] + shape) else { throw LayerError(layer, "\(output) is impossible") }
         let bytes = Double(count) * Double(MemoryLayout<Float>.size)
         let total = Double(elements) * Double(MemoryLayout<Float>.size) + bytes
-        guard total <= Double(SizeLimits.traceBytes) else {
+        guard total <= Double(limit) else {
             throw LayerError(layer, "would need \(SizeLimits.byteDescription(bytes)) for \(output)"
                 + (elements > 0 ? " (\(SizeLimits.byteDescription(total)) with the layers before it)" : "")
-                + "; the limit is \(SizeLimits.byteDescription(Double(SizeLimits.traceBytes)))")
+                + "; the limit is \(SizeLimits.byteDescription(Double(limit)))")
         }
         elements += count
     }

@@ -241,8 +241,12 @@ public enum EvalReport {
             }
             x += map.width(on: canvas) + gap
         }
-        // Class × unit mean activation.
+        // Class × unit mean activation, when the run kept it.
         let classes = metrics.statistics.classCount
+        if let note = classMeansNote(layer, classCount: classes) {
+            canvas.text(note, x: x, y: top + 12, size: 11, color: .gray(0.3), bold: true)
+            return top + 18 + Double(layout.rows) * cell
+        }
         let means = layer.classMeans.flatMap { $0.map { $0.map(Float.init) } ?? Array(repeating: .nan, count: units) }
         let heatScale = scale(of: means.filter { !$0.isNaN }.map(Double.init))
         // One pixel per unit at the least: a layer wider than the page shows its first units.
@@ -277,6 +281,14 @@ public enum EvalReport {
             }
         }
         return top + Double((classes + perRow - 1) / perRow) * (Double(layout.rows) * small + 18)
+    }
+
+    /// Why `layer` has no class × unit means (the run kept its sums over all
+    /// classes only, the per-class ones being over the memory budget), or nil when it has them.
+    static func classMeansNote(_ layer: EvalMetrics.LayerResult, classCount: Int) -> String? {
+        guard layer.classMeans.isEmpty else { return nil }
+        return "class means not kept: \(groupedDigits(classCount)) classes × \(groupedDigits(layer.mean.count)) \(layer.unitKind)s "
+            + "are over the memory budget (--memory)"
     }
 
     /// A count in at most four characters: 987, 9876, 14k, 143k, 1.4M.

@@ -63,6 +63,17 @@ public struct MemoryPlan: Sendable {
         concurrentChunks = max(1, budget / max(1, chunk * peakBytesPerSample))
     }
 
+    /// The bytes a run keeping every output (`Tracer.trace`) holds for `batch`
+    /// samples of `model`: its inputs and every node's output, saturating at `Int.max`.
+    public static func keptBytes(of model: Model, batch: Int) -> Int {
+        let shapes = model.inputs.map(\.shape) + model.nodes.map(\.outputShape)
+        return shapes.reduce(0) { total, shape in
+            guard let count = SizeLimits.elementCount([batch, MemoryLayout<Float>.size] + shape) else { return Int.max }
+            let (sum, overflow) = total.addingReportingOverflow(count)
+            return overflow ? Int.max : sum
+        }
+    }
+
     /// Samples read from a data set at a time: as many as `inputBytesPerSample`
     /// allows in a quarter of the budget, a multiple of the chunk size, at most `limit`.
     public func readBatchSize(inputBytesPerSample: Int, limit: Int) -> Int {

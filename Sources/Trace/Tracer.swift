@@ -62,11 +62,12 @@ public enum Tracer {
     /// Runs `model` on one batch per model input (all with the same batch size).
     /// Large batches run as fixed-size chunks spread over the cores, each chunk's
     /// layers in one thread; a smaller batch runs whole, each layer's kernel spread
-    /// over the cores (`parallelFor`).
-    public static func trace(_ model: Model, inputs: [Tensor]) throws -> Trace {
+    /// over the cores (`parallelFor`). Throws before running when the outputs, all
+    /// kept, would take more than `memoryBudget` bytes.
+    public static func trace(_ model: Model, inputs: [Tensor], memoryBudget: Int = SizeLimits.traceBytes) throws -> Trace {
         try check(inputs, of: model)
         let batch = inputs[0].batchSize
-        var budget = OutputBudget(batch: batch)
+        var budget = OutputBudget(batch: batch, limit: memoryBudget)
         for node in model.nodes {
             do { try budget.charge(node.outputShape, of: node.layer) } catch let error as LayerError {
                 throw TraceError(description: "\(model.source.path): layer '\(node.name)' (\(node.typeName)) \(error.problem)")

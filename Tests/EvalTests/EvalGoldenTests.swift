@@ -69,7 +69,8 @@ func goldenMismatch(_ metrics: EvalMetrics, _ golden: EvalGolden) -> String? {
         if zip(ours.activeFraction, keras.active_fraction).contains(where: { !close($0, $1, 1.5 / Double(golden.count)) }) {
             return "\(ours.name): active fractions differ by more than one sample"
         }
-        for (label, means) in (keras.class_means ?? []).enumerated() {
+        // A layer whose class means were over the memory budget has none (ClassSumBudgetTests checks which).
+        for (label, means) in (keras.class_means ?? []).enumerated() where !ours.classMeans.isEmpty {
             guard let means, let mine = ours.classMeans[label] else { continue }
             if zip(mine, means).contains(where: { !close($0, $1, tolerance) }) { return "\(ours.name): class \(label) means differ" }
         }

@@ -93,12 +93,12 @@ func differingFields(_ a: EvalStatistics, _ b: EvalStatistics) -> [String] {
         #expect(throws: EvalMergeError.self) { try seed.merged(with: other) }  // another model
         let folder = try Fixtures.temporaryFolder()
         let bad = folder + "/part.json"
-        try Data("{\"formatVersion\": 1}".utf8).write(to: URL(fileURLWithPath: bad))
+        try Data("{\"formatVersion\": 2}".utf8).write(to: URL(fileURLWithPath: bad))
         let error = #expect(throws: FileError.self) { try EvalPartFile.read(bad) }
         #expect(error?.description.contains("is not an eval part file") == true)
-        try Data("{\"formatVersion\": 2}".utf8).write(to: URL(fileURLWithPath: bad))
-        let future = #expect(throws: FileError.self) { try EvalPartFile.read(bad) }
-        #expect(future?.problem == "is an eval part file of format 2; this layerlens reads format 1")
+        try Data("{\"formatVersion\": 1}".utf8).write(to: URL(fileURLWithPath: bad))
+        let past = #expect(throws: FileError.self) { try EvalPartFile.read(bad) }
+        #expect(past?.problem == "is an eval part file of format 1; this layerlens reads format 2")
         // A part whose confusion matrix lost a row is refused before anything indexes into it.
         var damaged = seed
         damaged.confusion.removeLast(26)

@@ -15,6 +15,22 @@ import TestSupport
         return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
     }
 
+    /// Without a report nothing is kept: A and B run as a batch of two, each layer compared as its outputs
+    /// exist. The JSON is byte for byte that of a run keeping both traces for the report (a linear head,
+    /// a softmax one whose logits are found beneath it, and a graph with residual branches).
+    @Test(arguments: ["models/cnn_tf2.h5", "models/softmax_tf2.h5", "models/residual_tf2.h5"])
+    func aDiffWithoutAReportStreamsToTheSameJSON(model: String) throws {
+        let folder = try Fixtures.temporaryFolder()
+        let inputs = [Fixtures.path("letters/folder/A/A0.png"), Fixtures.path("letters/folder/P/P0.png")]
+        let streamed = try layerlens(["diff", Fixtures.path(model)] + inputs + ["--json", "--no-report"])
+        let kept = try layerlens(["diff", Fixtures.path(model)] + inputs + ["--json", "-o", folder + "/d.png"])
+        #expect(streamed.status == 0 && kept.status == 0, "\(streamed.stderr) \(kept.stderr)")
+        #expect(FileManager.default.fileExists(atPath: folder + "/d.png"))
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(streamed.stdout.utf8)) as? [String: Any])
+        #expect((json["layers"] as? [Any])?.count == (try loadModel(at: Fixtures.path(model))).nodes.count)
+        #expect(streamed.stdout == kept.stdout)
+    }
+
     /// The seed case's contrast experiment: its sigmoid mapped into 0..1 for a model
     /// trained on 0..255. The diff shows a change of the whole first layer and the
     /// class changing; the same contrast kept in range changes little and keeps
@@ -94,23 +110,45 @@ import TestSupport
     /// The letters CNN over 104 images under a 16MiB budget runs in chunks of a
     /// few samples (not one batch of all), and each input keeps its top class and
     /// its logits within float32 rounding.
+    /// The letter images 13 times over (1,352 inputs), with a bad file among them: under 16 MiB they are read
+    /// in several blocks, and the results come in input order, equal to a run reading them all at once.
     @Test func aMemoryBudgetChangesHowNotWhat() throws {
         let cnn = Fixtures.path("models/cnn_tf2.h5"), folder = Fixtures.path("letters/folder")
-        #expect(MemoryPlan(model: try loadModel(at: cnn), budget: 16 << 20).chunkSize < 104)
+        let plan = MemoryPlan(model: try loadModel(at: cnn), budget: 16 << 20)
+        #expect(plan.chunkSize < 104 && plan.readBatchSize(inputBytesPerSample: 28 * 28 * 4, limit: .max) < 1352)
         let images = try FileManager.default.subpathsOfDirectory(atPath: folder).filter { $0.hasSuffix(".png") }.sorted().map { folder + "/" + $0 }
+        let bad = try folderOfImages(withBadFile: true) + "/broken.png"
+        let arguments = Array(Array(repeating: images, count: 6).joined()) + [bad] + Array(repeating: images, count: 7).joined()
         func inputs(_ extra: [String]) throws -> [[String: Any]] {
-            let result = try layerlens(["logits", cnn] + images + ["--json"] + extra)
-            #expect(result.status == 0, "\(result.stderr)")
+            let result = try layerlens(["logits", cnn] + arguments + ["--json"] + extra)
+            #expect(result.status == 1)
+            #expect(result.stderr.contains("1 of 1353 inputs could not be read"), "\(result.stderr)")
             let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
             return try #require(json["inputs"] as? [[String: Any]])
         }
         let standard = try inputs([]), tight = try inputs(["--memory", "16MiB"])
-        #expect(standard.count == 104 && tight.count == 104)
+        #expect(standard.compactMap { $0["input"] as? String } == arguments.filter { $0 != bad })
+        #expect(tight.compactMap { $0["input"] as? String } == arguments.filter { $0 != bad })
         for (a, b) in zip(standard, tight) {
             #expect((a["top"] as? [[String: Any]])?.first?["index"] as? Int == (b["top"] as? [[String: Any]])?.first?["index"] as? Int)
             let logitsA = a["logits"] as? [Double] ?? [], logitsB = b["logits"] as? [Double] ?? []
             #expect(logitsA.count == 26 && zip(logitsA, logitsB).allSatisfy { abs($0 - $1) <= 1e-4 + 1e-5 * abs($0) })
         }
+    }
+
+    /// Inputs are read a block at a time: 800 inputs of 60 KB (Xception's 71×71×3) take no more memory than 40,
+    /// where reading them all first held 48 MB and its concatenation as much again.
+    @Test func logitsReadsItsInputsInBlocks() throws {
+        let folder = try Fixtures.temporaryFolder(), xception = Fixtures.path("applications/xception_tf2.h5")
+        let input = folder + "/x.npy"
+        try NumPyFile.encode(Tensor(shape: [71, 71, 3], scalars: (0..<(71 * 71 * 3)).map { Float($0 % 251) / 251 })).write(to: URL(fileURLWithPath: input))
+        func peak(_ count: Int) throws -> Int {
+            let run = try layerlensPeakMemory(["logits", xception] + Array(repeating: input, count: count) + ["--csv", "--memory", "16MiB"])
+            #expect(run.status == 0)
+            return run.peakBytes
+        }
+        let few = try peak(40), many = try peak(800)
+        #expect(many - few < 24 << 20, "40 inputs: \(few >> 20) MiB, 800: \(many >> 20) MiB")
     }
 
     @Test func reportsABadFileAndGoesOn() throws {

@@ -88,19 +88,22 @@ public enum EvalHTMLReport {
         let layer = metrics.layers[index], units = layer.mean.count, unitKind = layer.unitKind
         let classes = metrics.statistics.classNames
         let means = layer.classMeans.flatMap { $0.map { $0.map(Float.init) } ?? Array(repeating: .nan, count: units) }
+        let classMeansNote = EvalReport.classMeansNote(layer, classCount: classes.count)
         let maps = try [
             HTMLMap(title: "mean per \(unitKind)", values: layer.mean.map(Float.init), sampleShape: [units], exactLimit: options.exactLimit),
             HTMLMap(title: "standard deviation", values: layer.std.map(Float.init), sampleShape: [units], exactLimit: options.exactLimit),
             HTMLMap(title: "share of samples > 0", values: layer.activeFraction.map(Float.init), sampleShape: [units],
                     scale: ColorScale(low: 0, high: 1), exactLimit: options.exactLimit),
+        ] + (classMeansNote != nil ? [] : [
             HTMLMap(title: "mean per class (rows) and \(unitKind) (columns)", values: means, sampleShape: [classes.count, units],
                     exactLimit: options.exactLimit, rowLabels: classes),
-        ]
+        ])
         let shape = layer.sampleShape.map(String.init).joined(separator: "×")
         let dead = layer.deadUnits.count, always = layer.alwaysActiveUnits.count
         let lines = ["\(layer.className) · output \(shape) · \(units) \(unitKind)s",
                      "dead (never above 0): \(dead)" + (dead > 0 ? " — " + EvalReport.listText(layer.deadUnits) : "")
                         + " · always above 0: \(always)" + (always > 0 ? " — " + EvalReport.listText(layer.alwaysActiveUnits) : "")]
+            + [classMeansNote].compactMap { $0 }
         let alert = layer.nonFiniteCount > 0 ? "\(layer.nonFiniteCount) NaN/inf values left out of the statistics"
             : dead > 0 ? "\(dead) dead \(unitKind)\(dead == 1 ? "" : "s")" : nil
         let node = model.flatMap { $0.nodes.count == metrics.layers.count ? $0.nodes[index] : nil }
