@@ -56,7 +56,7 @@ let package = Package(
         .target(name: "Render", dependencies: ["ModelGraph", "CCairo", "CPNG"]),
         // What traces say: layer differences (diff), logit statistics and the logits run, the
         // evaluation of a data set and its exact, mergeable statistics.
-        .target(name: "Analysis", dependencies: ["ModelGraph", "InputPipeline", "Trace", "DataSets"]),
+        .target(name: "Analysis", dependencies: ["ModelGraph", "InputPipeline", "Trace", "DataSets", "CKernels"]),
         // The drawn reports (PNG) of trace, diff and eval.
         .target(name: "Report", dependencies: ["ModelGraph", "InputPipeline", "Trace", "Analysis", "Render"]),
         // Every JSON LayerLens writes or reads: each command's --json, trace dumps' manifests, eval part files.

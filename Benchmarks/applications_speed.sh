@@ -5,7 +5,7 @@
 # (default 64) with random ImageNet labels. Per model:
 #   logits  — `layerlens logits MODEL x.npy --json`, whole process, beside Keras
 #             `predict` at batch 32 timed alone (load and warm-up left out);
-#   eval    — `layerlens eval MODEL x.npy --no-report --json` (accuracy, confusion,
+#   eval    — `layerlens eval MODEL x.npy --no-report` (accuracy, confusion,
 #             every layer's statistics), whole process, beside the same Keras predict;
 #   trace   — one input, every layer's output kept (LayerLensBenchmarks forward, the
 #             median forward pass), beside Keras's warm per-layer forward pass.
@@ -36,7 +36,7 @@ echo "|---|---|---|---|---|---|"
 for family in ResNet50 MobileNetV2 EfficientNetB0; do
     model="$data/$family.h5"
     timed logits "$bin/layerlens" logits "$model" "$work/x.npy" --json
-    timed eval "$bin/layerlens" eval "$model" "$work/x.npy" --no-report --json
+    timed eval "$bin/layerlens" eval "$model" "$work/x.npy" --no-report
     keras_ms=$(.venv/bin/python Benchmarks/keras_applications.py predict "$model" "$work/x.npy" 32 2>/dev/null | tail -1 | sed -E 's/.*: ([0-9]+) ms.*/\1/')
     keras_s=$(.venv/bin/python -c "print($keras_ms / 1000)")
     echo "| $family | logits, $count images | ${logits_s} s | ${keras_s} s (predict, batch 32) | $(ratio "$keras_s" "$logits_s") | ${logits_mb} MB |"

@@ -1,3 +1,4 @@
+import CKernels
 import DataSets
 import FileIO
 import Foundation
@@ -383,24 +384,21 @@ public struct LayerStatistics: Codable, Sendable, Equatable {
                         positive.withUnsafeMutableBufferPointer { positive in
                             for (sample, row) in sampleRows.enumerated() {
                                 let classRow = sums.baseAddress! + row * units
+                                guard skippingNonFinite else {
+                                    // Every value of the sample, position by position, in CKernels's vector loop.
+                                    ll_accumulate_rows(values.baseAddress! + sample * perSample, positions, units,
+                                                       classRow, squares.baseAddress!, positive.baseAddress!)
+                                    continue
+                                }
                                 for position in 0..<positions {
                                     let row = values.baseAddress! + sample * perSample + position * units
-                                    if skippingNonFinite {
-                                        for unit in 0..<units {
-                                            let value = row[unit]
-                                            guard value.isFinite else { nonFinite += 1; continue }
-                                            let wide = Double(value)
-                                            classRow[unit] += wide
-                                            squares[unit] += wide * wide
-                                            positive[unit] &+= value > 0 ? 1 : 0
-                                        }
-                                    } else {
-                                        for unit in 0..<units {
-                                            let value = row[unit], wide = Double(value)
-                                            classRow[unit] += wide
-                                            squares[unit] += wide * wide
-                                            positive[unit] &+= value > 0 ? 1 : 0
-                                        }
+                                    for unit in 0..<units {
+                                        let value = row[unit]
+                                        guard value.isFinite else { nonFinite += 1; continue }
+                                        let wide = Double(value)
+                                        classRow[unit] += wide
+                                        squares[unit] += wide * wide
+                                        positive[unit] &+= value > 0 ? 1 : 0
                                     }
                                 }
                             }

@@ -118,3 +118,16 @@ WIDEST void ll_binary(enum ll_binary_operation operation, const float *a, long s
     case LL_DIVIDE: binaryStrides(LL_DIVIDE, a, stride_a, b, stride_b, out, n); break;
     }
 }
+
+WIDEST void ll_accumulate_rows(const float *restrict values, long rows, long units, double *restrict sums,
+                               double *restrict squares, long *restrict positive) {
+    for (long r = 0; r < rows; r++) {
+        const float *row = values + r * units;
+        for (long u = 0; u < units; u++) {
+            double wide = (double)row[u];
+            sums[u] += wide;
+            squares[u] += wide * wide;
+            positive[u] += row[u] > 0;
+        }
+    }
+}

@@ -37,4 +37,8 @@ enum ll_binary_operation { LL_ADD, LL_SUBTRACT, LL_MULTIPLY, LL_DIVIDE };
 /// out[i] = a[i · stride_a] op b[i · stride_b], each stride 0 (broadcast) or 1.
 void ll_binary(enum ll_binary_operation operation, const float *a, long stride_a, const float *b, long stride_b, float *out, long n);
 
+/// For each of `rows` rows of `units` values, in order: sums[u] += x, squares[u] += x·x
+/// (x widened to double) and positive[u] += (x > 0); eval's per-unit statistics.
+void ll_accumulate_rows(const float *values, long rows, long units, double *sums, double *squares, long *positive);
+
 #endif
