@@ -124,8 +124,10 @@ public enum Evaluation {
                                         classSumBudget: options.memoryBudget / classSumShare)
         let inputShape = model.inputs[0].shape, inputWidth = inputShape.reduce(1, *)
         let sources = PredictionSources(model: model)
-        // The statistics are held for the whole run: the chunks get what they leave.
-        let plan = MemoryPlan(model: model, budget: max(1, options.memoryBudget - statistics.layerBytes), kept: sources.kept)
+        // The weights and the statistics are held for the whole run; the chunks get four fifths of what
+        // they leave, the read batch (a quarter of the chunks' share, `readBatchSize`) the rest.
+        let held = model.parameterCount * MemoryLayout<Float>.size + statistics.layerBytes
+        let plan = MemoryPlan(model: model, budget: max(1, (options.memoryBudget - held) / 5 * 4), kept: sources.kept)
         let batchSize = plan.readBatchSize(inputBytesPerSample: inputWidth * MemoryLayout<Float>.size, limit: options.batchSize)
         let chunkSize = plan.chunkSize
         // The layers' totals are shared by the workers; the parts count only predictions.
