@@ -35,11 +35,7 @@ public struct ActivationDiff: Sendable {
             layers.append(LayerDifference(model: model, node: index, a: output.scalars(ofSample: 0), b: output.scalars(ofSample: 1),
                                           topCount: topCount))
         }
-        let kind = ProbabilityKind(model: model), width = output.sampleShape.reduce(1, *)
-        func prediction(_ sample: Int) -> Prediction {
-            let row = (sample * width)..<((sample + 1) * width)
-            return Prediction(kind: kind, logits: logits.map { Array($0[row]) }, outputs: Array(output.scalars[row]), labels: labels)
-        }
-        return (layers, (prediction(0), prediction(1)))
+        let predictions = Prediction.perSample(output: output, logits: logits, kind: ProbabilityKind(model: model), labels: labels)
+        return (layers, (predictions[0], predictions[1]))
     }
 }

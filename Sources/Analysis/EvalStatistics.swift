@@ -308,7 +308,7 @@ public struct LayerStatistics: Codable, Sendable, Equatable {
 
     /// Adds one batch of this layer's output; `labels` are the samples' classes.
     ///
-    /// The batch is summed in Double (a loop the compiler vectorises), and each
+    /// The batch is summed in Double (CKernels's vector loop), and each
     /// batch sum enters the exact fixed-point totals once. Batches are the same
     /// whether a data set is read whole or in shards, so the totals still merge
     /// bit for bit. A batch with NaN or infinite values is summed again, leaving them out.

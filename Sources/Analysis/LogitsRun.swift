@@ -70,11 +70,7 @@ public struct LogitsRun: Sendable {
             Result {
                 let first = chunk * chunkSize
                 let (output, logits) = try sources.run(model, inputs: [input.batch(first..<min(first + chunkSize, samples))], plan: plan)
-                let width = output.sampleShape.reduce(1, *)
-                return (0..<output.batchSize).map { sample in
-                    let row = (sample * width)..<((sample + 1) * width)
-                    return LogitStatistics(Prediction(kind: kind, logits: logits.map { Array($0[row]) }, outputs: Array(output.scalars[row]), labels: labels))
-                }
+                return Prediction.perSample(output: output, logits: logits, kind: kind, labels: labels).map(LogitStatistics.init)
             }
         }
         return try predicted.flatMap { try $0.get() }

@@ -42,6 +42,16 @@ public struct Prediction: Sendable {
         logits = kind == .softmax ? values : Self.logitsBeneathFinalActivation(trace: trace, model: model, samples: sample..<(sample + 1))
     }
 
+    /// One prediction per sample of a batch's first `output` and its row-major
+    /// `logits` (nil when they cannot be had), as `PredictionSources.run` returns them.
+    public static func perSample(output: Tensor, logits: [Float]?, kind: ProbabilityKind, labels: [String]?) -> [Prediction] {
+        let width = output.sampleShape.reduce(1, *)
+        return (0..<output.batchSize).map { sample in
+            let row = (sample * width)..<((sample + 1) * width)
+            return Prediction(kind: kind, logits: logits.map { Array($0[row]) }, outputs: Array(output.scalars[row]), labels: labels)
+        }
+    }
+
     /// A prediction from known final-layer values: for `.softmax`, probabilities
     /// are the softmax of `logits`; otherwise `outputs` are the probabilities.
     public init(kind: ProbabilityKind, logits: [Float]?, outputs: [Float], labels: [String]? = nil) {
