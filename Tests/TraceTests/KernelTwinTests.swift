@@ -117,3 +117,28 @@ import TestSupport
         #expect(sigmoid(-200) == 0 && sigmoid(200) == 1)
     }
 }
+
+/// eval's per-unit sums (CKernels's register-blocked loop) against the plain
+/// row-by-row loop: each unit adds its rows in the same order, so the two agree
+/// bit for bit, for unit counts below, at and across the 16-unit stripes and rows
+/// that span several cache blocks.
+@Suite struct AccumulationTwinTests {
+    @Test(arguments: [(1, 1), (7, 3), (16, 5), (17, 300), (40, 2_000), (1_300, 9)])
+    func blockedSumsEqualThePlainLoop(units: Int, rows: Int) {
+        let values = KernelTwinTests.random([rows, units]).scalars
+        var sums = (0..<units).map { Double($0) / 7 }, squares = [Double](repeating: 0.5, count: units), positive = [Int](repeating: 2, count: units)
+        var plainSums = sums, plainSquares = squares, plainPositive = positive
+        ll_accumulate_rows(values, rows, units, &sums, &squares, &positive)
+        for row in 0..<rows {
+            for unit in 0..<units {
+                let wide = Double(values[row * units + unit])
+                plainSums[unit] += wide
+                plainSquares[unit] += wide * wide
+                plainPositive[unit] += values[row * units + unit] > 0 ? 1 : 0
+            }
+        }
+        #expect(sums == plainSums)
+        #expect(squares == plainSquares)
+        #expect(positive == plainPositive)
+    }
+}
