@@ -51,6 +51,7 @@ public struct Tensor: Sendable, Equatable {
     /// Joins tensors of the same sample shape along the batch axis.
     public static func concatenatingBatches(_ parts: [Tensor]) -> Tensor {
         guard let first = parts.first else { return Tensor(shape: [0]) }
+        if parts.count == 1 { return first }
         let scalars = [Float].large(count: parts.reduce(0) { $0 + $1.count }) { buffer in
             var offset = 0
             for part in parts {

@@ -58,6 +58,10 @@ public final class NumPyRowReader: NumPyRowSource {
     /// The number of rows.
     public var rowCount: Int { shape[0] }
 
+    /// Bytes read from the file at a time: a run of rows is read and decoded in
+    /// pieces of about this size, so reading it takes little more than its floats.
+    static let pieceBytes = 4 << 20
+
     /// Rows `range` as Float, row-major.
     public func floats(rows range: Range<Int>) throws -> [Float] {
         let rowBytes = rowElements * header.itemSize
@@ -66,9 +70,16 @@ public final class NumPyRowReader: NumPyRowSource {
         } catch {
             throw FileError(path, "cannot be read at row \(range.lowerBound)")
         }
-        let bytes = [UInt8]((try? handle.read(upToCount: range.count * rowBytes)) ?? Data())
-        guard bytes.count == range.count * rowBytes else { throw FileError(path, "ended early, at row \(range.lowerBound)") }
-        return try NumPyFile.decodeFloats(bytes[...], header: header, count: range.count * rowElements, name: path)
+        let piece = max(1, Self.pieceBytes / max(1, rowBytes))
+        var values: [Float] = []
+        values.reserveCapacity(range.count * rowElements)
+        for start in stride(from: range.lowerBound, to: range.upperBound, by: piece) {
+            let count = min(piece, range.upperBound - start)
+            let bytes = [UInt8]((try? handle.read(upToCount: count * rowBytes)) ?? Data())
+            guard bytes.count == count * rowBytes else { throw FileError(path, "ended early, at row \(start)") }
+            values += try NumPyFile.decodeFloats(bytes[...], header: header, count: count * rowElements, name: path)
+        }
+        return values
     }
 
     public func forEachRun(of range: Range<Int>, runEnd: (Int) -> Int, _ body: (Range<Int>, [Float]) throws -> Bool) throws {
