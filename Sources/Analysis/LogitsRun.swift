@@ -1,5 +1,7 @@
 import DataSets
+import FileIO
 import Foundation
+import InputPipeline
 import ModelGraph
 import Trace
 
@@ -19,8 +21,8 @@ public struct LogitsRun: Sendable {
     /// The most inputs read at once, as `eval` reads its batches; fewer when the budget says so.
     static let blockLimit = 8192
 
-    /// Reads the inputs a block at a time (`MemoryPlan.readBatchSize` samples,
-    /// each block decoded on all cores), runs them through the model in chunks
+    /// Reads the inputs a block at a time (`MemoryPlan.readBatchSize` samples:
+    /// files decoded together on all cores, or rows of a batched `.npy`), runs them through the model in chunks
     /// that fit `memoryBudget` (`MemoryPlan`: each layer's output dropped once no
     /// later layer reads it), and keeps only each input's logit statistics. The
     /// chunks are those of one batch of every input, whatever the blocks, so the
@@ -43,10 +45,11 @@ public struct LogitsRun: Sendable {
             pending = ready < all.batchSize ? [all.batch(ready..<all.batchSize)] : []
             statistics += try Self.predict(all, samples: ready, model: model, sources: sources, plan: plan, kind: kind, labels: labels)
         }
-        for start in stride(from: 0, to: inputs.count, by: block) {
-            let files = start..<min(start + block, inputs.count)
-            let loaded = concurrentMap(files.count) { index in Result { try loadInput(inputs[files.lowerBound + index], for: model, options: options).tensor } }
-            for (path, result) in zip(inputs[files], loaded) {
+        // Files waiting to be decoded together, on all cores.
+        var files: [String] = []
+        func loadFiles() throws {
+            let loaded = concurrentMap(files.count) { index in Result { try loadInput(files[index], for: model, options: options).tensor } }
+            for (path, result) in zip(files, loaded) {
                 switch result {
                 case let .success(tensor):
                     names += tensor.batchSize == 1 ? [path] : (0..<tensor.batchSize).map { "\(path)[\($0)]" }
@@ -55,8 +58,30 @@ public struct LogitsRun: Sendable {
                     failures.append(error)
                 }
             }
+            files = []
             try run(keepingPartialChunk: true)
         }
+        for path in inputs {
+            guard let rows = batchedArrayRows(path, for: model, options: options) else {
+                files.append(path)
+                if files.count == block { try loadFiles() }
+                continue
+            }
+            // A batched .npy is read a block of rows at a time, never whole.
+            try loadFiles()
+            do {
+                for start in stride(from: 0, to: rows.rowCount, by: block) {
+                    let range = start..<min(start + block, rows.rowCount)
+                    let array = Tensor(shape: [range.count] + rows.shape.dropFirst(), scalars: try rows.floats(rows: range))
+                    pending.append(try ModelInput(array, for: model, from: path).tensor)
+                    names += range.map { "\(path)[\($0)]" }
+                    try run(keepingPartialChunk: true)
+                }
+            } catch let error as FileError {
+                failures.append(error)
+            }
+        }
+        try loadFiles()
         try run(keepingPartialChunk: false)
         entries = zip(names, statistics).map { Entry(input: $0, statistics: $1) }
         self.failures = failures

@@ -2,6 +2,7 @@ import FileIO
 import Foundation
 import InputPipeline
 import ModelGraph
+import NumPyFormat
 
 /// How to read an input.
 public struct InputOptions: Sendable {
@@ -73,6 +74,20 @@ public func loadInput(_ path: String, for model: Model, input index: Int = 0, op
     return PreparedInput(path: path, tensor: result.tensor, raw: raw, processed: result.processed, steps: result.steps,
                          isDefaultPipeline: result.isDefaultPipeline, notes: notes, groundTruth: truth,
                          preparedShape: result.processed.shape)
+}
+
+/// The rows of `path` when it is an `.npy` batch of several samples for `model`'s
+/// input number `index` (a first axis of samples, each the model's sample size),
+/// opened to be read a block at a time: what a run over many inputs streams
+/// instead of reading the whole array. Nil for any other file, and when options
+/// apply to it, which `loadInput` then reads or refuses as usual.
+public func batchedArrayRows(_ path: String, for model: Model, input index: Int = 0, options: InputOptions) -> NumPyRowReader? {
+    guard options.steps == nil, options.row == nil, (try? FileKind.of(path)) == .npy,
+          let reader = try? NumPyRowReader(path: path) else { return nil }
+    let sampleShape = model.inputs[index].shape
+    guard reader.shape != sampleShape, reader.shape.count >= 2, reader.rowCount > 1,
+          reader.rowElements == sampleShape.reduce(1, *) else { return nil }
+    return reader
 }
 
 /// Loads the two inputs of a diff, each with its own options, and checks that

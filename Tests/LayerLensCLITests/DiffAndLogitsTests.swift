@@ -151,6 +151,41 @@ import TestSupport
         #expect(many - few < 24 << 20, "40 inputs: \(few >> 20) MiB, 800: \(many >> 20) MiB")
     }
 
+    /// A batched .npy is read a block of rows at a time, never whole: 800 samples of 60 KB (48 MB) take no
+    /// more memory than 40, and each row gives what the same sample gives as a file of its own.
+    @Test func logitsStreamsTheRowsOfABatchedArray() throws {
+        let folder = try Fixtures.temporaryFolder(), xception = Fixtures.path("applications/xception_tf2.h5")
+        let sampleCount = 71 * 71 * 3
+        func batch(_ rows: Int) throws -> String {
+            let path = folder + "/batch\(rows).npy"
+            let values = (0..<(rows * sampleCount)).map { Float(($0 * 7 + $0 / sampleCount) % 251) / 251 }
+            try NumPyFile.encode(Tensor(shape: [rows, 71, 71, 3], scalars: values)).write(to: URL(fileURLWithPath: path))
+            return path
+        }
+        func peak(_ rows: Int) throws -> Int {
+            let run = try layerlensPeakMemory(["logits", xception, try batch(rows), "--csv", "--memory", "16MiB"])
+            #expect(run.status == 0)
+            return run.peakBytes
+        }
+        let few = try peak(40), many = try peak(800)
+        #expect(many - few < 24 << 20, "40 rows: \(few >> 20) MiB, 800: \(many >> 20) MiB")
+
+        let batched = folder + "/batch40.npy", single = folder + "/row13.npy"
+        let row = try NumPyFile.read(batched).tensor.batch(13..<14)
+        try NumPyFile.encode(row.reshaped([71, 71, 3])).write(to: URL(fileURLWithPath: single))
+        func inputs(_ arguments: [String]) throws -> [[String: Any]] {
+            let result = try layerlens(["logits", xception] + arguments + ["--json", "--memory", "16MiB"])
+            #expect(result.status == 0, "\(result.stderr)")
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+            return try #require(json["inputs"] as? [[String: Any]])
+        }
+        let rows = try inputs([batched]), alone = try #require(try inputs([single]).first)
+        #expect(rows.compactMap { $0["input"] as? String } == (0..<40).map { "\(batched)[\($0)]" })
+        let logits = rows[13]["logits"] as? [Double] ?? [], aloneLogits = alone["logits"] as? [Double] ?? []
+        #expect(!logits.isEmpty && logits.count == aloneLogits.count)
+        #expect(zip(logits, aloneLogits).allSatisfy { abs($0 - $1) <= 1e-4 + 1e-5 * abs($0) })
+    }
+
     @Test func reportsABadFileAndGoesOn() throws {
         let folder = try folderOfImages(withBadFile: true)
         let result = try layerlens(["logits", model, folder, "--preprocess", "gray,resize=28x28:area,invert", "--csv"])
