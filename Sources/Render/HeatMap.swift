@@ -84,9 +84,14 @@ public struct HeatMap {
                         size: Self.labelSize, color: Palette.text, align: .right)
         }
         if let columnLabels, cellWidth >= Self.labelSize {
+            // A label wider than its cell would run into the next one: such labels are
+            // drawn only where they clear the last one drawn.
+            var clear = -Double.infinity
             for (column, label) in columnLabels.enumerated() {
-                canvas.text(label, x: left + (Double(column) + 0.5) * cellWidth, y: y + Self.headerHeight - 4,
-                            size: Self.labelSize, color: Palette.text, align: .center)
+                let center = left + (Double(column) + 0.5) * cellWidth, halfWidth = canvas.textWidth(label, size: Self.labelSize) / 2
+                guard center - halfWidth >= clear else { continue }
+                canvas.text(label, x: center, y: y + Self.headerHeight - 4, size: Self.labelSize, color: Palette.text, align: .center)
+                clear = center + halfWidth + 3
             }
         } else {
             // Narrow cells: a tick and the column index every `step` columns.

@@ -104,15 +104,44 @@ public enum EvalReport {
 
     // MARK: Confusion matrix and per-class scores
 
+    /// The most classes a report draws one by one: a 1,000-class confusion matrix
+    /// is 8,000 pixels of mostly empty cells that nobody can read.
+    static let classLimit = 40
+
+    /// The classes a report draws one by one (confusion matrix, per-class rows,
+    /// class means): all of them when there are at most `classLimit`; else the
+    /// `classLimit` with the most errors, counted as true and as predicted class,
+    /// most first (ties: more samples, then the earlier class).
+    static func shownClasses(_ statistics: EvalStatistics) -> [Int] {
+        let classes = statistics.classCount
+        guard classes > classLimit else { return Array(0..<classes) }
+        var errors = [Int](repeating: 0, count: classes), support = [Int](repeating: 0, count: classes)
+        for truth in 0..<classes {
+            for predicted in 0..<classes {
+                let count = statistics.confusion[truth * classes + predicted]
+                support[truth] += count
+                if truth != predicted { errors[truth] += count; errors[predicted] += count }
+            }
+        }
+        return Array((0..<classes).sorted { (errors[$0], support[$0], -$0) > (errors[$1], support[$1], -$1) }.prefix(classLimit))
+    }
+
+    /// What the matrix and class maps show, for a heading: "" when every class is shown.
+    static func shownClassesNote(_ shown: [Int], classCount: Int) -> String {
+        shown.count == classCount ? "" : " — the \(shown.count) classes with the most errors (as true or predicted class) of \(groupedDigits(classCount)), most first"
+    }
+
     private static func drawConfusionAndClasses(_ metrics: EvalMetrics, on canvas: Canvas, y: Double) -> Double {
         let statistics = metrics.statistics, classes = statistics.classCount
-        let cell = max(8, min(30, (660 / Double(classes)).rounded(.down)))
-        let labels = statistics.classNames
-        let values = metrics.normalizedConfusion.flatMap { $0.map(Float.init) }
-        let texts = statistics.confusion.map { $0 == 0 ? "" : compactCount($0) }
-        let map = HeatMap(rows: classes, columns: classes, values: values, scale: ColorScale(low: 0, high: 1), cellWidth: cell, cellHeight: cell,
+        let shown = shownClasses(statistics)
+        let cell = max(8, min(30, (660 / Double(shown.count)).rounded(.down)))
+        let labels = shown.map { statistics.classNames[$0] }
+        let values = shown.flatMap { truth in shown.map { Float(metrics.normalizedConfusion[truth][$0]) } }
+        let texts = shown.flatMap { truth in shown.map { statistics.confusion[truth * classes + $0] } }.map { $0 == 0 ? "" : compactCount($0) }
+        let map = HeatMap(rows: shown.count, columns: shown.count, values: values, scale: ColorScale(low: 0, high: 1), cellWidth: cell, cellHeight: cell,
                           rowLabels: labels, columnLabels: labels, cellTexts: texts)
-        heading("Confusion matrix: rows true class, columns predicted; colour = share of the true class, numbers = counts", on: canvas, y: y)
+        heading("Confusion matrix: rows true class, columns predicted; colour = share of the true class, numbers = counts"
+                + shownClassesNote(shown, classCount: classes), on: canvas, y: y)
         map.draw(on: canvas, x: margin, y: y + 10)
         // The per-class table, its rows level with the matrix's rows.
         let tableX = margin + map.width(on: canvas) + gap
@@ -122,7 +151,7 @@ public enum EvalReport {
             canvas.text(column.title, x: tableX + column.x, y: top - 5, size: 11, color: .gray(0.35), bold: true)
         }
         let rowHeight = cell
-        for (index, result) in metrics.perClass.enumerated() {
+        for (index, result) in shown.map({ metrics.perClass[$0] }).enumerated() {
             let rowY = top + Double(index) * rowHeight + rowHeight / 2 + 4
             if index % 2 == 1 { canvas.fill(x: tableX - 4, y: top + Double(index) * rowHeight, width: 490, height: rowHeight, .gray(0.965)) }
             let size = min(11, rowHeight * 0.6)
@@ -253,26 +282,31 @@ public enum EvalReport {
         let room = width - x - 2 * margin - 60
         let shown = min(units, Int(room))
         let cellWidth = max(1, min(24, (room / Double(shown)).rounded(.down)))
-        let shownMeans = (0..<classes).flatMap { means[($0 * units)..<($0 * units + shown)] }
-        let heat = HeatMap(rows: classes, columns: shown, values: shownMeans, scale: heatScale, cellWidth: cellWidth,
-                           cellHeight: max(10, min(14, (260 / Double(classes)).rounded(.down))),
-                           rowLabels: metrics.statistics.classNames, columnLabels: isOutput ? metrics.statistics.classNames : nil)
-        let heatTitle = "mean per class (rows) and \(unitKind) (columns)" + (shown < units ? ", the first \(shown) of \(units)" : "")
+        let rowClasses = shownClasses(metrics.statistics)
+        let shownMeans = rowClasses.flatMap { means[($0 * units)..<($0 * units + shown)] }
+        let heat = HeatMap(rows: rowClasses.count, columns: shown, values: shownMeans, scale: heatScale, cellWidth: cellWidth,
+                           cellHeight: max(10, min(14, (260 / Double(rowClasses.count)).rounded(.down))),
+                           rowLabels: rowClasses.map { metrics.statistics.classNames[$0] },
+                           columnLabels: isOutput ? Array(metrics.statistics.classNames.prefix(shown)) : nil)
+        let heatTitle = "mean per class (rows\(rowClasses.count < classes ? ": the \(rowClasses.count) with the most errors" : "")) and \(unitKind) (columns)"
+            + (shown < units ? ", the first \(shown) of \(units)" : "")
         canvas.text(heatTitle, x: x, y: top + 12, size: 11, color: .gray(0.3), bold: true)
         heat.draw(on: canvas, x: x, y: top + 18 - HeatMap.headerHeight + 14)
         top += max(18 + Double(layout.rows) * cell, 18 + heat.height) + 16
         // What each class looks like in this layer: one small map per class on one scale.
-        canvas.text("each class's mean \(unitKind) activity, one scale for all (\(formatNumber(heatScale.low))..\(formatNumber(heatScale.high)))",
+        canvas.text("each class's mean \(unitKind) activity\(rowClasses.count < classes ? " (the \(rowClasses.count) classes with the most errors)" : ""), "
+                    + "one scale for all (\(formatNumber(heatScale.low))..\(formatNumber(heatScale.high)))",
                     x: margin, y: top + 10, size: 11, color: .gray(0.3), bold: true)
         top += 18
         // As large as lets every class sit in one row (up to 92 pixels a map), else two or more rows.
-        let mapRoom = min(92, max(36, (width - 2 * margin) / Double(max(classes, 1)) - 10))
+        let mapRoom = min(92, max(36, (width - 2 * margin) / Double(max(rowClasses.count, 1)) - 10))
         let small = max(1, min(16, (mapRoom / Double(max(layout.rows, layout.columns))).rounded(.down)))
         let tile = Double(layout.columns) * small
         let step = max(tile + 10, 46)
         let perRow = max(1, Int((width - 2 * margin) / step))
-        for (label, means) in layer.classMeans.enumerated() {
-            let tileX = margin + Double(label % perRow) * step, tileY = top + Double(label / perRow) * (Double(layout.rows) * small + 18)
+        for (place, label) in rowClasses.enumerated() {
+            let means = layer.classMeans[label]
+            let tileX = margin + Double(place % perRow) * step, tileY = top + Double(place / perRow) * (Double(layout.rows) * small + 18)
             canvas.text(metrics.statistics.classNames[label], x: tileX, y: tileY + 10, size: 10, bold: true)
             if let means {
                 ActivationMap(layout: layout, values: means.map(Float.init), scale: heatScale, cell: small).drawGrid(on: canvas, x: tileX, y: tileY + 14)
@@ -280,7 +314,7 @@ public enum EvalReport {
                 canvas.text("no samples", x: tileX, y: tileY + 26, size: 9, color: .gray(0.45))
             }
         }
-        return top + Double((classes + perRow - 1) / perRow) * (Double(layout.rows) * small + 18)
+        return top + Double((rowClasses.count + perRow - 1) / perRow) * (Double(layout.rows) * small + 18)
     }
 
     /// Why `layer` has no class × unit means (the run kept its sums over all

@@ -23,4 +23,35 @@ import TestSupport
         // deadest are the first three (ties go to the earlier layer), beside the last two.
         #expect(EvalReport.layersToLookAt(metrics) == [0, 1, 2, 118, 119])
     }
+
+    /// A 1,000-class run draws its confusion matrix, per-class rows and class means
+    /// for the 40 classes with the most errors, most first, instead of a matrix
+    /// 8,000 pixels high; the HTML report's matrix has as many cells.
+    @Test func manyClassesShowTheClassesWithTheMostErrors() throws {
+        let classes = 1_000
+        var statistics = EvalStatistics(model: "model.h5", data: "data.npy", classNames: (0..<classes).map { "class \($0)" }, topK: 5,
+                                        probabilityKind: .softmax, layers: [(name: "logits", className: "Dense", sampleShape: [classes])])
+        // Two samples of every class, right but for classes 500..<520, whose samples are all taken for class 7.
+        let labels = (0..<(2 * classes)).map { $0 % classes }
+        let predicted = labels.map { (500..<520).contains($0) ? 7 : $0 }
+        var probabilities = [Float](repeating: 0, count: labels.count * classes)
+        for (sample, guess) in predicted.enumerated() { probabilities[sample * classes + guess] = 1 }
+        statistics.add(input: Tensor(shape: [labels.count, 4], repeating: 0.5), probabilities: probabilities, logits: nil,
+                       labels: labels, sampleIDs: Array(labels.indices))
+        statistics.addLayer(0, output: Tensor(shape: [labels.count, classes], scalars: probabilities), labels: labels)
+        let metrics = EvalMetrics(statistics)
+        let shown = EvalReport.shownClasses(statistics)
+        #expect(shown.count == EvalReport.classLimit)
+        // Class 7 takes 40 wrong predictions; 500..<520 lose 2 each; the rest, error-free, follow by index.
+        #expect(shown == [7] + Array(500..<520) + Array(0..<7) + Array(8..<20))
+        let png = try EvalReport.render(metrics)
+        #expect(pngHeight(png) < 4_000, "\(pngHeight(png)) pixels")
+        let html = EvalHTMLReport.classes(metrics)
+        #expect(html.components(separatedBy: "<td style=").count - 1 == 40 * 40)
+        #expect(html.contains("the 40 classes with the most errors (as true or predicted class) of 1,000, most first"))
+        // A run with few classes shows them all, in order.
+        let letters = EvalStatistics(model: "model.h5", data: "data.csv", classNames: (0..<26).map(String.init), topK: 3,
+                                     probabilityKind: .softmax, layers: [])
+        #expect(EvalReport.shownClasses(letters) == Array(0..<26))
+    }
 }

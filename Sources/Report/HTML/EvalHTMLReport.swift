@@ -29,10 +29,11 @@ public enum EvalHTMLReport {
     /// The confusion matrix (colour: share of the true class; numbers: counts) and the per-class scores.
     static func classes(_ metrics: EvalMetrics) -> String {
         let statistics = metrics.statistics, names = statistics.classNames, count = statistics.classCount
-        var matrix = "<table class=\"confusion\"><thead><tr><th>true ↓ predicted →</th>" + names.map { "<th>\(HTMLPage.escape($0))</th>" }.joined() + "</tr></thead><tbody>"
-        for row in 0..<count {
+        let shown = EvalReport.shownClasses(statistics)
+        var matrix = "<table class=\"confusion\"><thead><tr><th>true ↓ predicted →</th>" + shown.map { "<th>\(HTMLPage.escape(names[$0]))</th>" }.joined() + "</tr></thead><tbody>"
+        for row in shown {
             matrix += "<tr><th>\(HTMLPage.escape(names[row]))</th>"
-            for column in 0..<count {
+            for column in shown {
                 let share = metrics.normalizedConfusion[row][column], cases = statistics.confusion[row * count + column]
                 let colour = Colormap.viridis.color(share.isFinite ? share : 0)
                 let text = colour.contrastingText == .black ? "#000" : "#fff"
@@ -49,7 +50,8 @@ public enum EvalHTMLReport {
         }
         let scores = "<table class=\"scores\"><thead><tr><th>class</th><th>precision</th><th>recall</th><th class=\"f1\">F1</th><th>support</th></tr></thead>"
             + "<tbody>\(rows.joined())</tbody></table>"
-        return "<section id=\"classes\"><h2>Confusion matrix (rows: true class; colour: share of the true class; numbers: counts) and per-class scores</h2>"
+        return "<section id=\"classes\"><h2>Confusion matrix (rows: true class; colour: share of the true class; numbers: counts)"
+            + HTMLPage.escape(EvalReport.shownClassesNote(shown, classCount: count)) + "; every class's scores</h2>"
             + "<div class=\"panels\"><figure>\(matrix)</figure><figure>\(scores)</figure></div></section>"
     }
 
@@ -87,16 +89,17 @@ public enum EvalHTMLReport {
     static func layer(_ index: Int, metrics: EvalMetrics, model: Model?, options: HTMLReportOptions) throws -> HTMLLayer {
         let layer = metrics.layers[index], units = layer.mean.count, unitKind = layer.unitKind
         let classes = metrics.statistics.classNames
-        let means = layer.classMeans.flatMap { $0.map { $0.map(Float.init) } ?? Array(repeating: .nan, count: units) }
         let classMeansNote = EvalReport.classMeansNote(layer, classCount: classes.count)
+        let rowClasses = classMeansNote == nil ? EvalReport.shownClasses(metrics.statistics) : []
+        let means = rowClasses.flatMap { layer.classMeans[$0].map { $0.map(Float.init) } ?? Array(repeating: .nan, count: units) }
         let maps = try [
             HTMLMap(title: "mean per \(unitKind)", values: layer.mean.map(Float.init), sampleShape: [units], exactLimit: options.exactLimit),
             HTMLMap(title: "standard deviation", values: layer.std.map(Float.init), sampleShape: [units], exactLimit: options.exactLimit),
             HTMLMap(title: "share of samples > 0", values: layer.activeFraction.map(Float.init), sampleShape: [units],
                     scale: ColorScale(low: 0, high: 1), exactLimit: options.exactLimit),
         ] + (classMeansNote != nil ? [] : [
-            HTMLMap(title: "mean per class (rows) and \(unitKind) (columns)", values: means, sampleShape: [classes.count, units],
-                    exactLimit: options.exactLimit, rowLabels: classes),
+            HTMLMap(title: "mean per class (rows\(rowClasses.count < classes.count ? ": the \(rowClasses.count) with the most errors" : "")) and \(unitKind) (columns)",
+                    values: means, sampleShape: [rowClasses.count, units], exactLimit: options.exactLimit, rowLabels: rowClasses.map { classes[$0] }),
         ])
         let shape = layer.sampleShape.map(String.init).joined(separator: "×")
         let dead = layer.deadUnits.count, always = layer.alwaysActiveUnits.count
