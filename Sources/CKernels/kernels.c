@@ -77,17 +77,6 @@ WIDEST void ll_multiply_add(float *restrict out, const float *restrict a, const 
     for (long i = 0; i < n; i++) out[i] += a[i] * w[i];
 }
 
-WIDEST void ll_max_into(float *restrict out, const float *restrict x, long n) {
-    for (long i = 0; i < n; i++) {
-        float v = x[i], current = out[i];
-        out[i] = (v > current || v != v) ? v : current;
-    }
-}
-
-WIDEST void ll_add_into(float *restrict out, const float *restrict x, long n) {
-    for (long i = 0; i < n; i++) out[i] += x[i];
-}
-
 // One operation over one pair of strides, each a constant at its call site below.
 INLINE void binary(enum ll_binary_operation operation, const float *restrict a, long stride_a, const float *restrict b,
                    long stride_b, float *restrict out, long n) {
@@ -153,5 +142,91 @@ WIDEST void ll_accumulate_rows(const float *restrict values, long rows, long uni
         long first = 0;
         for (; first + 16 <= units; first += 16) accumulateStripe(block, count, units, first, 16, sums, squares, positive);
         if (first < units) accumulateStripe(block, count, units, first, units - first, sums, squares, positive);
+    }
+}
+
+// Short runs (a kernel row of a 1-channel image, a bias of 16 filters) are copied
+// in a loop that clang vectorises; a call to memcpy costs more than the copy at
+// that size. no_builtin keeps clang from turning the loop back into that call.
+#define SHORT_COPIES __attribute__((no_builtin("memcpy", "memset", "memmove")))
+enum { shortRun = 64 };
+
+INLINE SHORT_COPIES void copyFloats(float *restrict target, const float *restrict source, long count) {
+    if (count > shortRun) { memcpy(target, source, (size_t)count * sizeof(float)); return; }
+    for (long i = 0; i < count; i++) target[i] = source[i];
+}
+
+INLINE SHORT_COPIES void zeroFloats(float *restrict target, long count) {
+    for (long i = 0; i < count; i++) target[i] = 0;
+}
+
+WIDEST SHORT_COPIES void ll_gather_patches(const struct ll_convolution_geometry *g, const float *restrict source,
+                                           float *restrict patches, long first, long count, long group) {
+    const long outputSize = g->output_height * g->output_width;
+    // One group and no column dilation: a kernel row inside the input is one run of KW·C values.
+    const int contiguousRows = g->groups == 1 && g->column_dilation == 1;
+    const long runLength = g->kernel_width * g->channels;
+    float *target = patches;
+    // The position's sample, output row and column, stepped along instead of divided out each time.
+    long n = first / outputSize, oy = (first / g->output_width) % g->output_height, ox = first % g->output_width;
+    for (long step = 0; step < count; step++, ox++) {
+        if (ox == g->output_width) {
+            ox = 0;
+            if (++oy == g->output_height) { oy = 0; n++; }
+        }
+        long x0 = ox * g->column_stride - g->column_pad;
+        for (long ky = 0; ky < g->kernel_height; ky++) {
+            long y = oy * g->row_stride + ky * g->row_dilation - g->row_pad;
+            const float *inputRow = source + (n * g->height + y) * g->width * g->channels;
+            if (contiguousRows && y >= 0 && y < g->height && x0 >= 0 && x0 + g->kernel_width <= g->width) {
+                copyFloats(target, inputRow + x0 * g->channels, runLength);
+                target += runLength;
+                continue;
+            }
+            for (long kx = 0; kx < g->kernel_width; kx++) {
+                long x = x0 + kx * g->column_dilation;
+                if (y >= 0 && y < g->height && x >= 0 && x < g->width) {
+                    copyFloats(target, inputRow + x * g->channels + group * g->group_channels, g->group_channels);
+                } else {
+                    zeroFloats(target, g->group_channels);
+                }
+                target += g->group_channels;
+            }
+        }
+    }
+}
+
+WIDEST SHORT_COPIES void ll_fill_rows(float *restrict target, long rows, const float *restrict row, long width) {
+    for (long r = 0; r < rows; r++) copyFloats(target + r * width, row, width);
+}
+
+WIDEST SHORT_COPIES void ll_pool_row(float *restrict out, const float *restrict sample, long width, long channels, long y_start,
+                                     long y_end, long output_columns, long column_stride, long column_pad, long column_window,
+                                     int is_max) {
+    for (long ox = 0; ox < output_columns; ox++) {
+        long x_start = ox * column_stride - column_pad, x_end = x_start + column_window;
+        if (x_start < 0) x_start = 0;
+        if (x_end > width) x_end = width;
+        float *target = out + ox * channels;
+        for (long c = 0; c < channels; c++) target[c] = is_max ? -__builtin_inff() : 0.0f;
+        for (long y = y_start; y < y_end; y++) {
+            for (long x = x_start; x < x_end; x++) {
+                const float *values = sample + (y * width + x) * channels;
+                if (is_max) {
+                    // A NaN, once met, stays: it is taken and nothing compares above it.
+                    for (long c = 0; c < channels; c++) {
+                        float v = values[c], current = target[c];
+                        target[c] = (v > current || v != v) ? v : current;
+                    }
+                } else {
+                    for (long c = 0; c < channels; c++) target[c] += values[c];
+                }
+            }
+        }
+        if (!is_max) {
+            long size = (y_end - y_start) * (x_end - x_start);
+            float divisor = (float)(size > 1 ? size : 1);
+            for (long c = 0; c < channels; c++) target[c] /= divisor;
+        }
     }
 }

@@ -33,6 +33,19 @@ import TestSupport
         }
     }
 
+    /// Patches gathered from one channel (runs of 3 values) and from 40 (runs of 120, past
+    /// the short-copy loop), with and without groups, against the direct convolution.
+    @Test(arguments: [(1, 1), (40, 1), (40, 4)])
+    func im2colGathersShortAndLongRuns(channels: Int, groups: Int) {
+        let input = Self.random([2, 9, 8, channels]), kernel = Self.random([3, 3, channels / groups, 8], in: -1...1)
+        let rows = WindowAxis(input: 9, window: 3, stride: 1, padding: .same), columns = WindowAxis(input: 8, window: 3, stride: 1, padding: .same)
+        for bias in [Self.random([8], in: -1...1), nil] {
+            let fast = convolve2D(input, kernel: kernel, bias: bias, rows: rows, columns: columns, groups: groups)
+            let direct = convolve2DReference(input, kernel: kernel, bias: bias, rows: rows, columns: columns, groups: groups)
+            #expect(parityViolation(fast, direct, label: "conv") == nil, "\(parityViolation(fast, direct, label: "conv") ?? "")")
+        }
+    }
+
     /// The tile size changes how the work is cut, never the result beyond rounding.
     @Test func convolutionTilesOfAnySizeAgree() {
         let input = Self.random([1, 17, 13, 5]), kernel = Self.random([3, 3, 5, 4], in: -1...1)

@@ -27,10 +27,6 @@ void ll_affine_channels(const float *x, float *y, long positions, long channels,
 
 /// out[i] += a[i] · w[i].
 void ll_multiply_add(float *out, const float *a, const float *w, long n);
-/// out[i] = max(out[i], x[i]); a NaN, once in out or met in x, stays.
-void ll_max_into(float *out, const float *x, long n);
-/// out[i] += x[i].
-void ll_add_into(float *out, const float *x, long n);
 
 /// The binary operations ll_binary runs.
 enum ll_binary_operation { LL_ADD, LL_SUBTRACT, LL_MULTIPLY, LL_DIVIDE };
@@ -40,5 +36,29 @@ void ll_binary(enum ll_binary_operation operation, const float *a, long stride_a
 /// For each of `rows` rows of `units` values, in order: sums[u] += x, squares[u] += x·x
 /// (x widened to double) and positive[u] += (x > 0); eval's per-unit statistics.
 void ll_accumulate_rows(const float *values, long rows, long units, double *sums, double *squares, long *positive);
+
+/// The sizes of a grouped 2-D convolution of an NHWC batch, for ll_gather_patches.
+struct ll_convolution_geometry {
+    long height, width, channels, output_height, output_width;
+    long kernel_height, kernel_width, group_channels, groups;
+    long row_stride, row_dilation, row_pad, column_stride, column_dilation, column_pad;
+};
+
+/// im2col: the receptive fields of output positions first..<first + count (numbered
+/// across the batch) for channel group `group`, one row of kernel_height · kernel_width ·
+/// group_channels values each, in the kernel's (ky, kx, c) order; outside the input, 0.
+void ll_gather_patches(const struct ll_convolution_geometry *geometry, const float *source, float *patches,
+                       long first, long count, long group);
+
+/// Each of `rows` rows of `width` values set to `row`: a bias broadcast over positions.
+void ll_fill_rows(float *target, long rows, const float *row, long width);
+
+/// One output row of 2-D max or average pooling over an NHWC sample `sample`
+/// (height × width × channels): windows of input rows y_start..<y_end and, for output
+/// column ox, input columns from ox · column_stride − column_pad, column_window wide,
+/// clipped to the input. A maximum keeps a NaN once met; a mean divides the sum by
+/// the window's size inside the input.
+void ll_pool_row(float *out, const float *sample, long width, long channels, long y_start, long y_end,
+                 long output_columns, long column_stride, long column_pad, long column_window, int is_max);
 
 #endif

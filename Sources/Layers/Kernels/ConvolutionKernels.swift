@@ -1,3 +1,4 @@
+import CKernels
 import COpenBLAS
 import ModelGraph
 
@@ -38,9 +39,7 @@ func convolve2D(_ input: Tensor, kernel: Tensor, bias: Tensor?, rows: WindowAxis
                 let first = tile * tileRows, count = min(tileRows, positions - first)
                 let tileOutput = target.baseAddress! + first * filters
                 if let bias {
-                    bias.scalars.withUnsafeBufferPointer { values in
-                        for row in 0..<count { (tileOutput + row * filters).update(from: values.baseAddress!, count: filters) }
-                    }
+                    bias.scalars.withUnsafeBufferPointer { values in ll_fill_rows(tileOutput, count, values.baseAddress!, filters) }
                 }
                 let beta: Float = bias == nil ? 0 : 1
                 if geometry.isPointwise {
@@ -92,35 +91,12 @@ struct ConvolutionGeometry {
     /// for channel group `group` into `patches`, one row of `patch` values each, in
     /// the kernel's (ky, kx, c) order; positions outside the input read 0.
     func gatherPatches(from source: UnsafePointer<Float>, into patches: UnsafeMutablePointer<Float>, positions: Range<Int>, group: Int) {
-        let (outHeight, outWidth) = (rows.output, columns.output)
-        // The window geometry, read once: these are computed properties of WindowAxis.
-        let (rowStride, rowDilation, rowPad) = (rows.stride, rows.dilation, rows.padBefore)
-        let (columnStride, columnDilation, columnPad) = (columns.stride, columns.dilation, columns.padBefore)
-        // One group and no column dilation: a kernel row's receptive field is contiguous in the input.
-        let contiguousRows = groups == 1 && columnDilation == 1
-        var target = patches
-        for position in positions {
-            let n = position / (outHeight * outWidth), oy = (position / outWidth) % outHeight, ox = position % outWidth
-            for ky in 0..<kernelHeight {
-                let y = oy * rowStride + ky * rowDilation - rowPad
-                let x0 = ox * columnStride - columnPad
-                if contiguousRows, y >= 0, y < height, x0 >= 0, x0 + kernelWidth <= width {
-                    // The whole kernel row lies inside the input: in NHWC it is one run of KW·C values.
-                    target.update(from: source + ((n * height + y) * width + x0) * channels, count: kernelWidth * channels)
-                    target += kernelWidth * channels
-                    continue
-                }
-                for kx in 0..<kernelWidth {
-                    let x = ox * columnStride + kx * columnDilation - columnPad
-                    if y >= 0, y < height, x >= 0, x < width {
-                        target.update(from: source + ((n * height + y) * width + x) * channels + group * groupChannels, count: groupChannels)
-                    } else {
-                        target.update(repeating: 0, count: groupChannels)
-                    }
-                    target += groupChannels
-                }
-            }
-        }
+        var sizes = ll_convolution_geometry(
+            height: height, width: width, channels: channels, output_height: rows.output, output_width: columns.output,
+            kernel_height: kernelHeight, kernel_width: kernelWidth, group_channels: groupChannels, groups: groups,
+            row_stride: rows.stride, row_dilation: rows.dilation, row_pad: rows.padBefore,
+            column_stride: columns.stride, column_dilation: columns.dilation, column_pad: columns.padBefore)
+        ll_gather_patches(&sizes, source, patches, positions.lowerBound, positions.count, group)
     }
 }
 

@@ -17,23 +17,8 @@ func pool2D(_ input: Tensor, kind: Pooling2D.Kind, rows: WindowAxis, columns: Wi
             parallelFor(batch * outputRows) { row in
                 let n = row / outputRows, oy = row % outputRows
                 let yStart = max(oy * rowStride - rowPad, 0), yEnd = min(oy * rowStride - rowPad + rowWindow, height)
-                for ox in 0..<outputColumns {
-                    let xStart = max(ox * columnStride - columnPad, 0)
-                    let xEnd = min(ox * columnStride - columnPad + columnWindow, width)
-                    let out = target.baseAddress! + (row * outputColumns + ox) * channels
-                    out.update(repeating: isMax ? -.infinity : 0, count: channels)
-                    for y in yStart..<max(yEnd, yStart) {
-                        for x in xStart..<max(xEnd, xStart) {
-                            let values = source.baseAddress! + ((n * height + y) * width + x) * channels
-                            // A NaN, once met, stays in a maximum: it is taken and nothing compares above it.
-                            if isMax { ll_max_into(out, values, channels) } else { ll_add_into(out, values, channels) }
-                        }
-                    }
-                    if !isMax {
-                        let count = Float(max((yEnd - yStart) * (xEnd - xStart), 1))
-                        for c in 0..<channels { out[c] /= count }
-                    }
-                }
+                ll_pool_row(target.baseAddress! + row * outputColumns * channels, source.baseAddress! + n * height * width * channels,
+                            width, channels, yStart, yEnd, outputColumns, columnStride, columnPad, columnWindow, isMax ? 1 : 0)
             }
         }
     }
