@@ -113,7 +113,12 @@ public struct EvalMetrics: Sendable {
 
     private static func layerResult(_ layer: LayerStatistics) -> LayerResult {
         let units = layer.unitCount, classes = layer.classValueCount.count, rows = layer.keepsClassSums ? classes : 1
-        let sums = (0..<units).map { unit in (0..<rows).reduce(Int128(0)) { $0 &+ layer.classSums[$1 * units + unit] } }
+        // Row by row, skipping the classes no sample had (their rows are 0): a 1,000-class
+        // layer read column by column over every row took longer than a small run's forward pass.
+        var sums = [Int128](repeating: 0, count: units)
+        for row in 0..<rows where !layer.keepsClassSums || layer.classValueCount[row] > 0 {
+            for unit in 0..<units { sums[unit] &+= layer.classSums[row * units + unit] }
+        }
         let count = Double(max(layer.valueCount, 1))
         let mean = sums.map { ExactSum.value($0) / count }
         let std = (0..<units).map { unit -> Double in

@@ -1,13 +1,13 @@
 import Foundation
 
-extension Array where Element == Float {
+extension Array where Element: BitwiseCopyable {
     /// An array of `count` elements, each set by `initialize`, whose storage is
     /// advised for transparent huge pages when it is large (`madvise(MADV_HUGEPAGE)`).
     /// Layer outputs of big batches run to hundreds of megabytes; faulting them
     /// in 4 KiB pages costs more than the arithmetic, and the kernel only uses
     /// huge pages for memory that asks for them.
-    public static func large(count: Int, initialize: (UnsafeMutableBufferPointer<Float>) -> Void) -> [Float] {
-        [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+    public static func large(count: Int, initialize: (UnsafeMutableBufferPointer<Element>) -> Void) -> [Element] {
+        [Element](unsafeUninitializedCapacity: count) { buffer, initialized in
             adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
             initialize(buffer)
             initialized = count
