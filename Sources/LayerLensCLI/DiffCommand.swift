@@ -71,8 +71,20 @@ struct DiffCommand: ParsableCommand {
         if noReport, output != nil { throw ValidationError("--no-report and --output contradict each other") }
     }
 
+    /// `Reports/diff_<A>_<B>.png`. When A and B have one name (one file, two CSV rows or
+    /// two pipelines), each also carries its row and its pipeline, so that diffs of one
+    /// file do not overwrite each other's report.
+    var defaultReportPath: String {
+        var names = [baseName(a) + (rowA.map { "_row\($0)" } ?? ""), baseName(b) + (rowB.map { "_row\($0)" } ?? "")]
+        let steps = [preprocessA ?? preprocess, preprocessB ?? preprocess]
+        if names[0] == names[1], steps[0] != steps[1] {
+            names = zip(names, steps).map { name, steps in name + "_" + (steps.map(fileNamePart) ?? "as-read") }
+        }
+        return "Reports/diff_\(names[0])_\(names[1]).png"
+    }
+
     func run() throws {
-        let path = noReport ? nil : output ?? "Reports/diff_\(baseName(a))_\(baseName(b)).png"
+        let path = noReport ? nil : output ?? defaultReportPath
         try checkOutputs(files: [path])
         let model = try stage { try loadModel(at: modelArguments.model) }
         let layers = try layerArguments.selection(in: model)

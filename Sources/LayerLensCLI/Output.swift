@@ -38,6 +38,22 @@ func baseName(_ path: String) -> String {
     URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
 }
 
+/// `text` as a piece of a file name: letters and digits kept (lowercased), every run
+/// of anything else one `-`, at most 60 characters: `gray,scale=1/255` → `gray-scale-1-255`.
+func fileNamePart(_ text: String) -> String {
+    var part = ""
+    for character in text.lowercased() {
+        if character.isASCII, character.isLetter || character.isNumber {
+            part.append(character)
+        } else if !part.isEmpty, part.last != "-" {
+            part.append("-")
+        }
+    }
+    var cut = String(part.prefix(60))
+    while cut.last == "-" { cut.removeLast() }
+    return cut
+}
+
 /// Whether a report path asks for the HTML report (`.html` or `.htm`, any case) rather than the PNG one.
 func isHTML(_ path: String) -> Bool {
     ["html", "htm"].contains(URL(fileURLWithPath: path).pathExtension.lowercased())

@@ -15,6 +15,26 @@ import TestSupport
         return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
     }
 
+    /// One image under two pipelines, or one CSV under two rows, gets a default report
+    /// name that says which, so that the next such diff does not overwrite it.
+    @Test func defaultNamesOfOneFileDiffedWithItselfDiffer() throws {
+        let folder = try Fixtures.temporaryFolder(), csv = Fixtures.path("letters/letters_sample.csv")
+        let runs: [(arguments: [String], report: String)] = [
+            ([drawing, drawing, "--preprocess-a", "gray,resize=28x28:area,invert", "--preprocess-b", "gray,resize=28x28:area"],
+             "diff_drawing_x_gray-resize-28x28-area-invert_drawing_x_gray-resize-28x28-area.png"),
+            ([drawing, drawing, "--preprocess-a", "gray,resize=28x28:area,invert,scale=1/255", "--preprocess-b", "gray,resize=28x28:area"],
+             "diff_drawing_x_gray-resize-28x28-area-invert-scale-1-255_drawing_x_gray-resize-28x28-area.png"),
+            ([csv, csv, "--row-a", "3", "--row-b", "7"], "diff_letters_sample_row3_letters_sample_row7.png"),
+            ([drawing, Fixtures.path("images/scribble.png"), "--preprocess", "gray,resize=28x28:area,invert"], "diff_drawing_x_scribble.png"),
+        ]
+        for run in runs {
+            let result = try layerlens(["diff", model] + run.arguments, in: folder)
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(FileManager.default.fileExists(atPath: folder + "/Reports/" + run.report), "\(result.stdout)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder + "/Reports").count == runs.count)
+    }
+
     /// Without a report nothing is kept: A and B run as a batch of two, each layer compared as its outputs
     /// exist. The JSON is byte for byte that of a run keeping both traces for the report (a linear head,
     /// a softmax one whose logits are found beneath it, and a graph with residual branches).
