@@ -23,6 +23,10 @@ import Foundation
 @_exported import Report
 @_exported import Trace
 
+/// This source's version, as `layerlens --version` prints it: 0.<the last issue
+/// worked on>, `-dev` until that issue is resolved.
+public let layerLensVersion = "0.13.0-dev"
+
 /// Loads the Keras model at `path` (`.h5` or `.keras`, sniffed from its bytes).
 /// Throws `FileError` naming the file and what is wrong with it.
 public func loadModel(at path: String) throws -> Model {

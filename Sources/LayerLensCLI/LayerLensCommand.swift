@@ -9,6 +9,7 @@ struct LayerLensCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "layerlens",
         abstract: "Show what a trained Keras model does with an input, layer by layer.",
+        version: layerLensVersion,
         subcommands: [SummaryCommand.self, TraceCommand.self, DiffCommand.self, LogitsCommand.self, EvalCommand.self, MergeCommand.self]
     )
 

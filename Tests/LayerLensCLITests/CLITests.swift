@@ -3,6 +3,14 @@ import LayerLens
 import Testing
 import TestSupport
 
+/// `layerlens --version` prints the version alone, on stdout, and succeeds.
+@Test func versionIsPrinted() throws {
+    let result = try layerlens(["--version"])
+    #expect(result.status == 0)
+    #expect(result.stdout == layerLensVersion + "\n")
+    #expect(result.stdout.split(separator: ".").count == 3)
+}
+
 @Suite struct SummaryCommandTests {
     @Test func printsTheKerasStyleTable() throws {
         let result = try layerlens(["summary", Fixtures.path("models/seed_tf2.h5")])
