@@ -981,8 +981,9 @@ def eval_numbers(layers, outputs, probabilities, logits, y, class_count, top_k):
     accuracy, top-k (classes ranked by probability, equal probabilities by logit,
     then by index), confusion, per-class precision/recall/F1 (0 where undefined),
     ECE over 10 equal-width confidence bins (a confidence of 1 in the last), and
-    per layer (units = last axis, counted over every position) the dead and
-    always-active units, mean, population std and per-class means."""
+    macro F1 over the classes with samples, and per layer (units = last axis,
+    counted over every position) the dead (0 throughout) and always-active
+    units, mean, population std and per-class means."""
     predicted = probabilities.argmax(axis=1)
     confusion = np.zeros((class_count, class_count), np.int64)
     np.add.at(confusion, (y, predicted), 1)
@@ -1007,7 +1008,8 @@ def eval_numbers(layers, outputs, probabilities, logits, y, class_count, top_k):
         # Per-class means of wide layers (Flatten's 1,568 units) would only bloat the file.
         class_means = [units[y == c].reshape(-1, units.shape[-1]).mean(axis=0).tolist() if (y == c).any() else None
                        for c in range(class_count)] if units.shape[-1] <= 256 else None
-        layer_numbers.append({"name": layer.name, "dead_units": np.flatnonzero(~positive.any(axis=0)).tolist(),
+        # Dead: 0 on every sample and position (a linear unit that is only ever negative is not).
+        layer_numbers.append({"name": layer.name, "dead_units": np.flatnonzero((flat == 0).all(axis=0)).tolist(),
                               "always_active_units": np.flatnonzero(positive.all(axis=0)).tolist(),
                               "active_fraction": positive.mean(axis=0).tolist(),
                               "mean": flat.mean(axis=0).tolist(), "std": flat.std(axis=0).tolist(),
@@ -1015,7 +1017,8 @@ def eval_numbers(layers, outputs, probabilities, logits, y, class_count, top_k):
     return {"count": int(len(y)), "accuracy": float((predicted == y).mean()), "top_k": top_k,
             "top_k_accuracy": float((top == y[:, None]).any(axis=1).mean()),
             "confusion": confusion.tolist(), "precision": precision.tolist(), "recall": recall.tolist(),
-            "f1": f1.tolist(), "support": support.tolist(), "ece": float(ece), "layers": layer_numbers}
+            "f1": f1.tolist(), "support": support.tolist(), "macro_f1": float(f1[support > 0].mean()),
+            "ece": float(ece), "layers": layer_numbers}
 
 
 def eval_goldens():

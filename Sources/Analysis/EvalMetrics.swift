@@ -44,7 +44,8 @@ public struct EvalMetrics: Sendable {
         /// "unit" for vector outputs, "channel" for spatial maps.
         public let unitKind: String
         public let sampleShape: [Int]
-        /// Units never above 0.
+        /// Units that were 0 throughout: never above 0 and summing to 0. A linear unit
+        /// that is only ever negative is not dead; a ReLU unit never above 0 is.
         public let deadUnits: [Int]
         /// Units above 0 for every sample (and position).
         public let alwaysActiveUnits: [Int]
@@ -62,7 +63,10 @@ public struct EvalMetrics: Sendable {
     public let accuracy: Double
     public let topKAccuracy: Double
     public let perClass: [ClassResult]
+    /// The mean F1 over the classes the data has samples of (an absent class's F1 says nothing).
     public let macroF1: Double
+    /// The classes without a sample in the data, in order.
+    public let absentClasses: [Int]
     /// Each true class's row divided by its support (zeros for an absent class).
     public let normalizedConfusion: [[Double]]
     /// Off-diagonal cells, most frequent first (ties by true class, then predicted).
@@ -70,6 +74,12 @@ public struct EvalMetrics: Sendable {
     public let reliability: [ReliabilityBin]
     public let expectedCalibrationError: Double
     public let layers: [LayerResult]
+
+    /// The `count` classes with the lowest F1 among those with samples (ties: the earlier class first).
+    public func weakestClasses(_ count: Int) -> [Int] {
+        let absent = Set(absentClasses)
+        return Array(perClass.indices.filter { !absent.contains($0) }.sorted { (perClass[$0].f1, $0) < (perClass[$1].f1, $1) }.prefix(count))
+    }
 
     /// Every rate of `statistics`.
     public init(_ statistics: EvalStatistics) {
@@ -89,7 +99,9 @@ public struct EvalMetrics: Sendable {
             let f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall)
             return ClassResult(label: names[index], precision: precision, recall: recall, f1: f1, support: support[index])
         }
-        macroF1 = perClass.isEmpty ? 0 : perClass.reduce(0) { $0 + $1.f1 } / Double(classes)
+        absentClasses = (0..<classes).filter { support[$0] == 0 }
+        let presentF1 = zip(perClass, support).filter { $1 > 0 }.map(\.0.f1)
+        macroF1 = presentF1.isEmpty ? 0 : presentF1.reduce(0, +) / Double(presentF1.count)
         normalizedConfusion = (0..<classes).map { truth in
             (0..<classes).map { support[truth] == 0 ? 0 : Double(cell(truth, $0)) / Double(support[truth]) }
         }
@@ -132,7 +144,7 @@ public struct EvalMetrics: Sendable {
         }
         return LayerResult(name: layer.name, className: layer.className, unitKind: layer.positions == 1 ? "unit" : "channel",
                            sampleShape: layer.sampleShape,
-                           deadUnits: (0..<units).filter { layer.positiveCount[$0] == 0 },
+                           deadUnits: (0..<units).filter { layer.positiveCount[$0] == 0 && sums[$0] == 0 },
                            alwaysActiveUnits: (0..<units).filter { layer.valueCount > 0 && layer.positiveCount[$0] == layer.valueCount },
                            mean: mean, std: std, activeFraction: layer.positiveCount.map { Double($0) / count },
                            classMeans: classMeans, nonFiniteCount: layer.nonFiniteCount)

@@ -16,7 +16,10 @@ public struct EvalJSON: Encodable, Sendable {
     public let topK: Int
     public let accuracy: Double
     public let topKAccuracy: Double
+    /// Over the classes with samples.
     public let macroF1: Double
+    /// The names of the classes without samples, left out of `macroF1`.
+    public let absentClasses: [String]
     public let perClass: [EvalMetrics.ClassResult]
     /// `confusion[true][predicted]`, counts.
     public let confusion: [[Int]]
@@ -42,6 +45,7 @@ public struct EvalJSON: Encodable, Sendable {
         accuracy = metrics.accuracy
         topKAccuracy = metrics.topKAccuracy
         macroF1 = metrics.macroF1
+        absentClasses = metrics.absentClasses.map { statistics.classNames[$0] }
         perClass = metrics.perClass
         let classes = statistics.classCount
         confusion = (0..<classes).map { Array(statistics.confusion[($0 * classes)..<(($0 + 1) * classes)]) }

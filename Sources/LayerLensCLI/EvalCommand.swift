@@ -210,8 +210,9 @@ struct EvalText {
                             metrics.accuracy * 100, statistics.topK, metrics.topKAccuracy * 100, metrics.macroF1, metrics.expectedCalibrationError))
         let pairs = metrics.confusedPairs.prefix(5).map { "\($0.trueLabel)→\($0.predictedLabel) \($0.count)" }
         if !pairs.isEmpty { lines.append("most confused (true→predicted): " + pairs.joined(separator: ", ")) }
-        let worst = metrics.perClass.enumerated().sorted { ($0.element.f1, $0.offset) < ($1.element.f1, $1.offset) }.prefix(5)
-        lines.append("weakest classes (F1): " + worst.map { String(format: "%@ %.3f", $0.element.label, $0.element.f1) }.joined(separator: ", "))
+        let weakest = metrics.weakestClasses(5).map { metrics.perClass[$0] }
+        lines.append("weakest classes (F1): " + weakest.map { String(format: "%@ %.3f", $0.label, $0.f1) }.joined(separator: ", "))
+        if let absent = EvalReport.absentClassesNote(metrics) { lines.append(absent) }
         let rows = metrics.layers.map { layer in
             [layer.name, layer.className, "\(layer.mean.count) \(layer.unitKind)s", "\(layer.deadUnits.count)", "\(layer.alwaysActiveUnits.count)",
              String(format: "%.4g", layer.mean.reduce(0, +) / Double(max(layer.mean.count, 1)))]

@@ -47,7 +47,7 @@ public enum EvalReport {
             let overview = NetworkOverview(names: metrics.layers.map(\.name), shapes: metrics.layers.map(\.sampleShape),
                                            tiles: overviewTiles(metrics), detailed: Set(chosen), width: width - 2 * margin)
             canvas.text("Every layer, input to output, grouped by block: each unit's (channel's) mean over the set in a square, over the layer's own min..max; "
-                        + "dead units (never above 0) counted in red", x: margin, y: y + 10, size: 12, color: .gray(0.3))
+                        + "dead units (0 throughout) counted in red", x: margin, y: y + 10, size: 12, color: .gray(0.3))
             let geometry = overview.geometry(fittingHeight: max(600, TraceReport.pageLimit - y - 30 - heights.reduce(0, +)))
             overview.draw(on: canvas, x: margin, y: y + 22, geometry: geometry)
             y += 22 + overview.layout(geometry).height + 30
@@ -95,7 +95,16 @@ public enum EvalReport {
             .init(text: String(format: "Accuracy %.2f%%   ·   top-%d %.2f%%   ·   macro F1 %.4f   ·   ECE %.4f",
                                metrics.accuracy * 100, statistics.topK, metrics.topKAccuracy * 100, metrics.macroF1, metrics.expectedCalibrationError),
                   size: 18, bold: true),
-        ] + preprocess
+        ] + preprocess + [absentClassesNote(metrics).map { ReportParts.Line(text: $0, size: 13) }].compactMap { $0 }
+    }
+
+    /// "N classes without samples (left out of macro F1): …", or nil when every class has samples.
+    public static func absentClassesNote(_ metrics: EvalMetrics) -> String? {
+        let absent = metrics.absentClasses
+        guard !absent.isEmpty else { return nil }
+        let names = absent.prefix(12).map { metrics.statistics.classNames[$0] }.joined(separator: ", ")
+        return "\(groupedDigits(absent.count)) of \(groupedDigits(metrics.statistics.classCount)) classes without samples (left out of macro F1): "
+            + names + (absent.count > 12 ? " … (\(groupedDigits(absent.count - 12)) more)" : "")
     }
 
     static func heading(_ text: String, on canvas: Canvas, y: Double) {
@@ -242,7 +251,7 @@ public enum EvalReport {
         let dead = layer.deadUnits.count, always = layer.alwaysActiveUnits.count
         let nonFinite = layer.nonFiniteCount > 0 ? " · \(layer.nonFiniteCount) NaN/inf values left out" : ""
         canvas.text("\(layer.name)  (\(layer.className), output \(shape), \(units) \(unitKind)s)", x: margin, y: y + 4, size: 14, bold: true)
-        let deadText = "dead (never above 0): \(dead)" + (dead > 0 ? " — " + listText(layer.deadUnits) : "")
+        let deadText = "dead (0 throughout): \(dead)" + (dead > 0 ? " — " + listText(layer.deadUnits) : "")
         let alwaysText = "always above 0: \(always)" + (always > 0 ? " — " + listText(layer.alwaysActiveUnits) : "")
         canvas.text(deadText + "   ·   " + alwaysText + nonFinite, x: margin, y: y + 22, size: 12,
                     color: dead > 0 ? RGB(0.7, 0.1, 0.1) : .gray(0.3))

@@ -25,6 +25,7 @@ struct EvalGolden: Decodable {
     let recall: [Double]
     let f1: [Double]
     let support: [Int]
+    let macro_f1: Double
     let ece: Double
     let layers: [Layer]
     let class_names: [String]?
@@ -57,6 +58,7 @@ func goldenMismatch(_ metrics: EvalMetrics, _ golden: EvalGolden) -> String? {
             return "class \(index): precision/recall/F1 differ"
         }
     }
+    if !close(metrics.macroF1, golden.macro_f1) { return "macro F1 \(metrics.macroF1) vs \(golden.macro_f1)" }
     if !close(metrics.expectedCalibrationError, golden.ece) { return "ECE \(metrics.expectedCalibrationError) vs \(golden.ece)" }
     if metrics.layers.map(\.name) != golden.layers.map(\.name) { return "layer names differ" }
     for (ours, keras) in zip(metrics.layers, golden.layers) {

@@ -104,7 +104,7 @@ public enum EvalHTMLReport {
         let shape = layer.sampleShape.map(String.init).joined(separator: "×")
         let dead = layer.deadUnits.count, always = layer.alwaysActiveUnits.count
         let lines = ["\(layer.className) · output \(shape) · \(units) \(unitKind)s",
-                     "dead (never above 0): \(dead)" + (dead > 0 ? " — " + EvalReport.listText(layer.deadUnits) : "")
+                     "dead (0 throughout): \(dead)" + (dead > 0 ? " — " + EvalReport.listText(layer.deadUnits) : "")
                         + " · always above 0: \(always)" + (always > 0 ? " — " + EvalReport.listText(layer.alwaysActiveUnits) : "")]
             + [classMeansNote].compactMap { $0 }
         let alert = layer.nonFiniteCount > 0 ? "\(layer.nonFiniteCount) NaN/inf values left out of the statistics"
