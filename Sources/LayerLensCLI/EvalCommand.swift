@@ -24,7 +24,8 @@ struct EvalCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Class labels: a-z, A-Z, 0-9, a comma-separated list, or a file with one label per line (an image folder's sub-folders are matched to them by name; without them they are the classes).", valueName: "labels"))
     var labels: String?
 
-    @Option(help: ArgumentHelp("k of the top-k accuracy.", valueName: "k"))
+    /// `--top`, as trace, diff and logits name their top classes; `--top-k` is its older name.
+    @Option(name: [.customLong("top"), .customLong("top-k")], help: ArgumentHelp("k of the top-k accuracy.", valueName: "k"))
     var topK: Int = 3
 
     @Option(help: ArgumentHelp("CSV: the label column (1-based).", valueName: "n"))
@@ -68,7 +69,7 @@ struct EvalCommand: ParsableCommand {
 
     func validate() throws {
         _ = try parseSteps(preprocess)
-        try requireInRange(topK, 1...topLimit, for: "--top-k")
+        try requireInRange(topK, 1...topLimit, for: "--top")
         try requireInRange(labelColumn, 1...(1 << 24), for: "--label-column")  // counts from 1
         try requireInRange(limit, 1...Int.max, for: "--limit")
         try requireInRange(sample, 1...Int.max, for: "--sample")

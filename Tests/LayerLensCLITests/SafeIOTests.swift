@@ -168,7 +168,8 @@ import TestSupport
                                     (["logits", model, letter, "--top", "1e18"], "--top"),
                                     (["logits", model, letter, "--top", "1000000000000000000"], "--top must be from 1 to 1000"),
                                     (["diff", model, letter, letter, "--top-units", "99999999999"], "--top-units must be from 0 to 1000"),
-                                    (["eval", model, csv, "--top-k", "9223372036854775807"], "--top-k must be from 1 to 1000"),
+                                    (["eval", model, csv, "--top", "9223372036854775807"], "--top must be from 1 to 1000"),
+                                    (["eval", model, csv, "--top-k", "0"], "--top must be from 1 to 1000"),
                                     (["eval", model, csv, "--shard", "9223372036854775806/9223372036854775807", "--part", part], "--shard wants K/N"),
                                     (["eval", model, csv, "--shard", "0/99999999999999999999", "--part", part], "--shard wants K/N"),
                                     (["eval", model, csv, "--label-column", "0"], "--label-column must be from 1")] {
