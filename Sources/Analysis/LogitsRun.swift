@@ -17,6 +17,11 @@ public struct LogitsRun: Sendable {
     public let entries: [Entry]
     /// The errors of the inputs that could not be read, in input order.
     public let failures: [any Error]
+    /// The first `keptInputs` inputs as the model saw them, one sample's values each, in
+    /// the order of `entries` (what a contact sheet draws).
+    public let inputs: [[Float]]
+    /// The model input's sample shape, of each of `inputs`.
+    public let inputShape: [Int]
 
     /// The most inputs read at once, as `eval` reads its batches; fewer when the budget says so.
     static let blockLimit = 8192
@@ -27,17 +32,22 @@ public struct LogitsRun: Sendable {
     /// later layer reads it), and keeps only each input's logit statistics. The
     /// chunks are those of one batch of every input, whatever the blocks, so the
     /// numbers do not depend on the budget's blocks. A bad input is recorded in
-    /// `failures` and the rest go on.
+    /// `failures` and the rest go on. The first `keptInputs` model inputs are kept.
     public init(model: Model, inputs: [String], options: InputOptions, labels: [String]?,
-                memoryBudget: Int = MemoryPlan.defaultBudget) throws {
+                memoryBudget: Int = MemoryPlan.defaultBudget, keptInputs: Int = 0) throws {
         let sources = PredictionSources(model: model)
         let plan = MemoryPlan(model: model, budget: memoryBudget, kept: sources.kept)
         let inputBytes = (model.inputs.first?.shape.reduce(1, *) ?? 1) * MemoryLayout<Float>.size
         let block = plan.readBatchSize(inputBytesPerSample: inputBytes, limit: Self.blockLimit)
         let kind = ProbabilityKind(model: model)
-        var names: [String] = [], failures: [any Error] = [], statistics: [LogitStatistics] = []
+        var names: [String] = [], failures: [any Error] = [], statistics: [LogitStatistics] = [], kept: [[Float]] = []
         // Samples read but not yet run: whole chunks are run as they fill, the rest at the end.
         var pending: [Tensor] = []
+        // Samples read, handed on to be run; the first `keptInputs` are kept as well.
+        func read(_ tensor: Tensor) {
+            for sample in 0..<min(tensor.batchSize, keptInputs - kept.count) { kept.append(tensor.scalars(ofSample: sample)) }
+            pending.append(tensor)
+        }
         func run(keepingPartialChunk: Bool) throws {
             guard !pending.isEmpty else { return }
             let all = Tensor.concatenatingBatches(pending)
@@ -53,7 +63,7 @@ public struct LogitsRun: Sendable {
                 switch result {
                 case let .success(tensor):
                     names += tensor.batchSize == 1 ? [path] : (0..<tensor.batchSize).map { "\(path)[\($0)]" }
-                    pending.append(tensor)
+                    read(tensor)
                 case let .failure(error):
                     failures.append(error)
                 }
@@ -73,7 +83,7 @@ public struct LogitsRun: Sendable {
                 for start in stride(from: 0, to: rows.rowCount, by: block) {
                     let range = start..<min(start + block, rows.rowCount)
                     let array = Tensor(shape: [range.count] + rows.shape.dropFirst(), scalars: try rows.floats(rows: range))
-                    pending.append(try ModelInput(array, for: model, from: path).tensor)
+                    read(try ModelInput(array, for: model, from: path).tensor)
                     names += range.map { "\(path)[\($0)]" }
                     try run(keepingPartialChunk: true)
                 }
@@ -85,6 +95,8 @@ public struct LogitsRun: Sendable {
         try run(keepingPartialChunk: false)
         entries = zip(names, statistics).map { Entry(input: $0, statistics: $1) }
         self.failures = failures
+        self.inputs = kept
+        inputShape = model.inputs.first?.shape ?? []
     }
 
     /// The logit statistics of the first `samples` samples of `input`, run in the plan's chunks on all cores.

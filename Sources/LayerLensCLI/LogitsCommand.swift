@@ -30,23 +30,35 @@ struct LogitsCommand: ParsableCommand {
     @Flag(help: "Print CSV, one row per input.")
     var csv = false
 
+    @Option(name: .shortAndLong, help: ArgumentHelp("Also draw a contact sheet PNG: each input as the model sees it (after preprocessing) with its top classes; the first \(LogitsSheet.inputLimit) inputs.", valueName: "file.png"))
+    var output: String?
+
     func validate() throws {
         if json && csv { throw ValidationError("--json and --csv exclude each other") }
+        if let output, URL(fileURLWithPath: output).pathExtension.lowercased() != "png" {
+            throw ValidationError("the contact sheet (-o) is a PNG: give a .png name")
+        }
         if inputArguments.row != nil { throw ValidationError("--row is for one CSV row with trace; logits takes images and .npy files") }
     }
 
     func run() throws {
+        try checkOutputs(files: [output])
         let model = try stage { try loadModel(at: modelArguments.model) }
         let files = try stage { try InputCollection.expand(inputs) }
         let labelNames = try stage { try labelArguments.names(for: model) }
         let run = try stage { try LogitsRun(model: model, inputs: files, options: inputArguments.options(), labels: labelNames,
-                                                memoryBudget: memory.budget) }
+                                                memoryBudget: memory.budget, keptInputs: output == nil ? 0 : LogitsSheet.inputLimit) }
+        if let output, !run.entries.isEmpty {
+            let sheet = try stage { try LogitsSheet.render(run, modelPath: modelArguments.model, top: labelArguments.top) }
+            try stage { try writeCreatingFolder(sheet, to: output) }
+        }
         if json {
             try printData(try stage { try prettyJSON(LogitsJSON(run, top: labelArguments.top)) })
         } else if csv {
             try printLine(LogitsTable(run: run, top: labelArguments.top).csv)
         } else if !run.entries.isEmpty {
             try printLine(LogitsTable(run: run, top: labelArguments.top).text)
+            if let output { try printLine("wrote \(output)") }
         }
         run.failures.forEach { printError("error: \(errorText($0))") }
         if !run.failures.isEmpty {

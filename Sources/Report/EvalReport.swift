@@ -219,13 +219,7 @@ public enum EvalReport {
         for (index, entry) in gallery.enumerated() {
             let x = margin + Double(index % perRow) * galleryColumn
             let top = y + 12 + Double(index / perRow) * rowHeight
-            if let raster = ReportParts.imageOfModelInput(entry.input, shape: entry.inputShape) {
-                let scale = thumbnail / Double(max(raster.width, raster.height))
-                ImagePainter.draw(on: canvas, x: x, y: top, values: raster.values, height: raster.height, width: raster.width,
-                                  channels: raster.channels, low: raster.range.lowerBound, high: raster.range.upperBound, scale: scale)
-            } else {
-                canvas.hatch(x: x, y: top, width: thumbnail, height: thumbnail, background: .gray(0.93), lines: .gray(0.72))
-            }
+            ReportParts.drawModelInput(entry.input, shape: entry.inputShape, on: canvas, x: x, y: top, side: thumbnail)
             let names = statistics.classNames
             canvas.text("\(names[entry.trueClass]) → \(names[entry.top[0]])", x: x, y: top + thumbnail + 14, size: 12, color: RGB(0.75, 0.1, 0.1), bold: true)
             let guesses = zip(entry.top, entry.topProbabilities).map { "\(names[$0]) \(String(format: "%.0f%%", Double($1) * 100))" }

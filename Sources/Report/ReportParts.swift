@@ -45,6 +45,17 @@ enum ReportParts {
         return Raster(height: image.height, width: image.width, channels: image.channels, values: values, range: range)
     }
 
+    /// Draws a model input (one sample's values of shape `shape`) as an image in a
+    /// `side`-pixel square, or a hatched square when the shape is not an image's.
+    static func drawModelInput(_ values: [Float], shape: [Int], on canvas: Canvas, x: Double, y: Double, side: Double) {
+        guard let raster = imageOfModelInput(values, shape: shape) else {
+            canvas.hatch(x: x, y: y, width: side, height: side, background: .gray(0.93), lines: .gray(0.72))
+            return
+        }
+        ImagePainter.draw(on: canvas, x: x, y: y, values: raster.values, height: raster.height, width: raster.width, channels: raster.channels,
+                          low: raster.range.lowerBound, high: raster.range.upperBound, scale: side / Double(max(raster.width, raster.height)))
+    }
+
     /// The pipeline as one line: steps joined by arrows, implicit ones starred.
     static func pipelineText(_ steps: [StepRecord], isDefault: Bool) -> String {
         guard !steps.isEmpty else { return "none (an .npy array goes into the model as it is)" }

@@ -112,6 +112,29 @@ import TestSupport
         return folder
     }
 
+    /// `-o sheet.png` draws each input as the model saw it: the run keeps exactly the model inputs
+    /// `loadInput` makes, a row of 8 inputs per 190-pixel column set, and refuses a name that is not .png.
+    @Test func aContactSheetShowsTheModelInputs() throws {
+        let folder = try folderOfImages(withBadFile: true), sheet = try Fixtures.temporaryFolder() + "/sheet.png"
+        let pipeline = "gray,scale=1/255,invert,resize=28x28"
+        let result = try layerlens(["logits", model, folder, "--preprocess", pipeline, "--labels", "A-Z", "-o", sheet])
+        #expect(result.status == 1, "one bad file")
+        #expect(result.stdout.hasSuffix("wrote \(sheet)\n"))
+        let png = try Data(contentsOf: URL(fileURLWithPath: sheet))
+        #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
+        let width: Int = png[16..<20].reduce(0) { $0 << 8 | Int($1) }
+        #expect(width == 2 * 24 + 8 * 190)
+
+        let loaded = try loadModel(at: model), options = InputOptions(steps: try PreprocessStep.parse(pipeline))
+        let files = ["drawing_x.png", "scribble.png"].map { folder + "/" + $0 }
+        let run = try LogitsRun(model: loaded, inputs: files, options: options, labels: nil, keptInputs: 1)
+        #expect(run.inputs.count == 1 && run.inputShape == [784])
+        #expect(run.inputs[0] == (try loadInput(files[0], for: loaded, options: options).tensor.scalars))
+
+        let refused = try layerlens(["logits", model, folder, "-o", sheet.replacingOccurrences(of: ".png", with: ".html")])
+        #expect(refused.status == 64 && refused.stderr.contains("the contact sheet (-o) is a PNG"))
+    }
+
     @Test func jsonForAFolder() throws {
         let folder = try folderOfImages(withBadFile: false)
         let result = try layerlens(["logits", model, folder, "--preprocess", "gray,resize=28x28:area,invert", "--labels", "A-Z", "--json"])
