@@ -39,7 +39,8 @@ public enum DiffReport {
         let layersTop = margin + ReportParts.height(of: header) + 10 + ImagePanel.height(box: box) + 16 + chartHeight + 36
 
         if layers == nil, diff.layers.count <= TraceReport.wholeModelLimit {
-            let rows = diff.layers.indices.map { LayerRow(index: $0, diff: diff, cellPixels: cellPixels) }
+            let rows = [LayerRow(inputsOf: diff, cellPixels: cellPixels)]
+                + diff.layers.indices.map { LayerRow(index: $0, diff: diff, cellPixels: cellPixels, classNames: classNames(of: $0, in: diff, a.prediction)) }
             let height = layersTop + rows.reduce(0) { $0 + $1.height + 26 } + 20
             if height <= TraceReport.pageLimit {
                 let width = max(rows.map { $0.width(on: measure) }.max() ?? 0, topWidth)
@@ -53,7 +54,8 @@ public enum DiffReport {
         }
 
         let chosen = layers?.nodeIndexes ?? layersToLookAt(diff, model: model)
-        let rows = chosen.map { LayerRow(index: $0, diff: diff, cellPixels: cellPixels) }
+        let rows = [LayerRow(inputsOf: diff, cellPixels: cellPixels)]
+            + chosen.map { LayerRow(index: $0, diff: diff, cellPixels: cellPixels, classNames: classNames(of: $0, in: diff, a.prediction)) }
         let width = max(TraceReport.overviewWidth, topWidth, rows.map { $0.width(on: measure) }.max() ?? 0)
         let rowsHeight = rows.reduce(0) { $0 + $1.height + 26 }
         let overview = NetworkOverview(model: model, tiles: overviewTiles(diff), detailed: Set(chosen), width: width)
@@ -88,6 +90,17 @@ public enum DiffReport {
         ReportParts.drawTopK(a.prediction, top: top, title: "A: top \(min(top, a.prediction.probabilities.count))", on: canvas, x: margin, y: y, width: 330)
         ReportParts.drawTopK(b.prediction, top: top, title: "B: top \(min(top, b.prediction.probabilities.count))", on: canvas, x: margin + 330 + gap, y: y, width: 330)
         drawProbabilityChanges(a.prediction, b.prediction, count: changes, on: canvas, x: margin + 2 * (330 + gap), y: y)
+    }
+
+    /// The class names for layer `index`'s units when it is the output or the layer
+    /// before it (the logits beneath a softmax), else nil.
+    static func classNames(of index: Int, in diff: ActivationDiff, _ prediction: Prediction) -> [String]? {
+        index >= diff.layers.count - 2 ? prediction.labels : nil
+    }
+
+    /// A changed unit as the reports name it: `X (unit 23)` with class names, else `unit 23 (row 3, col 2)`.
+    static func unitText(_ change: LayerDifference.UnitChange, names: [String]?) -> String {
+        names.map { "\($0[change.unit]) (unit \(change.unit))" } ?? "unit \(change.unit) (row \(change.row), col \(change.column))"
     }
 
     /// Draws layer rows one under another from `y` down.
@@ -171,27 +184,34 @@ public enum DiffReport {
         canvas.line(from: (centre, y + 24), to: (centre, y + 24 + Double(order.count) * BarChart.rowHeight), .gray(0.4))
     }
 
-    /// One layer: A, B and B − A maps, and the metrics.
+    /// One layer, or the model input: A, B and B − A maps, and the metrics.
     struct LayerRow {
         let maps: [any LayerPicture]
         let titles: [String]
         let metrics: [String]
 
-        init(index: Int, diff: ActivationDiff, cellPixels: Int?) {
-            let difference = diff.layers[index]
-            let outputA = diff.a.layers[index].output, outputB = diff.b.layers[index].output
-            let width = outputA.sampleShape.reduce(1, *)
-            let a = outputA.scalars(ofSample: 0), b = outputB.scalars(ofSample: 0)
+        /// A and B (one sample's values of `sampleShape`) on one shared scale, B − A over ±`maxAbsDelta`,
+        /// beside `metrics`; `cellLabels` name a vector's units (an output's classes).
+        init(a: [Float], b: [Float], sampleShape: [Int], maxAbsDelta: Double, metrics: [String], cellPixels: Int?, cellLabels: [String]? = nil) {
             let both = ValueStatistics(of: a + b)
             let shared = ColorScale(low: both.min, high: both.max)
             let delta = zip(a, b).map { $1 - $0 }
-            let extent = Float(difference.maxAbsDelta)
+            let extent = Float(maxAbsDelta)
             let deltaScale = ColorScale(low: -max(extent, 1e-30), high: max(extent, 1e-30))
             maps = [(a, shared, Colormap.viridis), (b, shared, .viridis), (delta, deltaScale, .redBlue)].map { values, scale, colormap in
-                layerPicture(values: values, sampleShape: outputA.sampleShape, scale: scale, colormap: colormap,
-                             mapTarget: DiffReport.mapTarget, cellPixels: cellPixels)
+                layerPicture(values: values, sampleShape: sampleShape, scale: scale, colormap: colormap,
+                             mapTarget: DiffReport.mapTarget, cellPixels: cellPixels, cellLabels: cellLabels)
             }
             titles = ["A", "B", "B − A"]
+            self.metrics = metrics
+        }
+
+        /// Layer `index` of `diff`; an output's units are named by `classNames` when there is one per unit.
+        init(index: Int, diff: ActivationDiff, cellPixels: Int?, classNames: [String]?) {
+            let difference = diff.layers[index]
+            let outputA = diff.a.layers[index].output, outputB = diff.b.layers[index].output
+            let width = outputA.sampleShape.reduce(1, *)
+            let names = outputA.sampleShape.count == 1 && classNames?.count == width ? classNames : nil
             let kind = [difference.className, difference.activation].compactMap { $0 }.joined(separator: " · ")
             func value(_ number: Double?, _ undefined: String) -> String { number.map { String(format: "%.4g", $0) } ?? undefined }
             var lines = [
@@ -201,10 +221,23 @@ public enum DiffReport {
                 "max |Δ| \(value(difference.maxAbsDelta, ""))",
             ]
             if let on = difference.switchedOn, let off = difference.switchedOff { lines.append("switched on \(on) · off \(off)") }
-            lines += difference.topChanges.prefix(3).map { change in
-                "unit \(change.unit) (row \(change.row), col \(change.column)): \(formatNumber(change.a)) → \(formatNumber(change.b))"
-            }
-            metrics = lines
+            lines += difference.topChanges.prefix(3).map { "\(DiffReport.unitText($0, names: names)): \(formatNumber($0.a)) → \(formatNumber($0.b))" }
+            self.init(a: outputA.scalars(ofSample: 0), b: outputB.scalars(ofSample: 0), sampleShape: outputA.sampleShape,
+                      maxAbsDelta: difference.maxAbsDelta, metrics: lines, cellPixels: cellPixels, cellLabels: names)
+        }
+
+        /// The model inputs A and B as the model takes them, after preprocessing.
+        init(inputsOf diff: ActivationDiff, cellPixels: Int?) {
+            let a = diff.a.input.scalars(ofSample: 0), b = diff.b.input.scalars(ofSample: 0)
+            let delta = zip(a, b).map { Double($1) - Double($0) }.filter(\.isFinite)
+            let maxAbsDelta = delta.map(abs).max() ?? 0
+            let changed = delta.filter { $0 != 0 }.count
+            let lines = [
+                "model input  (shape \(shapeDescription(diff.a.input.sampleShape)), after preprocessing)",
+                "L2 \(String(format: "%.4g", delta.reduce(0) { $0 + $1 * $1 }.squareRoot())) · max |Δ| \(String(format: "%.4g", maxAbsDelta))",
+                "\(groupedDigits(changed)) of \(groupedDigits(a.count)) values differ",
+            ]
+            self.init(a: a, b: b, sampleShape: diff.a.input.sampleShape, maxAbsDelta: maxAbsDelta, metrics: lines, cellPixels: cellPixels)
         }
 
         var height: Double { max(18 + (maps.first?.height ?? 0), Double(metrics.count) * 16 + 4) }

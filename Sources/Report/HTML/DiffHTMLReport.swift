@@ -14,7 +14,7 @@ public enum DiffHTMLReport {
     public static func render(modelPath: String, model: Model, a: DiffSide, b: DiffSide, diff: ActivationDiff,
                               options: HTMLReportOptions = HTMLReportOptions()) throws -> Data {
         let layers = try concurrentMap(diff.layers.count) { index in
-            Result { try layer(index, diff: diff, model: model, options: options) }
+            Result { try layer(index, diff: diff, model: model, prediction: a.prediction, options: options) }
         }.map { try $0.get() }
         let name = { (path: String) in URL(fileURLWithPath: path).lastPathComponent }
         var page = HTMLPage(kind: "diff", title: "LayerLens diff: \(name(a.input.path)) vs \(name(b.input.path))")
@@ -38,8 +38,8 @@ public enum DiffHTMLReport {
                              rows: order.map { (a.labels[$0], abs(deltas[$0]), String(format: "%+.1f pp", deltas[$0] * 100)) })
     }
 
-    /// Layer `index`: A, B and B − A maps and the metrics.
-    static func layer(_ index: Int, diff: ActivationDiff, model: Model, options: HTMLReportOptions) throws -> HTMLLayer {
+    /// Layer `index`; the output's units are named by `prediction`'s classes.
+    static func layer(_ index: Int, diff: ActivationDiff, model: Model, prediction: Prediction, options: HTMLReportOptions) throws -> HTMLLayer {
         let difference = diff.layers[index]
         let outputA = diff.a.layers[index].output, outputB = diff.b.layers[index].output
         let shape = outputA.sampleShape
@@ -62,8 +62,9 @@ public enum DiffHTMLReport {
         ]
         if let on = difference.switchedOn, let off = difference.switchedOff { lines.append("switched on \(on) · off \(off)") }
         if !difference.topChanges.isEmpty {
+            let names = shape.count == 1 ? DiffReport.classNames(of: index, in: diff, prediction).flatMap { $0.count == a.count ? $0 : nil } : nil
             lines.append("most changed: " + difference.topChanges.prefix(3).map { change in
-                "unit \(change.unit) (row \(change.row), col \(change.column)) \(formatNumber(change.a)) → \(formatNumber(change.b))"
+                "\(DiffReport.unitText(change, names: names)) \(formatNumber(change.a)) → \(formatNumber(change.b))"
             }.joined(separator: "; "))
         }
         return HTMLLayer(index: index, name: difference.name, className: model.nodes[index].typeName, lines: lines, alert: nil,
