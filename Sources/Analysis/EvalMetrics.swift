@@ -67,6 +67,8 @@ public struct EvalMetrics: Sendable {
     public let macroF1: Double
     /// The classes without a sample in the data, in order.
     public let absentClasses: [Int]
+    /// What the run warns of: one class taking (nearly) every prediction.
+    public let warnings: [RunWarning]
     /// Each true class's row divided by its support (zeros for an absent class).
     public let normalizedConfusion: [[Double]]
     /// Off-diagonal cells, most frequent first (ties by true class, then predicted).
@@ -100,6 +102,7 @@ public struct EvalMetrics: Sendable {
             return ClassResult(label: names[index], precision: precision, recall: recall, f1: f1, support: support[index])
         }
         absentClasses = (0..<classes).filter { support[$0] == 0 }
+        warnings = [RunWarning.sameClass(predicted: predictedCount, support: support, names: names)].compactMap { $0 }
         let presentF1 = zip(perClass, support).filter { $1 > 0 }.map(\.0.f1)
         macroF1 = presentF1.isEmpty ? 0 : presentF1.reduce(0, +) / Double(presentF1.count)
         normalizedConfusion = (0..<classes).map { truth in

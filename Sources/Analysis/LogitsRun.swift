@@ -12,9 +12,13 @@ public struct LogitsRun: Sendable {
         /// The file, with `[i]` for row i of a batched `.npy`.
         public let input: String
         public let statistics: LogitStatistics
+        /// What this input warns of: a value range changed by preprocessing, a nearly uniform output.
+        public let warnings: [RunWarning]
     }
 
     public let entries: [Entry]
+    /// What the inputs together warn of: all of them predicting one class.
+    public let warnings: [RunWarning]
     /// The errors of the inputs that could not be read, in input order.
     public let failures: [any Error]
     /// The first `keptInputs` inputs as the model saw them, one sample's values each, in
@@ -41,6 +45,8 @@ public struct LogitsRun: Sendable {
         let block = plan.readBatchSize(inputBytesPerSample: inputBytes, limit: Self.blockLimit)
         let kind = ProbabilityKind(model: model)
         var names: [String] = [], failures: [any Error] = [], statistics: [LogitStatistics] = [], kept: [[Float]] = []
+        // Each sample's value-range warning, in the order of `names`.
+        var rangeWarnings: [RunWarning?] = []
         // Samples read but not yet run: whole chunks are run as they fill, the rest at the end.
         var pending: [Tensor] = []
         // Samples read, handed on to be run; the first `keptInputs` are kept as well.
@@ -58,11 +64,13 @@ public struct LogitsRun: Sendable {
         // Files waiting to be decoded together, on all cores.
         var files: [String] = []
         func loadFiles() throws {
-            let loaded = concurrentMap(files.count) { index in Result { try loadInput(files[index], for: model, options: options).tensor } }
+            let loaded = concurrentMap(files.count) { index in Result { try loadInput(files[index], for: model, options: options) } }
             for (path, result) in zip(files, loaded) {
                 switch result {
-                case let .success(tensor):
+                case let .success(input):
+                    let tensor = input.tensor
                     names += tensor.batchSize == 1 ? [path] : (0..<tensor.batchSize).map { "\(path)[\($0)]" }
+                    rangeWarnings += Array(repeating: RunWarning.valueRange(input), count: tensor.batchSize)
                     read(tensor)
                 case let .failure(error):
                     failures.append(error)
@@ -85,6 +93,7 @@ public struct LogitsRun: Sendable {
                     let array = Tensor(shape: [range.count] + rows.shape.dropFirst(), scalars: try rows.floats(rows: range))
                     read(try ModelInput(array, for: model, from: path).tensor)
                     names += range.map { "\(path)[\($0)]" }
+                    rangeWarnings += Array(repeating: nil, count: range.count)
                     try run(keepingPartialChunk: true)
                 }
             } catch let error as FileError {
@@ -93,7 +102,11 @@ public struct LogitsRun: Sendable {
         }
         try loadFiles()
         try run(keepingPartialChunk: false)
-        entries = zip(names, statistics).map { Entry(input: $0, statistics: $1) }
+        entries = statistics.indices.map { index in
+            Entry(input: names[index], statistics: statistics[index],
+                  warnings: [rangeWarnings[index], RunWarning.nearUniform(statistics[index])].compactMap { $0 })
+        }
+        warnings = [RunWarning.sameClass(entries.map(\.statistics.prediction.best.label))].compactMap { $0 }
         self.failures = failures
         self.inputs = kept
         inputShape = model.inputs.first?.shape ?? []

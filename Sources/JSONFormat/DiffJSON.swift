@@ -52,10 +52,12 @@ public struct DiffJSON: Encodable, Sendable {
     public let a: Side
     public let b: Side
     public let layers: [Layer]
+    /// What the diff warns of (`DiffReport.warnings`).
+    public let warnings: [RunWarning]
 
     /// The JSON of a diff of two inputs (`layers`: each layer's difference), with each side's `top` classes.
     public init(modelPath: String, inputs: (a: String, b: String), loaded: (a: PreparedInput, b: PreparedInput),
-                predictions: (a: Prediction, b: Prediction), layers: [LayerDifference], top: Int) {
+                predictions: (a: Prediction, b: Prediction), layers: [LayerDifference], top: Int, warnings: [RunWarning]) {
         func side(_ path: String, _ input: PreparedInput, _ prediction: Prediction) -> Side {
             let best = prediction.best
             return Side(input: path, preprocess: input.steps.map(\.text),
@@ -66,5 +68,6 @@ public struct DiffJSON: Encodable, Sendable {
         a = side(inputs.a, loaded.a, predictions.a)
         b = side(inputs.b, loaded.b, predictions.b)
         self.layers = layers.map(Layer.init)
+        self.warnings = warnings
     }
 }

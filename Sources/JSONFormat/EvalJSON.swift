@@ -28,6 +28,8 @@ public struct EvalJSON: Encodable, Sendable {
     public let ece: Double
     public let reliability: [EvalMetrics.ReliabilityBin]
     public let layers: [EvalMetrics.LayerResult]
+    /// What the run warns of (`EvalMetrics.warnings`).
+    public let warnings: [RunWarning]
 
     /// The JSON of `metrics`.
     public init(_ metrics: EvalMetrics) {
@@ -54,6 +56,7 @@ public struct EvalJSON: Encodable, Sendable {
         ece = metrics.expectedCalibrationError
         reliability = metrics.reliability
         layers = metrics.layers
+        warnings = metrics.warnings
     }
 
 }

@@ -13,8 +13,9 @@ public struct LogitsJSON: Encodable, Sendable {
         public let entropy: Double?
         public let normalized_entropy: Double?
         public let margin: Double?
+        public let warnings: [RunWarning]
 
-        enum Keys: String, CodingKey { case input, logits, probabilities, activation_applied, top, entropy, normalized_entropy, margin }
+        enum Keys: String, CodingKey { case input, logits, probabilities, activation_applied, top, entropy, normalized_entropy, margin, warnings }
 
         public func encode(to encoder: Encoder) throws {
             var container = encoder.container(keyedBy: Keys.self)
@@ -26,10 +27,13 @@ public struct LogitsJSON: Encodable, Sendable {
             try container.encode(entropy, forKey: .entropy)
             try container.encode(normalized_entropy, forKey: .normalized_entropy)
             try container.encode(margin, forKey: .margin)
+            try container.encode(warnings, forKey: .warnings)
         }
     }
 
     public let inputs: [Input]
+    /// What the inputs together warn of (`LogitsRun.warnings`).
+    public let warnings: [RunWarning]
 
     /// The JSON of `run`, with the `top` most probable classes of each input.
     public init(_ run: LogitsRun, top: Int) {
@@ -38,7 +42,9 @@ public struct LogitsJSON: Encodable, Sendable {
             return Input(input: entry.input, logits: prediction.logits?.map { finite($0) },
                          probabilities: prediction.probabilities.map { finite($0) }, activation_applied: prediction.kind.rawValue,
                          top: prediction.top(top).map(TraceJSON.Score.init),
-                         entropy: finite(statistics.entropy), normalized_entropy: finite(statistics.normalizedEntropy), margin: finite(statistics.margin))
+                         entropy: finite(statistics.entropy), normalized_entropy: finite(statistics.normalizedEntropy), margin: finite(statistics.margin),
+                         warnings: entry.warnings)
         }
+        warnings = run.warnings
     }
 }

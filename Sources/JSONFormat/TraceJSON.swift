@@ -1,3 +1,4 @@
+import Analysis
 import InputPipeline
 import Trace
 
@@ -41,9 +42,12 @@ public struct TraceJSON: Codable, Sendable {
     public let top: [Score]
     /// The PNG report written, if any.
     public let report: String?
+    /// What the trace warns of (`TraceReport.warnings`).
+    public let warnings: [RunWarning]
 
     /// The JSON of one trace: its input as prepared, every layer, the prediction and its `top` classes.
-    public init(modelPath: String, inputPath: String, input: PreparedInput, trace: Trace, prediction: Prediction, top: Int, report: String?) {
+    public init(modelPath: String, inputPath: String, input: PreparedInput, trace: Trace, prediction: Prediction, top: Int, report: String?,
+                warnings: [RunWarning]) {
         model = modelPath
         self.input = inputPath
         preprocess = input.steps.map(\.text)
@@ -51,5 +55,6 @@ public struct TraceJSON: Codable, Sendable {
         self.prediction = Best(prediction.best)
         self.top = prediction.top(top).map(Score.init)
         self.report = report
+        self.warnings = warnings
     }
 }

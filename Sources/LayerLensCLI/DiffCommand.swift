@@ -53,7 +53,7 @@ struct DiffCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("Where to write the report: PNG, or HTML for a .html name (every layer, hover read-out, zoom, search) (default: Reports/diff_<A>_<B>.png).", valueName: "file"))
     var output: String?
 
-    @Flag(help: "Print JSON: {model, a: {input, preprocess, prediction, top}, b: {…}, layers: [{index, name, class, l2, relative_l2, cosine, pearson, max_abs_delta, switched_on, switched_off, top_changes}]}.")
+    @Flag(help: "Print JSON: {model, a: {input, preprocess, prediction, top}, b: {…}, layers: [{index, name, class, l2, relative_l2, cosine, pearson, max_abs_delta, switched_on, switched_off, top_changes}], warnings}.")
     var json = false
 
     @Flag(help: "Do not draw the PNG report.")
@@ -123,10 +123,12 @@ struct DiffCommand: ParsableCommand {
                 try ActivationDiff.streamed(model: model, a: loaded.a.tensor, b: loaded.b.tensor, topCount: topUnits, labels: labelNames)
             }
         }
+        let warnings = DiffReport.warnings(a: DiffSide(input: loaded.a, prediction: predictions.a), b: DiffSide(input: loaded.b, prediction: predictions.b))
+        warnings.forEach { printError("warning: \($0.message)") }
         if json {
             try printData(try stage {
                 try prettyJSON(DiffJSON(modelPath: modelArguments.model, inputs: (a, b), loaded: loaded, predictions: predictions,
-                                        layers: differences, top: labelArguments.top))
+                                        layers: differences, top: labelArguments.top, warnings: warnings))
             })
             return
         }

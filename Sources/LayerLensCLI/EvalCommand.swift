@@ -159,7 +159,7 @@ struct EvalOutputArguments: ParsableArguments {
 
     @OptionGroup var layerArguments: LayerArguments
 
-    @Flag(help: "Print JSON: model, data, count, accuracy, top_k_accuracy, per_class, confusion, ece, layers, …")
+    @Flag(help: "Print JSON: model, data, count, accuracy, top_k_accuracy, per_class, confusion, ece, layers, warnings, …")
     var json = false
 
     func validate() throws {
@@ -190,6 +190,7 @@ struct EvalOutputArguments: ParsableArguments {
             let files = [reportPath, part].compactMap { $0 }
             if !files.isEmpty { try printLine("wrote " + files.joined(separator: " and ")) }
         }
+        metrics.warnings.forEach { printError("warning: \($0.message)") }
         let issues = statistics.issues
         issues.kept.prefix(20).forEach { printError("skipped: \($0)") }
         if issues.count > 20 {

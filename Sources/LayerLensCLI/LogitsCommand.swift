@@ -24,7 +24,7 @@ struct LogitsCommand: ParsableCommand {
 
     @OptionGroup var memory: MemoryArguments
 
-    @Flag(help: "Print JSON: {inputs: [{input, logits, probabilities, activation_applied, top, entropy, normalized_entropy, margin}]}.")
+    @Flag(help: "Print JSON: {inputs: [{input, logits, probabilities, activation_applied, top, entropy, normalized_entropy, margin, warnings}], warnings}.")
     var json = false
 
     @Flag(help: "Print CSV, one row per input.")
@@ -60,12 +60,30 @@ struct LogitsCommand: ParsableCommand {
             try printLine(LogitsTable(run: run, top: labelArguments.top).text)
             if let output { try printLine("wrote \(output)") }
         }
+        printWarnings(of: run)
         run.failures.forEach { printError("error: \(errorText($0))") }
         if !run.failures.isEmpty {
             printError("error: \(run.failures.count) of \(files.count) inputs could not be read")
             throw ExitCode.failure
         }
     }
+}
+
+/// The run's warnings on stderr: each kind once, with the first input that has it
+/// and how many more do, then those of the inputs together.
+func printWarnings(of run: LogitsRun) {
+    var firsts: [(input: String, warning: RunWarning)] = [], counts: [String: Int] = [:]
+    for entry in run.entries {
+        for warning in entry.warnings {
+            if counts[warning.kind] == nil { firsts.append((entry.input, warning)) }
+            counts[warning.kind, default: 0] += 1
+        }
+    }
+    for (input, warning) in firsts {
+        let more = counts[warning.kind, default: 1] - 1
+        printError("warning: \(input): \(warning.message)" + (more > 0 ? " (and \(more) more input\(more == 1 ? "" : "s"))" : ""))
+    }
+    run.warnings.forEach { printError("warning: \($0.message)") }
 }
 
 /// The table and CSV forms of a logits run.

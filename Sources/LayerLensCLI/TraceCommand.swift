@@ -32,7 +32,7 @@ struct TraceCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Also write input.npy, raw.npy (the decoded image), <k>_<layer>.npy for every layer and manifest.json into this folder.", valueName: "dir"))
     var dump: String?
 
-    @Flag(help: "Print a JSON summary on stdout: model, input, preprocess, layers, prediction, top, report.")
+    @Flag(help: "Print a JSON summary on stdout: model, input, preprocess, layers, prediction, top, report, warnings.")
     var json = false
 
     @Flag(help: "Do not draw the PNG report (with --dump or --json, when only the numbers are wanted).")
@@ -82,9 +82,11 @@ struct TraceCommand: ParsableCommand {
         if let reportPath, let report {
             try stage { try writeCreatingFolder(report, to: reportPath) }
         }
+        let warnings = TraceReport.warnings(content, prediction: prediction)
+        warnings.forEach { printError("warning: \(input): \($0.message)") }
         if json {
             let record = TraceJSON(modelPath: modelArguments.model, inputPath: input, input: loaded, trace: trace,
-                                   prediction: prediction, top: reportArguments.labelArguments.top, report: reportPath)
+                                   prediction: prediction, top: reportArguments.labelArguments.top, report: reportPath, warnings: warnings)
             try printData(try stage { try prettyJSON(record) })
         } else {
             try printLine(predictionLine(prediction))

@@ -149,15 +149,24 @@ public enum DiffReport {
             .init(text: "B \(b.input.path) · pipeline: " + ReportParts.pipelineText(b.input.steps, isDefault: b.input.isDefaultPipeline), size: 13),
             .init(text: "A → \(ReportParts.verdict(a.prediction))     B → \(ReportParts.verdict(b.prediction))     (\(ReportParts.kindText(a.prediction.kind)))",
                   size: 17, bold: true),
-        ] + (rangeWarning(a: a, b: b).map { [.init(text: $0, size: 13, bold: true, color: RGB(0.75, 0.1, 0.1))] } ?? [])
+        ] + warnings(a: a, b: b).map { .init(text: $0.sentence, size: 13, bold: true, color: RGB(0.75, 0.1, 0.1)) }
             + (layers.map { [ReportParts.layersLine($0)] } ?? [])
     }
 
-    /// Said when A and B enter the model on different value ranges: the diff then
-    /// mixes a range change with whatever else differs.
-    public static func rangeWarning(a: DiffSide, b: DiffSide) -> String? {
-        guard let first = a.input.processed?.range, let second = b.input.processed?.range, first != second else { return nil }
-        return "A enters the model on \(ReportParts.rangeText(first)), B on \(ReportParts.rangeText(second)): this diff mixes a value-range change with the other steps"
+    /// What a diff warns of, in its header, on stderr and in `--json`: A and B entering
+    /// the model on different value ranges (the diff then mixes a range change with
+    /// whatever else differs), and each side's own warnings (`TraceReport.warnings`), named A or B.
+    public static func warnings(a: DiffSide, b: DiffSide) -> [RunWarning] {
+        var warnings: [RunWarning] = []
+        if let first = a.input.processed?.range, let second = b.input.processed?.range, first != second {
+            warnings.append(RunWarning(kind: "value_range", message: "A enters the model on \(ReportParts.rangeText(first)), B on "
+                + "\(ReportParts.rangeText(second)): this diff mixes a value-range change with the other steps"))
+        }
+        for (name, side) in [("A", a), ("B", b)] {
+            let own = [RunWarning.valueRange(side.input), RunWarning.nearUniform(LogitStatistics(side.prediction))].compactMap { $0 }
+            warnings += own.map { RunWarning(kind: $0.kind, message: "\(name): \($0.message)") }
+        }
+        return warnings
     }
 
     static func imageOf(_ trace: Trace) -> Raster? {

@@ -96,6 +96,7 @@ public enum EvalReport {
                                metrics.accuracy * 100, statistics.topK, metrics.topKAccuracy * 100, metrics.macroF1, metrics.expectedCalibrationError),
                   size: 18, bold: true),
         ] + preprocess + [absentClassesNote(metrics).map { ReportParts.Line(text: $0, size: 13) }].compactMap { $0 }
+            + metrics.warnings.map { ReportParts.Line(text: "Warning: " + $0.sentence, size: 14, bold: true, color: RGB(0.75, 0.1, 0.1)) }
     }
 
     /// "N classes without samples (left out of macro F1): …", or nil when every class has samples.

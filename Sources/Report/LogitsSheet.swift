@@ -16,10 +16,10 @@ public enum LogitsSheet {
     public static func render(_ run: LogitsRun, modelPath: String, top: Int) throws -> Data {
         let shown = min(run.inputs.count, run.entries.count, inputLimit)
         let rows = (shown + columns - 1) / columns
-        let cellHeight = thumbnail + 48 + BarChart.rowHeight * Double(top)
+        let cellHeight = thumbnail + 62 + BarChart.rowHeight * Double(top)
         let width = 2 * margin + Double(columns) * cellWidth
         let header = headerLines(run, modelPath: modelPath, shown: shown)
-        let headerHeight = 30 + 24 * Double(header.count)
+        let headerHeight = ReportParts.draw(header, on: try Canvas(width: 1, height: 1), x: margin, y: margin) + 14
         let canvas = try Canvas(width: Int(width), height: Int(headerHeight + Double(rows) * cellHeight + margin))
         _ = ReportParts.draw(header, on: canvas, x: margin, y: margin)
         for index in 0..<shown {
@@ -33,11 +33,14 @@ public enum LogitsSheet {
         let kind = run.entries.first.map { ReportParts.kindText($0.statistics.prediction.kind) } ?? "none"
         let count = run.entries.count
         let shownText = shown < count ? " · the first \(groupedDigits(shown)) drawn" : ""
+        var counts: [String: Int] = [:]
+        for warning in run.entries.flatMap(\.warnings) { counts[warning.kind, default: 0] += 1 }
+        let inputWarnings = counts.keys.sorted().map { "\(groupedDigits(counts[$0]!)) of \(groupedDigits(count)) inputs: \(RunWarning.summary(of: $0))" }
         return [
             .init(text: "LayerLens logits: \(modelPath)", size: 20, bold: true),
             .init(text: "\(groupedDigits(count)) input\(count == 1 ? "" : "s") as the model sees them (after preprocessing)\(shownText) · probabilities: \(kind)",
                   size: 13),
-        ]
+        ] + (run.warnings.map(\.sentence) + inputWarnings).map { .init(text: "Warning: " + $0, size: 13, bold: true, color: RGB(0.75, 0.1, 0.1)) }
     }
 
     /// One input: its picture, its name and its top classes with a bar each.
@@ -52,6 +55,9 @@ public enum LogitsSheet {
                          fraction: score.probability.isFinite ? Double(score.probability) : 0,
                          caption: score.probability.isFinite ? String(format: "%.1f%%", Double(score.probability) * 100) : "NaN")
         }
-        BarChart(rows: rows).draw(on: canvas, x: x, y: y + thumbnail + 36, labelWidth: 64, barWidth: 60, highlightFirst: true)
+        // The warnings' kinds in a word each (the header says them in full): `range · uniform`.
+        let kinds = entry.warnings.map { $0.kind.split(separator: "_").last.map(String.init) ?? $0.kind }
+        if !kinds.isEmpty { canvas.text("warning: " + kinds.joined(separator: " · "), x: x, y: y + thumbnail + 44, size: 10, color: RGB(0.75, 0.1, 0.1), bold: true) }
+        BarChart(rows: rows).draw(on: canvas, x: x, y: y + thumbnail + 50, labelWidth: 64, barWidth: 60, highlightFirst: true)
     }
 }

@@ -83,7 +83,7 @@ public enum TraceReport {
         let chartWidth = 420.0
         let headerWidth = header.map { measure.textWidth($0.text, size: $0.size, bold: $0.bold) }.max() ?? 0
         let headerHeight = ReportParts.height(of: header) + 10
-        let inputPanelHeight = ImagePanel.height(box: imageBox) + 14
+        let inputPanelHeight = ImagePanel.height(box: imageBox) + 14 + 18 * Double(max(0, warnings(content, prediction: prediction).count - 1))
         let chartHeight = 40 + Double(min(options.top, prediction.probabilities.count)) * BarChart.rowHeight + 40
 
         // Every layer in full when the model is small enough and no --layers was given.
@@ -130,7 +130,7 @@ public enum TraceReport {
     static func drawTop(_ content: TraceReportContent, trace: Trace, prediction: Prediction, options: TraceReportOptions,
                         header: [ReportParts.Line], notable: [NotableLayer]?, on canvas: Canvas) {
         let y = ReportParts.draw(header, on: canvas, x: margin, y: margin) + 14
-        drawInputs(content, trace: trace, on: canvas, x: margin, y: y)
+        drawInputs(content, trace: trace, warnings: warnings(content, prediction: prediction), on: canvas, x: margin, y: y)
         let chartX = margin + 2 * imageBox + 48 + 40
         ReportParts.drawTopK(prediction, top: options.top, on: canvas, x: chartX, y: y, width: 420)
         guard let notable else { return }
@@ -218,7 +218,7 @@ public enum TraceReport {
 
     // MARK: - Inputs
 
-    static func drawInputs(_ content: TraceReportContent, trace: Trace, on canvas: Canvas, x: Double, y: Double) {
+    static func drawInputs(_ content: TraceReportContent, trace: Trace, warnings: [RunWarning], on canvas: Canvas, x: Double, y: Double) {
         let processed = content.input.processed
             ?? ReportParts.imageOfModelInput(trace.input.scalars(ofSample: 0), shape: content.model.inputShape)
         var panels: [(title: String, raster: Raster)] = []
@@ -227,16 +227,17 @@ public enum TraceReport {
         for (index, panel) in ImagePanel.prepare(panels, box: imageBox).enumerated() {
             panel.draw(on: canvas, x: x + Double(index) * (imageBox + 48), y: y, box: imageBox)
         }
-        if let warning = rangeWarning(content) {
-            canvas.text(warning, x: x, y: y + ImagePanel.height(box: imageBox) + 10, size: 13, color: RGB(0.75, 0.1, 0.1), bold: true)
+        for (line, warning) in warnings.enumerated() {
+            canvas.text(warning.sentence, x: x, y: y + ImagePanel.height(box: imageBox) + 10 + 18 * Double(line), size: 13,
+                        color: RGB(0.75, 0.1, 0.1), bold: true)
         }
     }
 
-    /// The warning printed under the input panels when preprocessing changed the
-    /// value range: the seed case's bug (0..1 fed to a model trained on 0..255).
-    public static func rangeWarning(_ content: TraceReportContent) -> String? {
-        guard let raw = content.input.raw, let processed = content.input.processed, raw.range != processed.range else { return nil }
-        return "Value range changed: raw \(ReportParts.rangeText(raw.range)) → model input \(ReportParts.rangeText(processed.range)). Is that the range the model was trained on?"
+    /// What a trace warns of, under the input panels, on stderr and in `--json`: a value
+    /// range changed by preprocessing (the seed case's bug: 0..1 fed to a model trained
+    /// on 0..255) and a nearly uniform output.
+    public static func warnings(_ content: TraceReportContent, prediction: Prediction) -> [RunWarning] {
+        [RunWarning.valueRange(content.input), RunWarning.nearUniform(LogitStatistics(prediction))].compactMap { $0 }
     }
 
     // MARK: - Maps

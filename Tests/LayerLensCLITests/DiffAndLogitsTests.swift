@@ -75,7 +75,7 @@ import TestSupport
 
     @Test func jsonContract() throws {
         let json = try diffJSON(["--preprocess", "gray,resize=28x28:area,invert", "--top-units", "2"])
-        #expect(Set(json.keys) == ["model", "a", "b", "layers"])
+        #expect(Set(json.keys) == ["model", "a", "b", "layers", "warnings"])
         #expect(Set((json["a"] as? [String: Any] ?? [:]).keys) == ["input", "preprocess", "prediction", "top"])
         let layer = try #require((json["layers"] as? [[String: Any]])?.last)
         #expect(Set(layer.keys) == ["index", "name", "class", "l2", "relative_l2", "cosine", "pearson", "max_abs_delta",
@@ -142,7 +142,7 @@ import TestSupport
         let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let inputs = try #require(json["inputs"] as? [[String: Any]])
         #expect(inputs.map { ($0["input"] as? String).map { URL(fileURLWithPath: $0).lastPathComponent } } == ["drawing_p_rgba.png", "drawing_x.png", "scribble.png"])
-        #expect(Set(inputs[0].keys) == ["input", "logits", "probabilities", "activation_applied", "top", "entropy", "normalized_entropy", "margin"])
+        #expect(Set(inputs[0].keys) == ["input", "logits", "probabilities", "activation_applied", "top", "entropy", "normalized_entropy", "margin", "warnings"])
         #expect(inputs[1]["activation_applied"] as? String == "softmax")
         let top = try #require(inputs[1]["top"] as? [[String: Any]])
         #expect(top.first?["label"] as? String == "X")

@@ -24,7 +24,7 @@ import TestSupport
                                     "--json", "-o", folder + "/r.png", "--dump", folder + "/dump"])
         #expect(result.status == 0, "\(result.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
-        #expect(Set(json.keys) == ["model", "input", "preprocess", "layers", "prediction", "top", "report"])
+        #expect(Set(json.keys) == ["model", "input", "preprocess", "layers", "prediction", "top", "report", "warnings"])
         #expect(json["preprocess"] as? [String] == ["gray", "resize=28x28:bilinear", "flatten"])
         #expect(json["report"] as? String == folder + "/r.png")
         let top = try #require(json["top"] as? [[String: Any]])

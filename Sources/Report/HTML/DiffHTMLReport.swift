@@ -21,7 +21,7 @@ public enum DiffHTMLReport {
         page.sections.append(HTMLPage.header(DiffReport.headerLines(modelPath: modelPath, model: model, a: a, b: b, layers: nil)))
         let panels: [(String, Raster?)] = [("A raw", a.input.raw), ("A model input", a.input.processed ?? DiffReport.imageOf(diff.a)),
                                            ("B raw", b.input.raw), ("B model input", b.input.processed ?? DiffReport.imageOf(diff.b))]
-        page.sections.append(try HTMLPage.inputs(panels.compactMap { title, raster in raster.map { (title, $0) } }, warning: nil))
+        page.sections.append(try HTMLPage.inputs(panels.compactMap { title, raster in raster.map { (title, $0) } }, warnings: []))
         let top = min(options.top, a.prediction.probabilities.count)
         page.sections.append("<section id=\"prediction\"><h2>Prediction</h2><div class=\"charts\">"
                              + HTMLPage.topK(a.prediction, top: options.top, title: "A: top \(top)")

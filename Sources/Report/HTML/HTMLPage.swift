@@ -105,11 +105,11 @@ struct HTMLPage {
         return "data:image/png;base64," + (try encodePNG(rgb: rgb, width: raster.width, height: raster.height)).base64EncodedString()
     }
 
-    /// The input panels in one section, with a warning under them when there is one.
-    static func inputs(_ panels: [(title: String, raster: Raster)], warning: String?) throws -> String {
+    /// The input panels in one section, with the warnings under them.
+    static func inputs(_ panels: [(title: String, raster: Raster)], warnings: [String]) throws -> String {
         let figures = try panels.map { try imagePanel($0.title, $0.raster) }.joined()
         return "<section id=\"inputs\"><h2>Inputs</h2><div class=\"panels\">\(figures)</div>"
-            + (warning.map { "<p class=\"warning\">\(escape($0))</p>" } ?? "") + "</section>"
+            + warnings.map { "<p class=\"warning\">\(escape($0))</p>" }.joined() + "</section>"
     }
 
     /// A bar chart: one row per item, a label, a bar `fraction` of the width and a caption.
