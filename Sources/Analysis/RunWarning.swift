@@ -23,7 +23,7 @@ public struct RunWarning: Codable, Sendable, Equatable {
     public static func valueRange(_ input: PreparedInput) -> RunWarning? {
         guard let raw = input.raw, let processed = input.processed, raw.range != processed.range else { return nil }
         return RunWarning(kind: "value_range",
-                          message: "value range changed: raw \(rangeText(raw.range)) → model input \(rangeText(processed.range)). "
+                          message: "value range changed: raw \(rangeDescription(raw.range)) → model input \(rangeDescription(processed.range)). "
                               + "Is that the range the model was trained on?")
     }
 
@@ -70,12 +70,4 @@ public struct RunWarning: Codable, Sendable, Equatable {
 
     /// `message` with its first letter capitalised, as a report's line.
     public var sentence: String { message.prefix(1).uppercased() + message.dropFirst() }
-
-    /// `0..255`, `0.0627..0.87`.
-    static func rangeText(_ range: ClosedRange<Float>) -> String {
-        func text(_ value: Float) -> String {
-            value == value.rounded() && abs(value) < 1e6 ? String(Int(value)) : String(format: "%.3g", Double(value))
-        }
-        return "\(text(range.lowerBound))..\(text(range.upperBound))"
-    }
 }

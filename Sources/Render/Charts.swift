@@ -1,3 +1,5 @@
+import ModelGraph
+
 /// A histogram of values over a fixed range, drawn as bars with its range printed below.
 public struct Histogram {
     public let counts: [Int]

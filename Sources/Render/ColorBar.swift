@@ -1,3 +1,5 @@
+import ModelGraph
+
 /// A vertical colour bar labelled with its scale's low, middle and high values.
 public struct ColorBar {
     public let scale: ColorScale

@@ -159,8 +159,8 @@ public enum DiffReport {
     public static func warnings(a: DiffSide, b: DiffSide) -> [RunWarning] {
         var warnings: [RunWarning] = []
         if let first = a.input.processed?.range, let second = b.input.processed?.range, first != second {
-            warnings.append(RunWarning(kind: "value_range", message: "A enters the model on \(ReportParts.rangeText(first)), B on "
-                + "\(ReportParts.rangeText(second)): this diff mixes a value-range change with the other steps"))
+            warnings.append(RunWarning(kind: "value_range", message: "A enters the model on \(rangeDescription(first)), B on "
+                + "\(rangeDescription(second)): this diff mixes a value-range change with the other steps"))
         }
         for (name, side) in [("A", a), ("B", b)] {
             let own = [RunWarning.valueRange(side.input), RunWarning.nearUniform(LogitStatistics(side.prediction))].compactMap { $0 }

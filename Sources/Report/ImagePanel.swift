@@ -44,7 +44,7 @@ struct ImagePanel {
         ImagePainter.draw(on: canvas, x: x, y: top, values: shown.values, height: shown.height, width: shown.width,
                           channels: shown.channels, low: shown.range.lowerBound, high: shown.range.upperBound, scale: scale)
         let shape = raster.shape.map(String.init).joined(separator: "×")
-        canvas.text("\(shape) · range \(ReportParts.rangeText(raster.range))", x: x, y: top + box + 18, size: 12)
+        canvas.text("\(shape) · range \(rangeDescription(raster.range))", x: x, y: top + box + 18, size: 12)
         let nonFinite = statistics.nonFiniteCount > 0 ? " · \(statistics.nonFiniteCount) NaN/inf (magenta)" : ""
         canvas.text("min \(formatNumber(statistics.min)) · max \(formatNumber(statistics.max)) · mean \(formatNumber(Float(statistics.mean)))" + nonFinite,
                     x: x, y: top + box + 34, size: 12, color: statistics.nonFiniteCount > 0 ? RGB(0.75, 0.1, 0.1) : .gray(0.35))

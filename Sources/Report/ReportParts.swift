@@ -94,10 +94,6 @@ enum ReportParts {
         BarChart(rows: rows).draw(on: canvas, x: x, y: y + 24, labelWidth: 60, barWidth: max(60, width - 220), highlightFirst: true)
     }
 
-    static func rangeText(_ range: ClosedRange<Float>) -> String {
-        "\(formatNumber(range.lowerBound))..\(formatNumber(range.upperBound))"
-    }
-
     static func percent(_ probability: Float) -> String {
         let value = Double(probability) * 100
         return value >= 99.95 && value < 100 ? String(format: "%.4f%%", value) : String(format: "%.1f%%", value)

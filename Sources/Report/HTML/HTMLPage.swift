@@ -92,7 +92,7 @@ struct HTMLPage {
             <figure class="input-panel"><figcaption>\(escape(title))</figcaption>\
             <img alt="\(escape(title))" src="\(try pngDataURI(shown))" \
             style="width:\(Int(Double(shown.width) * scale))px;height:\(Int(Double(shown.height) * scale))px">\
-            <p>\(shape) · range \(ReportParts.rangeText(raster.range))</p>\
+            <p>\(shape) · range \(rangeDescription(raster.range))</p>\
             <p class="secondary\(nonFinite.isEmpty ? "" : " warning")">min \(formatNumber(statistics.min)) · max \(formatNumber(statistics.max)) · \
             mean \(formatNumber(Float(statistics.mean)))\(nonFinite)</p></figure>
             """
