@@ -27,6 +27,12 @@ public struct RunWarning: Codable, Sendable, Equatable {
                               + "Is that the range the model was trained on?")
     }
 
+    /// What one traced input warns of: a value range changed by preprocessing and a
+    /// nearly uniform `prediction`.
+    public static func of(_ input: PreparedInput, prediction: Prediction) -> [RunWarning] {
+        [valueRange(input), nearUniform(LogitStatistics(prediction))].compactMap { $0 }
+    }
+
     /// The normalised entropy from which an output counts as nearly uniform.
     public static let uniformEntropy = 0.9
 

@@ -42,7 +42,7 @@ public struct TraceJSON: Codable, Sendable {
     public let top: [Score]
     /// The PNG report written, if any.
     public let report: String?
-    /// What the trace warns of (`TraceReport.warnings`).
+    /// What the trace warns of (`RunWarning.of`).
     public let warnings: [RunWarning]
 
     /// The JSON of one trace: its input as prepared, every layer, the prediction and its `top` classes.

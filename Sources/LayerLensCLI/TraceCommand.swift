@@ -82,7 +82,7 @@ struct TraceCommand: ParsableCommand {
         if let reportPath, let report {
             try stage { try writeCreatingFolder(report, to: reportPath) }
         }
-        let warnings = TraceReport.warnings(content, prediction: prediction)
+        let warnings = RunWarning.of(content.input, prediction: prediction)
         warnings.forEach { printError("warning: \(input): \($0.message)") }
         if json {
             let record = TraceJSON(modelPath: modelArguments.model, inputPath: input, input: loaded, trace: trace,

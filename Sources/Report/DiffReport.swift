@@ -155,7 +155,7 @@ public enum DiffReport {
 
     /// What a diff warns of, in its header, on stderr and in `--json`: A and B entering
     /// the model on different value ranges (the diff then mixes a range change with
-    /// whatever else differs), and each side's own warnings (`TraceReport.warnings`), named A or B.
+    /// whatever else differs), and each side's own warnings (`RunWarning.of`), named A or B.
     public static func warnings(a: DiffSide, b: DiffSide) -> [RunWarning] {
         var warnings: [RunWarning] = []
         if let first = a.input.processed?.range, let second = b.input.processed?.range, first != second {
@@ -163,8 +163,7 @@ public enum DiffReport {
                 + "\(rangeDescription(second)): this diff mixes a value-range change with the other steps"))
         }
         for (name, side) in [("A", a), ("B", b)] {
-            let own = [RunWarning.valueRange(side.input), RunWarning.nearUniform(LogitStatistics(side.prediction))].compactMap { $0 }
-            warnings += own.map { RunWarning(kind: $0.kind, message: "\(name): \($0.message)") }
+            warnings += RunWarning.of(side.input, prediction: side.prediction).map { RunWarning(kind: $0.kind, message: "\(name): \($0.message)") }
         }
         return warnings
     }

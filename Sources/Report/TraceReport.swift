@@ -83,7 +83,8 @@ public enum TraceReport {
         let chartWidth = 420.0
         let headerWidth = header.map { measure.textWidth($0.text, size: $0.size, bold: $0.bold) }.max() ?? 0
         let headerHeight = ReportParts.height(of: header) + 10
-        let inputPanelHeight = ImagePanel.height(box: imageBox) + 14 + 18 * Double(max(0, warnings(content, prediction: prediction).count - 1))
+        let warnings = RunWarning.of(content.input, prediction: prediction)
+        let inputPanelHeight = ImagePanel.height(box: imageBox) + 14 + 18 * Double(max(0, warnings.count - 1))
         let chartHeight = 40 + Double(min(options.top, prediction.probabilities.count)) * BarChart.rowHeight + 40
 
         // Every layer in full when the model is small enough and no --layers was given.
@@ -94,7 +95,7 @@ public enum TraceReport {
         let topHeight = margin + headerHeight + max(inputPanelHeight, chartHeight) + 30
         if let everyLayer, case let height = topHeight + 28 + rowsHeight(everyLayer, width: fullWidth, on: measure) + 30, height <= pageLimit {
             let canvas = try Canvas(width: Int(fullWidth + 2 * margin), height: Int(height))
-            drawTop(content, trace: trace, prediction: prediction, options: options, header: header, notable: nil, on: canvas)
+            drawTop(content, trace: trace, prediction: prediction, warnings: warnings, options: options, header: header, notable: nil, on: canvas)
             canvas.text("Activations, layer by layer (colour scale: \(scaleDescription(options.scale)); hatched cells are padding, not units)",
                         x: margin, y: topHeight, size: 14, bold: true)
             drawRows(everyLayer, width: fullWidth, on: canvas, y: topHeight + 26)
@@ -111,7 +112,7 @@ public enum TraceReport {
         let geometry = overview.geometry(fittingHeight: max(600, pageLimit - overviewTop - detailHeight - 30))
         let overviewHeight = overview.layout(geometry).height
         let canvas = try Canvas(width: Int(width + 2 * margin), height: Int(overviewTop + overviewHeight + 30 + detailHeight + 30))
-        drawTop(content, trace: trace, prediction: prediction, options: options, header: header,
+        drawTop(content, trace: trace, prediction: prediction, warnings: warnings, options: options, header: header,
                 notable: options.layers == nil ? notable : nil, on: canvas)
         canvas.text("Every layer, input to output, grouped by block: each tile is the layer over its own min..max (viridis); a map shows its mean over channels "
                     + "and under it its three most active channels; ← names the inputs of a layer that takes more than the one before it",
@@ -127,10 +128,10 @@ public enum TraceReport {
     }
 
     /// Header, input panels, the top-k chart and, when given, the layers to look at first with why.
-    static func drawTop(_ content: TraceReportContent, trace: Trace, prediction: Prediction, options: TraceReportOptions,
+    static func drawTop(_ content: TraceReportContent, trace: Trace, prediction: Prediction, warnings: [RunWarning], options: TraceReportOptions,
                         header: [ReportParts.Line], notable: [NotableLayer]?, on canvas: Canvas) {
         let y = ReportParts.draw(header, on: canvas, x: margin, y: margin) + 14
-        drawInputs(content, trace: trace, warnings: warnings(content, prediction: prediction), on: canvas, x: margin, y: y)
+        drawInputs(content, trace: trace, warnings: warnings, on: canvas, x: margin, y: y)
         let chartX = margin + 2 * imageBox + 48 + 40
         ReportParts.drawTopK(prediction, top: options.top, on: canvas, x: chartX, y: y, width: 420)
         guard let notable else { return }
@@ -231,13 +232,6 @@ public enum TraceReport {
             canvas.text(warning.sentence, x: x, y: y + ImagePanel.height(box: imageBox) + 10 + 18 * Double(line), size: 13,
                         color: RGB(0.75, 0.1, 0.1), bold: true)
         }
-    }
-
-    /// What a trace warns of, under the input panels, on stderr and in `--json`: a value
-    /// range changed by preprocessing (the seed case's bug: 0..1 fed to a model trained
-    /// on 0..255) and a nearly uniform output.
-    public static func warnings(_ content: TraceReportContent, prediction: Prediction) -> [RunWarning] {
-        [RunWarning.valueRange(content.input), RunWarning.nearUniform(LogitStatistics(prediction))].compactMap { $0 }
     }
 
     // MARK: - Maps

@@ -50,7 +50,7 @@ import TestSupport
             guesses.append(prediction.best.label)
             #expect(input.processed?.range == 0...1)
             let content = TraceReportContent(modelPath: "m", model: model, input: input, groundTruth: nil)
-            let warnings = TraceReport.warnings(content, prediction: prediction)
+            let warnings = RunWarning.of(content.input, prediction: prediction)
             #expect(warnings.first { $0.kind == "value_range" }?.message.contains("raw 0..255 → model input 0..1") == true)
         }
         #expect(guesses[0] == guesses[1])
