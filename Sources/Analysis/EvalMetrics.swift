@@ -63,6 +63,8 @@ public struct EvalMetrics: Sendable {
     public let accuracy: Double
     public let topKAccuracy: Double
     public let perClass: [ClassResult]
+    /// How many samples were predicted as each class (the confusion matrix's column sums).
+    public let predictedCounts: [Int]
     /// The mean F1 over the classes the data has samples of (an absent class's F1 says nothing).
     public let macroF1: Double
     /// The classes without a sample in the data, in order.
@@ -101,6 +103,7 @@ public struct EvalMetrics: Sendable {
             let f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall)
             return ClassResult(label: names[index], precision: precision, recall: recall, f1: f1, support: support[index])
         }
+        predictedCounts = predictedCount
         absentClasses = (0..<classes).filter { support[$0] == 0 }
         warnings = [RunWarning.sameClass(predicted: predictedCount, support: support, names: names)].compactMap { $0 }
         let presentF1 = zip(perClass, support).filter { $1 > 0 }.map(\.0.f1)

@@ -122,17 +122,12 @@ public enum EvalReport {
     /// class means): all of them when there are at most `classLimit`; else the
     /// `classLimit` with the most errors, counted as true and as predicted class,
     /// most first (ties: more samples, then the earlier class).
-    static func shownClasses(_ statistics: EvalStatistics) -> [Int] {
-        let classes = statistics.classCount
+    static func shownClasses(_ metrics: EvalMetrics) -> [Int] {
+        let statistics = metrics.statistics, classes = statistics.classCount
         guard classes > classLimit else { return Array(0..<classes) }
-        var errors = [Int](repeating: 0, count: classes), support = [Int](repeating: 0, count: classes)
-        for truth in 0..<classes {
-            for predicted in 0..<classes {
-                let count = statistics.confusion[truth * classes + predicted]
-                support[truth] += count
-                if truth != predicted { errors[truth] += count; errors[predicted] += count }
-            }
-        }
+        let support = metrics.perClass.map(\.support)
+        // A class's errors: its samples taken for another class, and other samples taken for it.
+        let errors = (0..<classes).map { support[$0] + metrics.predictedCounts[$0] - 2 * statistics.confusion[$0 * classes + $0] }
         return Array((0..<classes).sorted { (errors[$0], support[$0], -$0) > (errors[$1], support[$1], -$1) }.prefix(classLimit))
     }
 
@@ -143,7 +138,7 @@ public enum EvalReport {
 
     private static func drawConfusionAndClasses(_ metrics: EvalMetrics, on canvas: Canvas, y: Double) -> Double {
         let statistics = metrics.statistics, classes = statistics.classCount
-        let shown = shownClasses(statistics)
+        let shown = shownClasses(metrics)
         let cell = max(8, min(30, (660 / Double(shown.count)).rounded(.down)))
         let labels = shown.map { statistics.classNames[$0] }
         let values = shown.flatMap { truth in shown.map { Float(metrics.normalizedConfusion[truth][$0]) } }
@@ -286,7 +281,7 @@ public enum EvalReport {
         let room = width - x - 2 * margin - 60
         let shown = min(units, Int(room))
         let cellWidth = max(1, min(24, (room / Double(shown)).rounded(.down)))
-        let rowClasses = shownClasses(metrics.statistics)
+        let rowClasses = shownClasses(metrics)
         let shownMeans = rowClasses.flatMap { means[($0 * units)..<($0 * units + shown)] }
         let heat = HeatMap(rows: rowClasses.count, columns: shown, values: shownMeans, scale: heatScale, cellWidth: cellWidth,
                            cellHeight: max(10, min(14, (260 / Double(rowClasses.count)).rounded(.down))),

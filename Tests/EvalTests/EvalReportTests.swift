@@ -40,7 +40,7 @@ import TestSupport
                        labels: labels, sampleIDs: Array(labels.indices))
         statistics.addLayer(0, output: Tensor(shape: [labels.count, classes], scalars: probabilities), labels: labels)
         let metrics = EvalMetrics(statistics)
-        let shown = EvalReport.shownClasses(statistics)
+        let shown = EvalReport.shownClasses(metrics)
         #expect(shown.count == EvalReport.classLimit)
         // Class 7 takes 40 wrong predictions; 500..<520 lose 2 each; the rest, error-free, follow by index.
         #expect(shown == [7] + Array(500..<520) + Array(0..<7) + Array(8..<20))
@@ -52,6 +52,6 @@ import TestSupport
         // A run with few classes shows them all, in order.
         let letters = EvalStatistics(model: "model.h5", data: "data.csv", classNames: (0..<26).map(String.init), topK: 3,
                                      probabilityKind: .softmax, layers: [])
-        #expect(EvalReport.shownClasses(letters) == Array(0..<26))
+        #expect(EvalReport.shownClasses(EvalMetrics(letters)) == Array(0..<26))
     }
 }

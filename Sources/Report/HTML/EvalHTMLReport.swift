@@ -29,7 +29,7 @@ public enum EvalHTMLReport {
     /// The confusion matrix (colour: share of the true class; numbers: counts) and the per-class scores.
     static func classes(_ metrics: EvalMetrics) -> String {
         let statistics = metrics.statistics, names = statistics.classNames, count = statistics.classCount
-        let shown = EvalReport.shownClasses(statistics)
+        let shown = EvalReport.shownClasses(metrics)
         var matrix = "<table class=\"confusion\"><thead><tr><th>true ↓ predicted →</th>" + shown.map { "<th>\(HTMLPage.escape(names[$0]))</th>" }.joined() + "</tr></thead><tbody>"
         for row in shown {
             matrix += "<tr><th>\(HTMLPage.escape(names[row]))</th>"
@@ -90,7 +90,7 @@ public enum EvalHTMLReport {
         let layer = metrics.layers[index], units = layer.mean.count, unitKind = layer.unitKind
         let classes = metrics.statistics.classNames
         let classMeansNote = EvalReport.classMeansNote(layer, classCount: classes.count)
-        let rowClasses = classMeansNote == nil ? EvalReport.shownClasses(metrics.statistics) : []
+        let rowClasses = classMeansNote == nil ? EvalReport.shownClasses(metrics) : []
         let means = rowClasses.flatMap { layer.classMeans[$0].map { $0.map(Float.init) } ?? Array(repeating: .nan, count: units) }
         let maps = try [
             HTMLMap(title: "mean per \(unitKind)", values: layer.mean.map(Float.init), sampleShape: [units], exactLimit: options.exactLimit),
