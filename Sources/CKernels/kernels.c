@@ -177,15 +177,17 @@ WIDEST SHORT_COPIES void ll_gather_patches(const struct ll_convolution_geometry 
         long x0 = ox * g->column_stride - g->column_pad;
         for (long ky = 0; ky < g->kernel_height; ky++) {
             long y = oy * g->row_stride + ky * g->row_dilation - g->row_pad;
-            const float *inputRow = source + (n * g->height + y) * g->width * g->channels;
-            if (contiguousRows && y >= 0 && y < g->height && x0 >= 0 && x0 + g->kernel_width <= g->width) {
+            const int rowInside = y >= 0 && y < g->height;
+            // Only formed for a row inside the input: a pointer outside the array is undefined in C.
+            const float *inputRow = rowInside ? source + (n * g->height + y) * g->width * g->channels : source;
+            if (contiguousRows && rowInside && x0 >= 0 && x0 + g->kernel_width <= g->width) {
                 copyFloats(target, inputRow + x0 * g->channels, runLength);
                 target += runLength;
                 continue;
             }
             for (long kx = 0; kx < g->kernel_width; kx++) {
                 long x = x0 + kx * g->column_dilation;
-                if (y >= 0 && y < g->height && x >= 0 && x < g->width) {
+                if (rowInside && x >= 0 && x < g->width) {
                     copyFloats(target, inputRow + x * g->channels + group * g->group_channels, g->group_channels);
                 } else {
                     zeroFloats(target, g->group_channels);
