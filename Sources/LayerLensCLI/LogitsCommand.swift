@@ -30,7 +30,7 @@ struct LogitsCommand: ParsableCommand {
     @Flag(help: "Print CSV, one row per input.")
     var csv = false
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Also draw a contact sheet PNG: each input as the model sees it (after preprocessing) with its top classes; the first \(LogitsSheet.inputLimit) inputs.", valueName: "file.png"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("Also draw a contact sheet PNG: each input as the model sees it (after preprocessing) with its top classes (at most \(LogitsSheet.classLimit)); the first \(LogitsSheet.inputLimit) inputs.", valueName: "file.png"))
     var output: String?
 
     func validate() throws {

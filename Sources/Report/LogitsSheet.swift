@@ -9,11 +9,15 @@ import Render
 public enum LogitsSheet {
     /// The most inputs a sheet draws; the run's first ones.
     public static let inputLimit = 200
+    /// The most classes a cell lists, whatever `--top` asks: 25 rows of cells then stay
+    /// well inside a canvas's largest side.
+    public static let classLimit = 10
     static let margin = 24.0, columns = 8, cellWidth = 190.0, thumbnail = 112.0
 
     /// Draws the first `inputLimit` inputs of `run` (kept by `LogitsRun(keptInputs:)`)
-    /// with their `top` classes, under a header naming `modelPath`, as PNG bytes.
-    public static func render(_ run: LogitsRun, modelPath: String, top: Int) throws -> Data {
+    /// with their `top` classes (at most `classLimit`), under a header naming `modelPath`, as PNG bytes.
+    public static func render(_ run: LogitsRun, modelPath: String, top requested: Int) throws -> Data {
+        let top = min(requested, classLimit)
         let shown = min(run.inputs.count, run.entries.count, inputLimit)
         let rows = (shown + columns - 1) / columns
         let cellHeight = thumbnail + 62 + BarChart.rowHeight * Double(top)

@@ -131,6 +131,12 @@ import TestSupport
         #expect(run.inputs.count == 1 && run.inputShape == [784])
         #expect(run.inputs[0] == (try loadInput(files[0], for: loaded, options: options).tensor.scalars))
 
+        // However many classes --top asks for, a cell lists at most 10: with 26 the sheet would be about 900 pixels high.
+        let many = try layerlens(["logits", model, folder, "--preprocess", pipeline, "--top", "26", "-o", sheet])
+        #expect(many.status == 1)
+        let height: Int = try Data(contentsOf: URL(fileURLWithPath: sheet))[20..<24].reduce(0) { $0 << 8 | Int($1) }
+        #expect(height < 800, "\(height) pixels")
+
         let refused = try layerlens(["logits", model, folder, "-o", sheet.replacingOccurrences(of: ".png", with: ".html")])
         #expect(refused.status == 64 && refused.stderr.contains("the contact sheet (-o) is a PNG"))
     }
