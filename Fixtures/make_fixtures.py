@@ -895,7 +895,7 @@ def pipeline_goldens():
     """What OpenCV and TensorFlow make of each image at each pipeline step, on
     float32 data: decoding (colour images as RGB, alpha composited over white),
     greyscale, the resizes (bilinear and area from OpenCV, bilinear and nearest
-    from TensorFlow), and a Gaussian blur."""
+    from TensorFlow), a Gaussian blur and a min-max normalisation."""
     import cv2
     out = {}
     for name in sorted(os.listdir(IMAGES)):
@@ -930,6 +930,7 @@ def pipeline_goldens():
         out[f"{key}/area_28_upscaled_100x90"] = cv2.resize(small, (100, 90), interpolation=cv2.INTER_AREA)
         out[f"{key}/bilinear_28_upscaled_100x90"] = cv2.resize(small, (100, 90), interpolation=cv2.INTER_LINEAR)
         out[f"{key}/blur_1.5"] = cv2.GaussianBlur(gray, (0, 0), 1.5)
+        out[f"{key}/area_28_normalized"] = cv2.normalize(small, None, 0, 255, cv2.NORM_MINMAX)
     np.savez_compressed(os.path.join(GOLDENS, "pipeline.npz"), **{k: v.astype(np.float32) for k, v in out.items()})
 
 
@@ -1183,6 +1184,6 @@ def main():
 
 
 if __name__ == "__main__":
-    # `make_fixtures.py eval` (or `seed-story`) regenerates only those goldens, from the committed models.
-    only = {"eval": eval_goldens, "seed-story": seed_story_goldens}
+    # `make_fixtures.py eval` (or `seed-story`, `pipeline`) regenerates only those goldens, from the committed models and images.
+    only = {"eval": eval_goldens, "seed-story": seed_story_goldens, "pipeline": pipeline_goldens}
     sys.exit(only[sys.argv[1]]() if sys.argv[1:2] and sys.argv[1] in only else main())

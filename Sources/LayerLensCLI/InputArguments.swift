@@ -31,7 +31,7 @@ struct DecodeArguments: ParsableArguments {
 }
 
 /// The help text of every `--preprocess` option.
-let preprocessHelp = "Comma-separated preprocessing steps, run in order: gray, resize=WxH[:bilinear|area|nearest], invert, scale=F, standardize=MEAN:STD, contrast=S:B, blur=SIGMA, threshold=T, fit[=BOX], flatten. Without it, only what the model's input shape forces is done."
+let preprocessHelp = "Comma-separated preprocessing steps, run in order: gray, resize=WxH[:bilinear|area|nearest], invert, scale=F, standardize=MEAN:STD, contrast=S:B, blur=SIGMA, threshold=T, normalize, fit[=BOX], flatten. Without it, only what the model's input shape forces is done."
 
 /// Parses a `--preprocess` value; a bad step is a usage error naming it.
 func parseSteps(_ text: String?) throws -> [PreprocessStep]? {

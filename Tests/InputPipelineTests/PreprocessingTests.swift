@@ -52,12 +52,21 @@ import TestSupport
         #expect(difference != nil && difference! <= 0.01, "\(String(describing: difference))")
     }
 
+    @Test(arguments: PipelineGoldens.images)
+    func normalizeMatchesOpenCV(file: String) throws {
+        let key = String(file.split(separator: ".")[0])
+        let ours = try Preprocessor.apply(.normalize, to: try PipelineGoldens.raster(key + "/area_28"), target: (28, 28, 1))
+        let difference = PipelineGoldens.largestDifference(ours, try PipelineGoldens.raster(key + "/area_28_normalized"))
+        #expect(difference != nil && difference! <= 0.01, "\(String(describing: difference))")
+        #expect(ours.values.min() == 0 && ours.values.max() == 255)
+    }
+
     @Test func parsesPipelinesAndRejectsNonsense() throws {
         #expect(try PreprocessStep.parse("gray, resize=28x28:area,invert,scale=1/255") ==
                 [.gray, .resize(width: 28, height: 28, method: .area), .invert, .scale(1.0 / 255)])
-        #expect(try PreprocessStep.parse("contrast=25:50,blur=1,threshold=128,fit,flatten") ==
-                [.contrast(s: 25, b: 50), .blur(sigma: 1), .threshold(128), .fit(box: 20), .flatten])
-        for bad in ["resize=0x5", "resize=28", "resize=28x28:cubic", "sharpen", "scale=abc", "blur=0", "gray=1", "standardize=1:0", "fit=0"] {
+        #expect(try PreprocessStep.parse("contrast=25:50,blur=1,threshold=128,normalize,fit,flatten") ==
+                [.contrast(s: 25, b: 50), .blur(sigma: 1), .threshold(128), .normalize, .fit(box: 20), .flatten])
+        for bad in ["resize=0x5", "resize=28", "resize=28x28:cubic", "sharpen", "scale=abc", "blur=0", "gray=1", "standardize=1:0", "fit=0", "normalize=1"] {
             let error = #expect(throws: PipelineError.self) { try PreprocessStep.parse(bad) }
             #expect(error?.description.contains("'\(bad)'") == true, "\(bad): \(String(describing: error))")
         }

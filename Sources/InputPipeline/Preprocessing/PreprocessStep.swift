@@ -18,6 +18,10 @@ public enum PreprocessStep: Sendable, Equatable {
     case blur(sigma: Float)
     /// Values above T become the range's max, the rest its min.
     case threshold(Float)
+    /// Stretches the values linearly so that their min and max become the range's
+    /// (OpenCV `normalize(…, NORM_MINMAX)`): a grey paper background and faint ink
+    /// take the whole range, as scans normalised by their peak do.
+    case normalize
     /// Crop to the ink, scale its longer side to `box` pixels, centre by mass in the model's input size.
     case fit(box: Int)
     /// To one vector (automatic when the model's input is a vector).
@@ -34,6 +38,7 @@ public enum PreprocessStep: Sendable, Equatable {
         case let .contrast(s, b): "contrast=\(compact(s)):\(compact(b))"
         case let .blur(sigma): "blur=\(compact(sigma))"
         case let .threshold(t): "threshold=\(compact(t))"
+        case .normalize: "normalize"
         case let .fit(box): "fit=\(box)"
         case .flatten: "flatten"
         }
@@ -46,7 +51,7 @@ public enum PreprocessStep: Sendable, Equatable {
     }
 
     static let names = ["gray", "resize=WxH[:bilinear|area|nearest]", "invert", "scale=F", "standardize=MEAN:STD",
-                        "contrast=S:B", "blur=SIGMA", "threshold=T", "fit[=BOX]", "flatten"]
+                        "contrast=S:B", "blur=SIGMA", "threshold=T", "normalize", "fit[=BOX]", "flatten"]
 
     static func parseStep(_ text: String) throws -> PreprocessStep {
         let parts = text.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
@@ -73,6 +78,7 @@ public enum PreprocessStep: Sendable, Equatable {
         case "gray", "grey": return try noArgument(.gray)
         case "invert": return try noArgument(.invert)
         case "flatten": return try noArgument(.flatten)
+        case "normalize": return try noArgument(.normalize)
         case "resize":
             let pieces = (argument ?? "").split(separator: ":").map(String.init)
             let size = (pieces.first ?? "").lowercased().split(separator: "x").compactMap { Int($0) }

@@ -131,6 +131,12 @@ public enum Preprocessor {
             output = GaussianBlur.blur(raster, sigma: sigma)
         case let .threshold(level):
             output.values = raster.values.map { $0 > level ? high : low }
+        case .normalize:
+            let smallest = raster.values.min() ?? 0, largest = raster.values.max() ?? 0
+            guard largest > smallest, smallest.isFinite, largest.isFinite else { break }
+            // OpenCV's order of operations: one scale and one shift, in Double, rounded to Float once.
+            let scale = Double(high - low) / Double(largest - smallest), shift = Double(low) - Double(smallest) * scale
+            output.values = raster.values.map { Float(Double($0) * scale + shift) }
         case let .fit(box):
             output = try InkFit.fit(raster, box: min(box, max(target.width, target.height)), width: target.width, height: target.height)
         case .flatten:
