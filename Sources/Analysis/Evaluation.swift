@@ -38,6 +38,11 @@ public struct EvalProgress: Sendable {
     public let samples: Int
     /// The share of the data (or of the shard) read, when known.
     public let fraction: Double?
+
+    public init(samples: Int, fraction: Double?) {
+        self.samples = samples
+        self.fraction = fraction
+    }
 }
 
 /// A data set the model cannot be evaluated on, or evaluation options that do
@@ -194,7 +199,7 @@ public enum Evaluation {
 
 /// `batch` with every sample run through `steps` as a 0..255 image of the square
 /// shape its values make (grey, or RGB), on all cores.
-func preprocessSamples(_ batch: DataSetBatch, steps: [PreprocessStep], model: Model, path: String) throws -> DataSetBatch {
+public func preprocessSamples(_ batch: DataSetBatch, steps: [PreprocessStep], model: Model, path: String) throws -> DataSetBatch {
     let image: (height: Int, width: Int, channels: Int)
     do { image = try Preprocessor.imageShape(for: [batch.featureCount]) } catch {
         throw EvalError.samplesNotSquareImages(path: path, values: batch.featureCount)
@@ -222,7 +227,7 @@ func preprocessSamples(_ batch: DataSetBatch, steps: [PreprocessStep], model: Mo
 /// For a data set that names its own classes (an image folder) evaluated with
 /// labels: each of its classes' index among the labels, found by name, so a
 /// folder may hold only some of the model's classes. Nil when no mapping is needed.
-private func classIndexes(of dataSet: LabeledDataSet, in classNames: [String]) throws -> [Int]? {
+public func classIndexes(of dataSet: LabeledDataSet, in classNames: [String]) throws -> [Int]? {
     guard let own = dataSet.classNames, own != classNames else { return nil }
     return try own.map { name in
         guard let index = classNames.firstIndex(of: name) else {

@@ -18,9 +18,6 @@ struct EvalCommand: ParsableCommand {
 
     @OptionGroup var modelArguments: ModelArguments
 
-    @Argument(help: "The data set: a CSV file, a .npz/.npy file, or a folder of class sub-folders.")
-    var data: String
-
     @Option(help: ArgumentHelp("Class labels: a-z, A-Z, 0-9, a comma-separated list, or a file with one label per line (an image folder's sub-folders are matched to them by name; without them they are the classes).", valueName: "labels"))
     var labels: String?
 
@@ -28,25 +25,7 @@ struct EvalCommand: ParsableCommand {
     @Option(name: [.customLong("top"), .customLong("top-k")], help: ArgumentHelp("k of the top-k accuracy.", valueName: "k"))
     var topK: Int = 3
 
-    @Option(help: ArgumentHelp("CSV: the label column (1-based).", valueName: "n"))
-    var labelColumn: Int = 1
-
-    @Option(help: ArgumentHelp(".npz: the features array.", valueName: "name"))
-    var xKey: String = "x"
-
-    @Option(help: ArgumentHelp(".npz: the labels array.", valueName: "name"))
-    var yKey: String = "y"
-
-    @Option(help: ArgumentHelp("For an x .npy: its labels .npy (default: the same name with the last x turned into y).", valueName: "file"))
-    var yFile: String?
-
-    @Option(help: ArgumentHelp(preprocessHelp + " CSV rows and arrays are taken as 0..255 square images.", valueName: "steps"))
-    var preprocess: String?
-
-    @OptionGroup var decode: DecodeArguments
-
-    @Option(help: ArgumentHelp("Only the first n samples.", valueName: "n"))
-    var limit: Int?
+    @OptionGroup var dataSet: DataSetArguments
 
     @Option(help: ArgumentHelp("A uniform random sample of n samples (see --seed).", valueName: "n"))
     var sample: Int?
@@ -60,25 +39,19 @@ struct EvalCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write the mergeable statistics to this file (for `layerlens merge`).", valueName: "file"))
     var part: String?
 
-    @Flag(help: "Stop at the first bad sample instead of skipping it.")
-    var strict = false
-
     @OptionGroup var memory: MemoryArguments
 
     @OptionGroup var output: EvalOutputArguments
 
     func validate() throws {
-        _ = try parseSteps(preprocess)
         try requireInRange(topK, 1...topLimit, for: "--top")
-        try requireInRange(labelColumn, 1...(1 << 24), for: "--label-column")  // counts from 1
-        try requireInRange(limit, 1...Int.max, for: "--limit")
         try requireInRange(sample, 1...Int.max, for: "--sample")
         if let shard, Shard(parsing: shard) == nil {
             throw ValidationError("--shard wants K/N with 0 ≤ K < N ≤ \(Shard.countLimit), as 0/4; got \(quoted(shard, limit: 40))")
         }
         if shard != nil, part == nil { throw ValidationError("--shard needs --part FILE to save the part's statistics for `layerlens merge`") }
         if shard != nil, sample != nil { throw ValidationError("--sample and --shard cannot be combined: a sample of each shard is not a sample of the whole") }
-        if shard != nil, limit != nil { throw ValidationError("--limit and --shard cannot be combined: the first n of each shard are not the first n of the whole") }
+        if shard != nil, dataSet.limit != nil { throw ValidationError("--limit and --shard cannot be combined: the first n of each shard are not the first n of the whole") }
         try output.validate()
     }
 
@@ -87,17 +60,12 @@ struct EvalCommand: ParsableCommand {
         let model = try stage { try loadModel(at: modelArguments.model) }
         _ = try output.layerArguments.selection(in: model)  // an unmatched --layers fails before the run, not after
         let labelNames = try stage { try labels.map { try LabelParser.parse($0, count: model.outputShape.reduce(1, *)) } }
-        var dataOptions = DataSetOptions()
-        dataOptions.labelColumn = labelColumn - 1
-        (dataOptions.xKey, dataOptions.yKey, dataOptions.labelsPath, dataOptions.strict) = (xKey, yKey, yFile, strict)
-        dataOptions.shard = shard.flatMap(Shard.init(parsing:)) ?? .whole
-        dataOptions.input = decode.options(steps: try parseSteps(preprocess), row: nil)
-        let dataSet = try stage { try openDataSet(data, model: model, options: dataOptions) }
+        let shard = shard.flatMap(Shard.init(parsing:)) ?? .whole
+        let (dataSet, steps) = try self.dataSet.open(for: model, shard: shard)
         var options = EvalOptions()
-        (options.topK, options.limit, options.sample, options.seed, options.shard) = (topK, limit, sample, seed, dataOptions.shard)
+        (options.topK, options.limit, options.sample, options.seed, options.shard) = (topK, self.dataSet.limit, sample, seed, shard)
         options.memoryBudget = memory.budget
-        // An image folder runs the steps as it decodes; CSV rows and arrays run them as they are evaluated.
-        if !(dataSet is ImageFolderDataSet) { options.preprocess = dataOptions.input.steps }
+        options.preprocess = steps
         let bar = ProgressBar()
         let statistics = try stage {
             try Evaluation.run(model: model, modelPath: modelArguments.model, dataSet: dataSet, labels: labelNames, options: options,
@@ -111,7 +79,7 @@ struct EvalCommand: ParsableCommand {
     }
 
     /// The report's path when no --output names one.
-    var defaultReport: String { "Reports/eval_\(baseName(data)).png" }
+    var defaultReport: String { "Reports/eval_\(baseName(dataSet.data)).png" }
 }
 
 /// `layerlens merge PART…`: shard statistics joined into the report of one run.
