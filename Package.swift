@@ -57,12 +57,15 @@ let package = Package(
         // What traces say: layer differences (diff), logit statistics and the logits run, the
         // evaluation of a data set and its exact, mergeable statistics.
         .target(name: "Analysis", dependencies: ["ModelGraph", "InputPipeline", "Trace", "DataSets", "CKernels"]),
+        // The training data's profile (`profile`) and one input's comparison with it (`doctor`):
+        // input measures, layer typicality, out-of-distribution scores, the pipeline that fixes a mismatch.
+        .target(name: "Diagnosis", dependencies: ["ModelGraph", "InputPipeline", "Trace", "DataSets", "Analysis", "FileIO", "COpenBLAS", "CKernels"]),
         // The drawn reports (PNG) of trace, diff and eval.
-        .target(name: "Report", dependencies: ["ModelGraph", "InputPipeline", "Trace", "Analysis", "Render"]),
+        .target(name: "Report", dependencies: ["ModelGraph", "InputPipeline", "Trace", "Analysis", "Diagnosis", "Render"]),
         // Every JSON LayerLens writes or reads: each command's --json, trace dumps' manifests, eval part files.
-        .target(name: "JSONFormat", dependencies: ["FileIO", "ModelGraph", "NumPyFormat", "InputPipeline", "Trace", "Analysis"]),
+        .target(name: "JSONFormat", dependencies: ["FileIO", "ModelGraph", "NumPyFormat", "InputPipeline", "Trace", "Analysis", "Diagnosis"]),
         // The public API: every stage re-exported, and loading a model.
-        .target(name: "LayerLens", dependencies: ["FileIO", "DataSets", "ModelGraph", "KerasFormat", "NumPyFormat", "InputPipeline", "Trace", "Analysis", "Render", "Report", "JSONFormat"]),
+        .target(name: "LayerLens", dependencies: ["FileIO", "DataSets", "ModelGraph", "KerasFormat", "NumPyFormat", "InputPipeline", "Trace", "Analysis", "Diagnosis", "Render", "Report", "JSONFormat"]),
         // The `layerlens` command: a thin skin over the library.
         .executableTarget(name: "LayerLensCLI", dependencies: [
             "LayerLens", "Layers", .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -88,6 +91,7 @@ let package = Package(
         .testTarget(name: "DataSetsTests", dependencies: ["DataSets", "NumPyFormat", "TestSupport"]),
         .testTarget(name: "EvalTests", dependencies: ["LayerLens", "LayerLensCLI", "TestSupport"]),
         .testTarget(name: "AnalysisTests", dependencies: ["LayerLens", "TestSupport"]),
+        .testTarget(name: "DiagnosisTests", dependencies: ["LayerLens", "LayerLensCLI", "NumPyFormat", "TestSupport"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "ModelGraph", "TestSupport"]),
         .testTarget(name: "SystemLibrariesTests", dependencies: ["CCairo", "CPNG", "CTurboJPEG", "COpenBLAS"]),
         .testTarget(name: "FuzzCorpusTests", dependencies: ["LayerLensFuzzTargets"]),

@@ -28,6 +28,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case evalPart = "eval-part"
     /// A `--preprocess` pipeline string → `PreprocessStep.parse`.
     case preprocess
+    /// A profile file → `Profile.read` (decoding and every range check `doctor` relies on).
+    case profile
 
     /// Feeds `data` to the reader. Returns or throws as the reader does.
     public func run(_ data: Data) throws {
@@ -50,6 +52,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
             try withTemporaryFile(data, extension: "json") { _ = EvalMetrics(try EvalPartFile.read($0)) }
         case .preprocess:
             _ = try PreprocessStep.parse(String(decoding: data, as: UTF8.self))
+        case .profile:
+            try withTemporaryFile(data, extension: "json") { _ = try Profile.read($0) }
         }
     }
 

@@ -13,6 +13,7 @@
 import Foundation
 @_exported import Analysis
 @_exported import DataSets
+@_exported import Diagnosis
 @_exported import FileIO
 @_exported import InputPipeline
 @_exported import JSONFormat

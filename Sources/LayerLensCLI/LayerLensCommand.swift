@@ -10,7 +10,8 @@ struct LayerLensCommand: ParsableCommand {
         commandName: "layerlens",
         abstract: "Show what a trained Keras model does with an input, layer by layer.",
         version: layerLensVersion,
-        subcommands: [SummaryCommand.self, TraceCommand.self, DiffCommand.self, LogitsCommand.self, EvalCommand.self, MergeCommand.self]
+        subcommands: [SummaryCommand.self, TraceCommand.self, DiffCommand.self, LogitsCommand.self, EvalCommand.self, MergeCommand.self,
+                      ProfileCommand.self, DoctorCommand.self]
     )
 
     /// Parses and runs a command. Usage errors print one line,

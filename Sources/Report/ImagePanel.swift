@@ -59,11 +59,18 @@ struct ImagePanel {
 
     /// `raster` shrunk to fit the box, or as it is with the scale that enlarges it.
     private static func displayed(_ raster: Raster, box: Double) -> Part {
+        let (shown, scale) = fitted(raster, box: box)
+        return .displayed(shown, scale: scale)
+    }
+
+    /// `raster` shrunk by area averaging to fit a `box`-pixel square, with scale 1;
+    /// or, when it already fits, as it is with the scale that enlarges it (drawn crisp).
+    static func fitted(_ raster: Raster, box: Double) -> (raster: Raster, scale: Double) {
         let scale = box / Double(max(raster.width, raster.height))
-        guard scale < 1 else { return .displayed(raster, scale: scale) }
+        guard scale < 1 else { return (raster, scale) }
         let shrunk = raster.resized(width: max(1, Int(Double(raster.width) * scale)),
                                     height: max(1, Int(Double(raster.height) * scale)), method: .area)
-        return .displayed(shrunk, scale: 1)
+        return (shrunk, 1)
     }
 
     /// The statistics of `raster`'s values and their histogram over its nominal range, widened to hold them all.

@@ -153,7 +153,7 @@ struct NetworkOverview {
             let first = placement.group.nodes.lowerBound, last = placement.group.nodes.upperBound - 1
             let range = first == last ? "#\(first)" : "#\(first)–\(last)"
             let title = placement.group.isNamed ? "\(placement.group.title)  \(range)" : "\(range)  (\(placement.group.title))"
-            canvas.text(fitted(title, width: placement.width - 2 * Self.padding, size: 11, bold: true, on: canvas),
+            canvas.text(ReportParts.fitted(title, width: placement.width - 2 * Self.padding, size: 11, bold: true, on: canvas),
                         x: left + Self.padding, y: top + 13, size: 11, bold: placement.group.isNamed)
             // The path goes on to the next group: an arrow in the gap after this one.
             if number + 1 < placements.count, placements[number + 1].y == placement.y {
@@ -187,19 +187,11 @@ struct NetworkOverview {
         }
         let size = geometry.captionSize
         let name = geometry.side >= 40 ? "\(node) \(group.shortName(of: names[node]))" : "\(node)"
-        canvas.text(fitted(name, width: box + NetworkOverview.tileGap - 2, size: size, bold: false, on: canvas),
+        canvas.text(ReportParts.fitted(name, width: box + NetworkOverview.tileGap - 2, size: size, bold: false, on: canvas),
                     x: x, y: captionTop + geometry.captionLine, size: size, color: .gray(0.15))
         let second = (tile.alert ?? tile.note) + takes[node]
-        canvas.text(fitted(second, width: box + NetworkOverview.tileGap - 2, size: size, bold: tile.alert != nil, on: canvas),
+        canvas.text(ReportParts.fitted(second, width: box + NetworkOverview.tileGap - 2, size: size, bold: tile.alert != nil, on: canvas),
                     x: x, y: captionTop + 2 * geometry.captionLine, size: size,
                     color: tile.alert != nil ? RGB(0.8, 0.1, 0.1) : .gray(0.4), bold: tile.alert != nil)
-    }
-
-    /// `text` cut with an ellipsis to fit `width` pixels.
-    func fitted(_ text: String, width: Double, size: Double, bold: Bool, on canvas: Canvas) -> String {
-        guard canvas.textWidth(text, size: size, bold: bold) > width else { return text }
-        var characters = Array(text)
-        while characters.count > 1, canvas.textWidth(String(characters) + "…", size: size, bold: bold) > width { characters.removeLast() }
-        return String(characters) + "…"
     }
 }

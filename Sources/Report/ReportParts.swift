@@ -34,6 +34,14 @@ enum ReportParts {
         return y
     }
 
+    /// `text` cut with an ellipsis to fit `width` pixels.
+    static func fitted(_ text: String, width: Double, size: Double, bold: Bool = false, on canvas: Canvas) -> String {
+        guard canvas.textWidth(text, size: size, bold: bold) > width else { return text }
+        var characters = Array(text)
+        while characters.count > 1, canvas.textWidth(String(characters) + "…", size: size, bold: bold) > width { characters.removeLast() }
+        return String(characters) + "…"
+    }
+
     /// An `.npy` input shown as an image when the model's input shape is one.
     static func imageOfModelInput(_ values: [Float], shape: [Int]) -> Raster? {
         guard let image = try? Preprocessor.imageShape(for: shape) else { return nil }

@@ -34,7 +34,7 @@ import Testing
             try target.run(data)
         } catch {
             // The readers' errors say what is wrong with the file or the pipeline.
-            #expect(error is FileError || error is PipelineError, "\(type(of: error)): \(error)")
+            #expect(error is FileError || error is PipelineError || error is ProfileError, "\(type(of: error)): \(error)")
         }
     }
 }
