@@ -1,0 +1,90 @@
+import Foundation
+import LayerLens
+import Testing
+import TestSupport
+
+/// `layerlens profile` and `layerlens doctor` as a user runs them.
+@Suite struct DoctorCommandTests {
+    let model = Fixtures.path("models/seed_tf2.h5")
+    let photo = Fixtures.path("doctor/photos/photo_X.jpg")
+
+    /// A profile of the first 600 profile letters, written by the command.
+    func profile(in folder: String) throws -> String {
+        let path = folder + "/seed.profile.json"
+        let result = try layerlens(["profile", model, Fixtures.path("doctor/profile_letters.npz"), "--labels", "A-Z", "--limit", "600", "-o", path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("profiled 600 samples"))
+        return path
+    }
+
+    @Test func doctorJSONHasEveryFieldTheIssueNames() throws {
+        let folder = try Fixtures.temporaryFolder()
+        let profile = try profile(in: folder)
+        let result = try layerlens(["doctor", model, photo, photo, "--profile", profile,
+                                    "--preprocess", "gray,scale=1/255,invert,resize=28x28", "--labels", "A-Z", "--json", "-o", folder + "/doctor.png"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(FileManager.default.fileExists(atPath: folder + "/doctor.png"))
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(json["profile"] as? String == profile)
+        let inputs = try #require(json["inputs"] as? [[String: Any]])
+        #expect(inputs.count == 2)
+        let first = inputs[0]
+        #expect(Set(first.keys).isSuperset(of: ["input", "pipeline", "prediction", "mismatches", "layers", "first_layer_off", "ood", "suggestion", "warnings"]))
+        let mismatch = try #require((first["mismatches"] as? [[String: Any]])?.first)
+        #expect(mismatch["kind"] as? String == "range" && mismatch["severity"] as? String == "high")
+        #expect(Set((mismatch["expected"] as? [String: Double] ?? [:]).keys) == ["low", "high"])
+        let ood = try #require(first["ood"] as? [String: Any])
+        for score in ["mahalanobis", "energy", "max_softmax", "combined"] {
+            #expect(Set((ood[score] as? [String: Double] ?? [:]).keys) == ["score", "percentile"], "\(score)")
+        }
+        #expect(ood["verdict"] as? String == "out")
+        #expect(first["first_layer_off"] as? String == "dense")
+        let layers = try #require(first["layers"] as? [[String: Any]])
+        #expect(layers.map { $0["name"] as? String } == ["dense", "dense_1", "dense_2", "dense_3", "dense_4"])
+        let suggestion = try #require(first["suggestion"] as? [String: Any])
+        #expect((suggestion["python"] as? String)?.contains("def preprocess(path):") == true)
+        #expect((suggestion["prediction"] as? [String: Any])?["label"] as? String == "X")
+        // The run's warnings are in the JSON as on stderr.
+        let kinds = (first["warnings"] as? [[String: Any]])?.compactMap { $0["kind"] as? String } ?? []
+        #expect(kinds.contains("value_range") && result.stderr.contains("value range changed"))
+        // An array has no pipeline to fix.
+        let array = try layerlens(["doctor", model, Fixtures.path("letters/letter_A.npy"), "--profile", profile, "--json"])
+        #expect(array.status == 0, "\(array.stderr)")
+        let arrayInput = try #require(((try JSONSerialization.jsonObject(with: Data(array.stdout.utf8)) as? [String: Any])?["inputs"] as? [[String: Any]])?.first)
+        #expect(arrayInput["suggestion"] is NSNull && arrayInput["pipeline"] is NSNull)
+        #expect((arrayInput["ood"] as? [String: Any])?["verdict"] as? String == "in")
+    }
+
+    @Test func theTextNamesTheMismatchAndPrintsThePythonOnce() throws {
+        let folder = try Fixtures.temporaryFolder()
+        let profile = try profile(in: folder)
+        let result = try layerlens(["doctor", model, photo, photo, "--profile", profile, "--preprocess", "gray,scale=1/255,invert,resize=28x28", "--labels", "A-Z"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("high      range"))
+        #expect(result.stdout.contains("suggestion  --preprocess gray,invert,fit="))
+        #expect(result.stdout.components(separatedBy: "def preprocess(path):").count == 2)
+    }
+
+    @Test func badProfilesGetOneLineAndNoOutput() throws {
+        let folder = try Fixtures.temporaryFolder()
+        let profile = try profile(in: folder)
+        let cnn = Fixtures.path("models/cnn_tf2.h5")
+        let damaged = folder + "/damaged.json"
+        try Data(try Data(contentsOf: URL(fileURLWithPath: profile)).prefix(5000)).write(to: URL(fileURLWithPath: damaged))
+        let cases: [(arguments: [String], says: String)] = [
+            ([cnn, photo, "--profile", profile], "a different model"),
+            ([model, photo, "--profile", damaged], "is not a LayerLens profile"),
+            ([model, photo, "--profile", folder + "/missing.json"], "missing.json"),
+            ([model, photo, "--profile", Fixtures.path("models/seed_tf2.h5")], "is not a LayerLens profile"),
+        ]
+        for run in cases {
+            let result = try layerlens(["doctor"] + run.arguments + ["-o", folder + "/never.png"])
+            #expect(result.status == 1 && result.stdout.isEmpty, "\(run.arguments)")
+            let lines = result.stderr.split(separator: "\n")
+            #expect(lines.count == 1 && lines[0].contains(run.says), "\(result.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: folder + "/never.png"))
+        }
+        let refused = try layerlens(["profile", model, Fixtures.path("doctor/ood.npz"), "-o", folder + "/p.json"])
+        #expect(refused.status == 1 && refused.stderr.contains("ood.npz") && !FileManager.default.fileExists(atPath: folder + "/p.json"))
+    }
+}
