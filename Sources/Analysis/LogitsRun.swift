@@ -12,8 +12,11 @@ public struct LogitsRun: Sendable {
         /// The file, with `[i]` for row i of a batched `.npy`.
         public let input: String
         public let statistics: LogitStatistics
-        /// What this input warns of: a value range changed by preprocessing, a nearly uniform output.
+        /// What this input warns of: a value range changed by preprocessing, a nearly
+        /// uniform output and, with a judge, an input unlike the training data.
         public let warnings: [RunWarning]
+        /// The judge's scores (`logits --profile`), else nil.
+        public let ood: OODScores?
     }
 
     public let entries: [Entry]
@@ -37,14 +40,16 @@ public struct LogitsRun: Sendable {
     /// chunks are those of one batch of every input, whatever the blocks, so the
     /// numbers do not depend on the budget's blocks. A bad input is recorded in
     /// `failures` and the rest go on. The first `keptInputs` model inputs are kept.
+    /// A `judge` (a profile's `Doctor`) scores every sample from its layers' outputs as they pass.
     public init(model: Model, inputs: [String], options: InputOptions, labels: [String]?,
-                memoryBudget: Int = MemoryPlan.defaultBudget, keptInputs: Int = 0) throws {
+                memoryBudget: Int = MemoryPlan.defaultBudget, keptInputs: Int = 0, judge: (any SampleJudge)? = nil) throws {
         let sources = PredictionSources(model: model)
         let plan = MemoryPlan(model: model, budget: memoryBudget, kept: sources.kept)
         let inputBytes = (model.inputs.first?.shape.reduce(1, *) ?? 1) * MemoryLayout<Float>.size
         let block = plan.readBatchSize(inputBytesPerSample: inputBytes, limit: Self.blockLimit)
         let kind = ProbabilityKind(model: model)
         var names: [String] = [], failures: [any Error] = [], statistics: [LogitStatistics] = [], kept: [[Float]] = []
+        var judgements: [(scores: OODScores, warning: RunWarning?)?] = []
         // Each sample's value-range warning, in the order of `names`.
         var rangeWarnings: [RunWarning?] = []
         // Samples read but not yet run: whole chunks are run as they fill, the rest at the end.
@@ -59,7 +64,9 @@ public struct LogitsRun: Sendable {
             let all = Tensor.concatenatingBatches(pending)
             let ready = keepingPartialChunk ? all.batchSize / plan.chunkSize * plan.chunkSize : all.batchSize
             pending = ready < all.batchSize ? [all.batch(ready..<all.batchSize)] : []
-            statistics += try Self.predict(all, samples: ready, model: model, sources: sources, plan: plan, kind: kind, labels: labels)
+            let predicted = try Self.predict(all, samples: ready, model: model, sources: sources, plan: plan, kind: kind, labels: labels, judge: judge)
+            statistics += predicted.map(\.statistics)
+            judgements += predicted.map(\.judgement)
         }
         // Files waiting to be decoded together, on all cores.
         var files: [String] = []
@@ -104,7 +111,8 @@ public struct LogitsRun: Sendable {
         try run(keepingPartialChunk: false)
         entries = statistics.indices.map { index in
             Entry(input: names[index], statistics: statistics[index],
-                  warnings: [rangeWarnings[index], RunWarning.nearUniform(statistics[index])].compactMap { $0 })
+                  warnings: [rangeWarnings[index], RunWarning.nearUniform(statistics[index]), judgements[index]?.warning].compactMap { $0 },
+                  ood: judgements[index]?.scores)
         }
         warnings = [RunWarning.sameClass(entries.map(\.statistics.prediction.best.label))].compactMap { $0 }
         self.failures = failures
@@ -112,15 +120,22 @@ public struct LogitsRun: Sendable {
         inputShape = model.inputs.first?.shape ?? []
     }
 
-    /// The logit statistics of the first `samples` samples of `input`, run in the plan's chunks on all cores.
+    /// The logit statistics (and judgements, with a judge) of the first `samples` samples of `input`, run in the plan's chunks on all cores.
     private static func predict(_ input: Tensor, samples: Int, model: Model, sources: PredictionSources, plan: MemoryPlan,
-                                kind: ProbabilityKind, labels: [String]?) throws -> [LogitStatistics] {
+                                kind: ProbabilityKind, labels: [String]?, judge: (any SampleJudge)?)
+        throws -> [(statistics: LogitStatistics, judgement: (scores: OODScores, warning: RunWarning?)?)] {
         let chunkSize = plan.chunkSize, chunks = (samples + chunkSize - 1) / chunkSize
         let predicted = concurrentMap(chunks, workers: plan.concurrentChunks) { chunk in
             Result {
                 let first = chunk * chunkSize
-                let (output, logits) = try sources.run(model, inputs: [input.batch(first..<min(first + chunkSize, samples))], plan: plan)
-                return Prediction.perSample(output: output, logits: logits, kind: kind, labels: labels).map(LogitStatistics.init)
+                let samples = input.batch(first..<min(first + chunkSize, samples))
+                let judgement = judge?.startChunk()
+                let (output, logits) = try sources.run(model, inputs: [samples], plan: plan) { node, output in
+                    judgement?.visit(node: node, output: output)
+                }
+                let statistics = Prediction.perSample(output: output, logits: logits, kind: kind, labels: labels).map(LogitStatistics.init)
+                let judged = judgement?.finish(input: samples, logits: logits, probabilities: statistics.flatMap(\.prediction.probabilities))
+                return statistics.indices.map { (statistics[$0], judged?[$0]) }
             }
         }
         return try predicted.flatMap { try $0.get() }

@@ -1,34 +1,9 @@
+import Analysis
 import DataSets
 import Foundation
 import InputPipeline
 import ModelGraph
 import Trace
-
-/// What `doctor` concludes about an input's out-of-distribution scores.
-public enum Verdict: String, Sendable {
-    /// Its combined score is within the data's 95th percentile.
-    case `in`
-    /// Above the data's 95th percentile, within its 99.5th.
-    case suspicious
-    /// Above the data's 99.5th percentile and ten times rarer than its rarest sample (`CombinedProfile.outAbove`).
-    case out
-}
-
-/// A score and where it falls among the profile's data (0...1).
-public struct PlacedScore: Sendable {
-    public let score: Double
-    public let percentile: Double
-}
-
-/// The out-of-distribution scores of one input.
-public struct OODScores: Sendable {
-    public let mahalanobis: PlacedScore
-    public let energy: PlacedScore
-    public let maxSoftmax: PlacedScore
-    /// The largest surprise of any evidence (`Profile.combinedScore`).
-    public let combined: PlacedScore
-    public let verdict: Verdict
-}
 
 /// How one layer's units sit against the data.
 public struct LayerStanding: Sendable {
@@ -113,7 +88,7 @@ public struct Doctor: Sendable {
     public let profile: Profile
     public let labels: [String]
     private let gaussian: ClassGaussian
-    private let layouts: [UnitLayout]
+    let layouts: [UnitLayout]
 
     /// Checks that `profile` (read from `profilePath`) was made with `model`: the
     /// same layers with the same unit counts and the same input shape.
@@ -130,18 +105,34 @@ public struct Doctor: Sendable {
         gaussian = ClassGaussian(profile.penultimate, features: profile.layers[profile.penultimate.layer].units)
     }
 
-    /// Runs a prepared input through the model and judges it.
-    public func read(_ prepared: PreparedInput) throws -> Reading {
-        let trace = try Tracer.trace(model, input: prepared.tensor)
+    /// Runs a prepared input through the model (or takes its `trace`, when it
+    /// has one already) and judges it.
+    public func read(_ prepared: PreparedInput, trace existing: Trace? = nil) throws -> Reading {
+        let trace = try existing ?? Tracer.trace(model, input: prepared.tensor)
         let units = trace.layers.map { layouts[$0.index].values(of: $0.output).values }
-        let shape = profile.input.imageShape
-        let measures = InputMeasures(pixels: prepared.tensor.scalars, height: shape[0], width: shape[1], channels: shape[2])
-        let layerEvidence = profile.layerEvidence(units: units)
         let prediction = Prediction(trace: trace, model: model, labels: labels)
-        let features = units[profile.penultimate.layer]
-        let (energy, maxSoftmax) = energyAndMaxSoftmax(logits: prediction.logits ?? [], probabilities: prediction.probabilities)
+        let judged = judge(input: prepared.tensor.scalars, units: units, logits: prediction.logits ?? [], probabilities: prediction.probabilities)
+        return Reading(prepared: prepared, prediction: prediction, evidence: judged.evidence, scores: judged.scores,
+                       mismatches: judged.mismatches, layers: judged.layers, ood: judged.ood, features: units[profile.penultimate.layer])
+    }
+
+    /// Everything `read` concludes about one sample, from its model input, every
+    /// layer's units, its logits and probabilities.
+    struct Judged {
+        let evidence: Evidence
+        let scores: [EvidenceScore]
+        let mismatches: [Mismatch]
+        let layers: [LayerStanding]
+        let ood: OODScores
+    }
+
+    func judge(input: some Collection<Float>, units: [[Float]], logits: [Float], probabilities: [Float]) -> Judged {
+        let shape = profile.input.imageShape
+        let measures = InputMeasures(pixels: input, height: shape[0], width: shape[1], channels: shape[2])
+        let layerEvidence = profile.layerEvidence(units: units)
+        let (energy, maxSoftmax) = energyAndMaxSoftmax(logits: logits, probabilities: probabilities)
         let evidence = Evidence(measures: measures, layerDistances: layerEvidence.distances, layerLogNorms: layerEvidence.logNorms,
-                                outsideFractions: layerEvidence.outside, mahalanobis: gaussian.minimumDistance(features),
+                                outsideFractions: layerEvidence.outside, mahalanobis: gaussian.minimumDistance(units[profile.penultimate.layer]),
                                 energy: energy, maxSoftmax: maxSoftmax)
         let scores = profile.scores(of: evidence)
         let byName = Dictionary(scores.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
@@ -149,16 +140,14 @@ public struct Doctor: Sendable {
             let parts = ["distance", "norm", "outside"].compactMap { byName["layer:\(layer.name):\($0)"] }
             return LayerStanding(name: layer.name, className: layer.className, outsideFraction: evidence.outsideFractions[index],
                                  distance: evidence.layerDistances[index], distancePercentile: parts[0].percentile,
-                                 normPercentile: parts[1].percentile,
-                                 surprise: parts.map(\.surprise).max() ?? 0)
+                                 normPercentile: parts[1].percentile, surprise: parts.map(\.surprise).max() ?? 0)
         }
         func placed(_ name: String) -> PlacedScore { PlacedScore(score: byName[name]!.value, percentile: byName[name]!.percentile) }
         let combined = Profile.combinedScore(scores)
         let verdict: Verdict = combined > profile.combined.outAbove ? .out : combined > profile.combined.suspiciousAbove ? .suspicious : .in
         let ood = OODScores(mahalanobis: placed("mahalanobis"), energy: placed("energy"), maxSoftmax: placed("max_softmax"),
                             combined: PlacedScore(score: combined, percentile: profile.combined.score.percentile(combined)), verdict: verdict)
-        return Reading(prepared: prepared, prediction: prediction, evidence: evidence, scores: scores,
-                       mismatches: profile.mismatches(of: measures), layers: layers, ood: ood, features: features)
+        return Judged(evidence: evidence, scores: scores, mismatches: profile.mismatches(of: measures), layers: layers, ood: ood)
     }
 
     /// Examines the input at `path` read with `options` (its pipeline among them):
@@ -185,5 +174,52 @@ public struct Doctor: Sendable {
             }
         }
         return Array(distances.indices.sorted { distances[$0] < distances[$1] }.prefix(count))
+    }
+}
+
+extension Doctor: SampleJudge {
+    /// Judges a chunk of a streamed run as `read` judges one input.
+    public func startChunk() -> any ChunkJudgement { StreamedJudgement(doctor: self) }
+}
+
+/// A chunk's units collected as the run makes them, judged sample by sample at the end.
+final class StreamedJudgement: ChunkJudgement {
+    let doctor: Doctor
+    private var units: [[Float]]
+
+    init(doctor: Doctor) {
+        self.doctor = doctor
+        units = Array(repeating: [], count: doctor.model.nodes.count)
+    }
+
+    func visit(node: Int, output: Tensor) {
+        units[node] = doctor.layouts[node].values(of: output).values
+    }
+
+    func finish(input: Tensor, logits: [Float]?, probabilities: [Float]) -> [(scores: OODScores, warning: RunWarning?)] {
+        let samples = input.batchSize, width = probabilities.count / max(samples, 1)
+        return (0..<samples).map { sample in
+            let layerUnits = units.enumerated().map { node, values in
+                let n = doctor.layouts[node].units
+                return Array(values[(sample * n)..<((sample + 1) * n)])
+            }
+            let classes = (sample * width)..<((sample + 1) * width)
+            let judged = doctor.judge(input: input.scalars(ofSample: sample), units: layerUnits,
+                                      logits: logits.map { Array($0[classes]) } ?? [], probabilities: Array(probabilities[classes]))
+            return (judged.ood, RunWarning.outOfDistribution(judged.ood, mismatches: judged.mismatches, firstLayerOff: judged.layers.first(where: \.isOff)))
+        }
+    }
+}
+
+extension RunWarning {
+    /// out_of_distribution: a profile's verdict on an input that is not `in`, with
+    /// the mismatches and the first layer off the data that show why. Nil for `in`.
+    public static func outOfDistribution(_ ood: OODScores, mismatches: [Mismatch], firstLayerOff: LayerStanding?) -> RunWarning? {
+        guard ood.verdict != .in else { return nil }
+        var parts = ["\(ood.verdict == .out ? "out of" : "at the edge of") the training data (verdict \(ood.verdict.rawValue): combined score "
+            + "\(formatValue(ood.combined.score)), above \(String(format: "%.1f", ood.combined.percentile * 100))% of the profile's data)"]
+        if !mismatches.isEmpty { parts.append("mismatches: " + mismatches.map { "\($0.kind.rawValue) (\($0.severity.rawValue))" }.joined(separator: ", ")) }
+        if let firstLayerOff { parts.append("first layer off the data: \(firstLayerOff.name)") }
+        return RunWarning(kind: "out_of_distribution", message: parts.joined(separator: "; "))
     }
 }

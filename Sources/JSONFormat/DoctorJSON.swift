@@ -4,17 +4,6 @@ import Trace
 
 /// The JSON form of `layerlens doctor --json`.
 public struct DoctorJSON: Encodable, Sendable {
-    public struct Best: Encodable, Sendable {
-        public let index: Int
-        public let label: String
-        public let probability: Double?
-
-        init(_ prediction: Prediction) {
-            let best = prediction.best
-            (index, label, probability) = (best.index, best.label, finite(best.probability))
-        }
-    }
-
     public struct Range: Encodable, Sendable {
         public let low: Double
         public let high: Double
@@ -41,26 +30,11 @@ public struct DoctorJSON: Encodable, Sendable {
         public let off: Bool
     }
 
-    public struct Score: Encodable, Sendable {
-        public let score: Double
-        public let percentile: Double
-
-        init(_ placed: PlacedScore) { (score, percentile) = (placed.score, placed.percentile) }
-    }
-
-    public struct OOD: Encodable, Sendable {
-        public let mahalanobis: Score
-        public let energy: Score
-        public let max_softmax: Score
-        public let combined: Score
-        public let verdict: String
-    }
-
     public struct Suggestion: Encodable, Sendable {
         public let pipeline: String
         public let edits: [String]
         public let python: String?
-        public let prediction: Best
+        public let prediction: TraceJSON.Best
         public let mismatches_left: [MismatchEntry]
         public let verdict: String
 
@@ -80,11 +54,11 @@ public struct DoctorJSON: Encodable, Sendable {
     public struct Input: Encodable, Sendable {
         public let input: String
         public let pipeline: String?
-        public let prediction: Best
+        public let prediction: TraceJSON.Best
         public let mismatches: [MismatchEntry]
         public let layers: [Layer]
         public let first_layer_off: String?
-        public let ood: OOD
+        public let ood: OODScores
         public let suggestion: Suggestion?
         public let nearest_examples: [Int]
         public let warnings: [RunWarning]
@@ -117,23 +91,18 @@ public struct DoctorJSON: Encodable, Sendable {
         inputs = examinations.map { examination in
             let reading = examination.reading
             return Input(input: examination.path, pipeline: reading.pipeline,
-                         prediction: Best(reading.prediction), mismatches: reading.mismatches.map(MismatchEntry.init),
+                         prediction: TraceJSON.Best(reading.prediction.best), mismatches: reading.mismatches.map(MismatchEntry.init),
                          layers: reading.layers.map { Layer(name: $0.name, outside_fraction: $0.outsideFraction, distance: $0.distance,
                                                             distance_percentile: $0.distancePercentile, off: $0.isOff) },
-                         first_layer_off: reading.firstLayerOff?.name, ood: Self.ood(reading.ood),
+                         first_layer_off: reading.firstLayerOff?.name, ood: reading.ood,
                          suggestion: examination.suggestion.map { suggestion in
                              Suggestion(pipeline: suggestion.pipeline, edits: suggestion.edits, python: suggestion.python,
-                                        prediction: Best(suggestion.reading.prediction),
+                                        prediction: TraceJSON.Best(suggestion.reading.prediction.best),
                                         mismatches_left: suggestion.reading.mismatches.map(MismatchEntry.init),
                                         verdict: suggestion.reading.ood.verdict.rawValue)
                          },
                          nearest_examples: examination.nearestExamples,
                          warnings: RunWarning.of(reading.prepared, prediction: reading.prediction))
         }
-    }
-
-    static func ood(_ scores: OODScores) -> OOD {
-        OOD(mahalanobis: Score(scores.mahalanobis), energy: Score(scores.energy), max_softmax: Score(scores.maxSoftmax),
-            combined: Score(scores.combined), verdict: scores.verdict.rawValue)
     }
 }

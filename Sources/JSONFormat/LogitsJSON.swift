@@ -14,8 +14,10 @@ public struct LogitsJSON: Encodable, Sendable {
         public let normalized_entropy: Double?
         public let margin: Double?
         public let warnings: [RunWarning]
+        /// With `--profile`: the out-of-distribution scores and verdict; absent otherwise.
+        public let ood: OODScores?
 
-        enum Keys: String, CodingKey { case input, logits, probabilities, activation_applied, top, entropy, normalized_entropy, margin, warnings }
+        enum Keys: String, CodingKey { case input, logits, probabilities, activation_applied, top, entropy, normalized_entropy, margin, warnings, ood }
 
         public func encode(to encoder: Encoder) throws {
             var container = encoder.container(keyedBy: Keys.self)
@@ -28,6 +30,7 @@ public struct LogitsJSON: Encodable, Sendable {
             try container.encode(normalized_entropy, forKey: .normalized_entropy)
             try container.encode(margin, forKey: .margin)
             try container.encode(warnings, forKey: .warnings)
+            try container.encodeIfPresent(ood, forKey: .ood)
         }
     }
 
@@ -43,7 +46,7 @@ public struct LogitsJSON: Encodable, Sendable {
                          probabilities: prediction.probabilities.map { finite($0) }, activation_applied: prediction.kind.rawValue,
                          top: prediction.top(top).map(TraceJSON.Score.init),
                          entropy: finite(statistics.entropy), normalized_entropy: finite(statistics.normalizedEntropy), margin: finite(statistics.margin),
-                         warnings: entry.warnings)
+                         warnings: entry.warnings, ood: entry.ood)
         }
         warnings = run.warnings
     }

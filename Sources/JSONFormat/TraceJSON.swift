@@ -42,12 +42,14 @@ public struct TraceJSON: Codable, Sendable {
     public let top: [Score]
     /// The PNG report written, if any.
     public let report: String?
-    /// What the trace warns of (`RunWarning.of`).
+    /// What the trace warns of (`RunWarning.of`, and with `--profile` an input unlike the training data).
     public let warnings: [RunWarning]
+    /// With `--profile`: the out-of-distribution scores and verdict; absent otherwise.
+    public let ood: OODScores?
 
     /// The JSON of one trace: its input as prepared, every layer, the prediction and its `top` classes.
     public init(modelPath: String, inputPath: String, input: PreparedInput, trace: Trace, prediction: Prediction, top: Int, report: String?,
-                warnings: [RunWarning]) {
+                warnings: [RunWarning], ood: OODScores? = nil) {
         model = modelPath
         self.input = inputPath
         preprocess = input.steps.map(\.text)
@@ -56,5 +58,6 @@ public struct TraceJSON: Codable, Sendable {
         self.top = prediction.top(top).map(Score.init)
         self.report = report
         self.warnings = warnings
+        self.ood = ood
     }
 }

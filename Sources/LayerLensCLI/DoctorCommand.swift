@@ -44,9 +44,7 @@ struct DoctorCommand: ParsableCommand {
         try checkOutputs(files: [output])
         let model = try stage { try loadModel(at: modelArguments.model) }
         let labelNames = try stage { try labels.map { try LabelParser.parse($0, count: model.outputShape.reduce(1, *)) } }
-        let doctor = try stage {
-            try Doctor(model: model, profile: try Profile.read(profile), profilePath: profile, labels: labelNames)
-        }
+        let doctor = try ProfileArguments.doctor(profile: profile, model: model, labels: labelNames)
         let options = try inputArguments.options()
         let examinations = try stage { try inputs.map { try doctor.examine($0, options: options, searchFix: !noFix) } }
         if let output, let first = examinations.first {

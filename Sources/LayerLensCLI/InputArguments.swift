@@ -107,3 +107,19 @@ struct ReportArguments: ParsableArguments {
 }
 
 extension ColorScaleMode: ExpressibleByArgument {}
+
+/// A profile of the training data that `trace` and `logits` judge their inputs against.
+struct ProfileArguments: ParsableArguments {
+    @Option(help: ArgumentHelp("Also judge each input against this profile of the training data (from `layerlens profile`): out-of-distribution scores and a verdict, in --json as \"ood\", and a warning when the input is not in.", valueName: "file"))
+    var profile: String?
+
+    /// The doctor for `model` with the profile, when one is given.
+    func doctor(for model: Model, labels: [String]?) throws -> Doctor? {
+        try profile.map { try Self.doctor(profile: $0, model: model, labels: labels) }
+    }
+
+    /// Reads the profile at `path` and checks it belongs to `model`; one error line otherwise.
+    static func doctor(profile path: String, model: Model, labels: [String]?) throws -> Doctor {
+        try stage { try Doctor(model: model, profile: try Profile.read(path), profilePath: path, labels: labels) }
+    }
+}

@@ -24,7 +24,9 @@ struct LogitsCommand: ParsableCommand {
 
     @OptionGroup var memory: MemoryArguments
 
-    @Flag(help: "Print JSON: {inputs: [{input, logits, probabilities, activation_applied, top, entropy, normalized_entropy, margin, warnings}], warnings}.")
+    @OptionGroup var profileArguments: ProfileArguments
+
+    @Flag(help: "Print JSON: {inputs: [{input, logits, probabilities, activation_applied, top, entropy, normalized_entropy, margin, warnings, ood (with --profile)}], warnings}.")
     var json = false
 
     @Flag(help: "Print CSV, one row per input.")
@@ -46,8 +48,9 @@ struct LogitsCommand: ParsableCommand {
         let model = try stage { try loadModel(at: modelArguments.model) }
         let files = try stage { try InputCollection.expand(inputs) }
         let labelNames = try stage { try labelArguments.names(for: model) }
+        let doctor = try profileArguments.doctor(for: model, labels: labelNames)
         let run = try stage { try LogitsRun(model: model, inputs: files, options: inputArguments.options(), labels: labelNames,
-                                                memoryBudget: memory.budget, keptInputs: output == nil ? 0 : LogitsSheet.inputLimit) }
+                                                memoryBudget: memory.budget, keptInputs: output == nil ? 0 : LogitsSheet.inputLimit, judge: doctor) }
         if let output, !run.entries.isEmpty {
             let sheet = try stage { try LogitsSheet.render(run, modelPath: modelArguments.model, top: labelArguments.top) }
             try stage { try writeCreatingFolder(sheet, to: output) }

@@ -25,6 +25,7 @@ struct TraceCommand: ParsableCommand {
     @OptionGroup var reportArguments: ReportArguments
     @OptionGroup var layerArguments: LayerArguments
     @OptionGroup var memory: MemoryArguments
+    @OptionGroup var profileArguments: ProfileArguments
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Where to write the report: PNG, or HTML for a .html name (every layer, hover read-out, zoom, search) (default: Reports/<input name>.png).", valueName: "file"))
     var output: String?
@@ -32,7 +33,7 @@ struct TraceCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Also write input.npy, raw.npy (the decoded image), <k>_<layer>.npy for every layer and manifest.json into this folder.", valueName: "dir"))
     var dump: String?
 
-    @Flag(help: "Print a JSON summary on stdout: model, input, preprocess, layers, prediction, top, report, warnings.")
+    @Flag(help: "Print a JSON summary on stdout: model, input, preprocess, layers, prediction, top, report, warnings (and ood with --profile).")
     var json = false
 
     @Flag(help: "Do not draw the PNG report (with --dump or --json, when only the numbers are wanted).")
@@ -60,9 +61,13 @@ struct TraceCommand: ParsableCommand {
         let trace = try stage { try Tracer.trace(model, inputs: all.map(\.tensor), memoryBudget: memory.budget) }
         let labels = try stage { try reportArguments.labelArguments.names(for: model) }
         let prediction = Prediction(trace: trace, model: model, labels: labels)
-        let content = TraceReportContent(modelPath: modelArguments.model, model: model, input: loaded,
+        let judged = try profileArguments.doctor(for: model, labels: labels).map { doctor in try stage { try doctor.read(loaded, trace: trace) } }
+        var content = TraceReportContent(modelPath: modelArguments.model, model: model, input: loaded,
                                          groundTruth: loaded.groundTruth.map { $0 < prediction.labels.count ? prediction.labels[$0] : String($0) },
                                          otherInputPaths: Array(inputs.dropFirst()))
+        if let judged {
+            content.extraWarnings = [RunWarning.outOfDistribution(judged.ood, mismatches: judged.mismatches, firstLayerOff: judged.firstLayerOff)].compactMap { $0 }
+        }
         let report = try reportPath.map { path in
             try stage {
                 if isHTML(path) {
@@ -82,11 +87,12 @@ struct TraceCommand: ParsableCommand {
         if let reportPath, let report {
             try stage { try writeCreatingFolder(report, to: reportPath) }
         }
-        let warnings = RunWarning.of(content.input, prediction: prediction)
+        let warnings = content.warnings(prediction: prediction)
         warnings.forEach { printError("warning: \(input): \($0.message)") }
         if json {
             let record = TraceJSON(modelPath: modelArguments.model, inputPath: input, input: loaded, trace: trace,
-                                   prediction: prediction, top: reportArguments.labelArguments.top, report: reportPath, warnings: warnings)
+                                   prediction: prediction, top: reportArguments.labelArguments.top, report: reportPath, warnings: warnings,
+                                   ood: judged?.ood)
             try printData(try stage { try prettyJSON(record) })
         } else {
             try printLine(predictionLine(prediction))

@@ -25,6 +25,11 @@ public struct TraceReportContent {
     public var groundTruth: String?
     /// The files of the model's other inputs, for a model of several.
     public var otherInputPaths: [String]
+    /// Warnings beside those the trace itself notices (`RunWarning.of`): a profile's verdict.
+    public var extraWarnings: [RunWarning] = []
+
+    /// Everything the report warns of.
+    public func warnings(prediction: Prediction) -> [RunWarning] { RunWarning.of(input, prediction: prediction) + extraWarnings }
 
     public init(modelPath: String, model: Model, input: PreparedInput, groundTruth: String?, otherInputPaths: [String] = []) {
         self.modelPath = modelPath
@@ -83,7 +88,7 @@ public enum TraceReport {
         let chartWidth = 420.0
         let headerWidth = header.map { measure.textWidth($0.text, size: $0.size, bold: $0.bold) }.max() ?? 0
         let headerHeight = ReportParts.height(of: header) + 10
-        let warnings = RunWarning.of(content.input, prediction: prediction)
+        let warnings = content.warnings(prediction: prediction)
         let inputPanelHeight = ImagePanel.height(box: imageBox) + 14 + 18 * Double(max(0, warnings.count - 1))
         let chartHeight = 40 + Double(min(options.top, prediction.probabilities.count)) * BarChart.rowHeight + 40
 

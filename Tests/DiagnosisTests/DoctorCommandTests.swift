@@ -87,4 +87,37 @@ import TestSupport
         let refused = try layerlens(["profile", model, Fixtures.path("doctor/ood.npz"), "-o", folder + "/p.json"])
         #expect(refused.status == 1 && refused.stderr.contains("ood.npz") && !FileManager.default.fileExists(atPath: folder + "/p.json"))
     }
+
+    /// trace and logits with --profile: the same scores doctor gives, a warning when the input is not in,
+    /// and no "ood" at all without a profile.
+    @Test func traceAndLogitsJudgeTheirInputsWithAProfile() throws {
+        let folder = try Fixtures.temporaryFolder()
+        let profile = try profile(in: folder)
+        func json(_ arguments: [String]) throws -> [String: Any] {
+            let result = try layerlens(arguments + ["--labels", "A-Z", "--json"])
+            #expect(result.status == 0, "\(result.stderr)")
+            return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        }
+        let broken = ["--preprocess", "gray,scale=1/255,invert,resize=28x28"]
+        let doctorInput = try #require((try json(["doctor", model, photo, "--profile", profile, "--no-fix"] + broken)["inputs"] as? [[String: Any]])?.first)
+        let doctorOOD = try #require(doctorInput["ood"] as? [String: Any])
+
+        let trace = try json(["trace", model, photo, "--profile", profile, "--no-report"] + broken)
+        let traceOOD = try #require(trace["ood"] as? [String: Any])
+        #expect(traceOOD["verdict"] as? String == "out")
+        #expect((traceOOD["combined"] as? [String: Double])?["score"] == (doctorOOD["combined"] as? [String: Double])?["score"])
+        let warning = (trace["warnings"] as? [[String: Any]])?.first { $0["kind"] as? String == "out_of_distribution" }
+        #expect((warning?["message"] as? String)?.contains("range (high)") == true)
+        #expect(try json(["trace", model, photo, "--no-report"] + broken)["ood"] == nil)
+
+        // Streamed: the logits run scores each sample from the layers as they pass, as doctor does from a trace.
+        let logits = try #require(try json(["logits", model, photo, "--profile", profile] + broken)["inputs"] as? [[String: Any]])
+        let logitsOOD = try #require(logits.first?["ood"] as? [String: Any])
+        let doctorCombined = try #require((doctorOOD["combined"] as? [String: Double])?["score"])
+        let logitsCombined = try #require((logitsOOD["combined"] as? [String: Double])?["score"])
+        #expect(abs(logitsCombined - doctorCombined) <= 1e-6 * max(1, doctorCombined))
+        let letter = try #require(try json(["logits", model, Fixtures.path("letters/letter_A.npy"), "--profile", profile])["inputs"] as? [[String: Any]])
+        #expect((letter.first?["ood"] as? [String: Any])?["verdict"] as? String == "in")
+        #expect((letter.first?["warnings"] as? [Any])?.isEmpty == true)
+    }
 }

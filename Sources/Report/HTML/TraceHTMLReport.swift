@@ -49,7 +49,7 @@ public enum TraceHTMLReport {
         var panels: [(title: String, raster: Raster)] = []
         if let raw = content.input.raw { panels.append(("Raw input (decoded)", raw)) }
         if let processed { panels.append((content.input.raw == nil ? "Model input" : "Model input (after preprocessing)", processed)) }
-        page.sections.append(try HTMLPage.inputs(panels, warnings: RunWarning.of(content.input, prediction: prediction).map(\.sentence)))
+        page.sections.append(try HTMLPage.inputs(panels, warnings: content.warnings(prediction: prediction).map(\.sentence)))
         page.sections.append("<section id=\"prediction\"><h2>Prediction</h2><div class=\"charts\">" + HTMLPage.topK(prediction, top: options.top)
                              + lookFirst(notable, model: model) + "</div></section>")
         return try page.document(layers: layers, groups: model.layerGroups)

@@ -1,0 +1,59 @@
+import ModelGraph
+
+// The out-of-distribution scores of one sample against a profile of the training
+// data (`doctor`, and `trace`/`logits` with `--profile`), and how a streamed run
+// asks for them. They are computed in Diagnosis; runs here only carry them.
+
+/// What `doctor` concludes about an input's out-of-distribution scores.
+public enum Verdict: String, Sendable, Codable {
+    /// Its combined score is within the data's 95th percentile.
+    case `in`
+    /// Above the data's 95th percentile, within its 99.5th.
+    case suspicious
+    /// Above the data's 99.5th percentile and ten times rarer than its rarest sample (`CombinedProfile.outAbove`).
+    case out
+}
+
+/// A score and where it falls among the profile's data (0...1).
+public struct PlacedScore: Sendable, Codable {
+    public let score: Double
+    public let percentile: Double
+
+    public init(score: Double, percentile: Double) {
+        (self.score, self.percentile) = (score, percentile)
+    }
+}
+
+/// The out-of-distribution scores of one input.
+public struct OODScores: Sendable, Codable {
+    public let mahalanobis: PlacedScore
+    public let energy: PlacedScore
+    public let maxSoftmax: PlacedScore
+    /// The largest surprise of any evidence (`Profile.combinedScore`).
+    public let combined: PlacedScore
+    public let verdict: Verdict
+
+    public init(mahalanobis: PlacedScore, energy: PlacedScore, maxSoftmax: PlacedScore, combined: PlacedScore, verdict: Verdict) {
+        (self.mahalanobis, self.energy, self.maxSoftmax, self.combined, self.verdict) = (mahalanobis, energy, maxSoftmax, combined, verdict)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case mahalanobis, energy, maxSoftmax = "max_softmax", combined, verdict
+    }
+}
+
+/// Judges the samples of a streamed run (`logits --profile`) from their layers'
+/// outputs, chunk by chunk, as the run makes them.
+public protocol SampleJudge: Sendable {
+    /// A judgement of one chunk of samples, fed every node's output in turn.
+    func startChunk() -> any ChunkJudgement
+}
+
+/// One chunk's judgement in the making (`SampleJudge.startChunk`).
+public protocol ChunkJudgement: AnyObject {
+    /// Takes node `node`'s output for the chunk.
+    func visit(node: Int, output: Tensor)
+    /// Each sample's scores and, when it is not `in`, the warning that says so,
+    /// from the chunk's model input and final layer.
+    func finish(input: Tensor, logits: [Float]?, probabilities: [Float]) -> [(scores: OODScores, warning: RunWarning?)]
+}
