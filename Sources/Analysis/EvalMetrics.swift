@@ -105,7 +105,8 @@ public struct EvalMetrics: Sendable {
         }
         predictedCounts = predictedCount
         absentClasses = (0..<classes).filter { support[$0] == 0 }
-        warnings = [RunWarning.sameClass(predicted: predictedCount, support: support, names: names)].compactMap { $0 }
+        warnings = [RunWarning.sameClass(predicted: predictedCount, support: support, names: names),
+                    statistics.verdictCounts.flatMap { RunWarning.outOfDistribution(verdictCounts: $0) }].compactMap { $0 }
         let presentF1 = zip(perClass, support).filter { $1 > 0 }.map(\.0.f1)
         macroF1 = presentF1.isEmpty ? 0 : presentF1.reduce(0, +) / Double(presentF1.count)
         normalizedConfusion = (0..<classes).map { truth in

@@ -39,6 +39,9 @@ public struct EvalStatistics: Codable, Sendable, Equatable {
     public var gallery: [GalleryEntry] = []
     /// Samples the data set skipped, with why.
     public var issues = IssueLog()
+    /// With a profile (`eval --profile`): how many samples its verdicts call `in`,
+    /// `suspicious` and `out`, in that order; nil without one.
+    public var verdictCounts: [Int]?
 
     public var classCount: Int { classNames.count }
 
@@ -100,6 +103,7 @@ public struct EvalStatistics: Codable, Sendable, Equatable {
     public func emptied() -> EvalStatistics {
         var empty = self
         (empty.count, empty.topKCorrect, empty.gallery, empty.issues) = (0, 0, [], IssueLog())
+        empty.verdictCounts = verdictCounts.map { $0.map { _ in 0 } }
         empty.confusion = Array(repeating: 0, count: confusion.count)
         empty.calibration = Array(repeating: CalibrationBin(), count: calibration.count)
         empty.layers = layers.map { $0.emptied() }
@@ -145,6 +149,16 @@ public struct EvalStatistics: Codable, Sendable, Equatable {
         count += labels.count
     }
 
+    /// Counts a profile's verdicts on a batch of samples.
+    public mutating func add(verdicts: [Verdict]) {
+        guard var counts = verdictCounts else { return }
+        for verdict in verdicts { counts[Self.verdictOrder.firstIndex(of: verdict)!] += 1 }
+        verdictCounts = counts
+    }
+
+    /// The order of `verdictCounts`.
+    public static let verdictOrder: [Verdict] = [.in, .suspicious, .out]
+
     /// Names the gallery's unnamed entries by their sample IDs.
     public mutating func nameGallery(_ name: (Int) -> String) {
         for index in gallery.indices where gallery[index].name.isEmpty { gallery[index].name = name(gallery[index].sampleID) }
@@ -161,6 +175,7 @@ public struct EvalStatistics: Codable, Sendable, Equatable {
         }
         layers = zip(layers, part.layers).map { $0.merged(with: $1) }
         gallery = Array((gallery + part.gallery).sorted { $0.sampleID < $1.sampleID }.prefix(galleryLimit))
+        if let counts = verdictCounts, let other = part.verdictCounts { verdictCounts = zip(counts, other).map(+) }
     }
 
     /// Takes the problems the data set met.
@@ -176,6 +191,9 @@ public struct EvalStatistics: Codable, Sendable, Equatable {
         }
         guard layers.map(\.keepsClassSums) == other.layers.map(\.keepsClassSums) else {
             throw EvalMergeError("the parts keep class means for different layers (they ran under different --memory budgets); run every shard with the same --memory")
+        }
+        guard (verdictCounts == nil) == (other.verdictCounts == nil) else {
+            throw EvalMergeError("one part was judged against a profile (--profile) and the other was not")
         }
         guard shards[0].count == other.shards[0].count else {
             throw EvalMergeError("the parts come from different splits (\(shards[0]) and \(other.shards[0]))")
@@ -222,6 +240,9 @@ public struct EvalStatistics: Codable, Sendable, Equatable {
                   layer.positions == (units == 0 ? 0 : size / units) else {
                 return "layer \(quoted(layer.name)) has arrays of the wrong size or counts out of range"
             }
+        }
+        if let verdictCounts, verdictCounts.count != Self.verdictOrder.count || !counts(verdictCounts) || verdictCounts.reduce(0, +) > count {
+            return "the verdict counts are malformed"
         }
         for entry in gallery {
             guard (0..<classes).contains(entry.trueClass), entry.top.allSatisfy({ (0..<classes).contains($0) }),

@@ -29,6 +29,9 @@ public struct EvalOptions: Sendable {
     /// exists, and the output is freed once no later layer reads it. The layers'
     /// per-class sums take at most `Evaluation.classSumShare` of it.
     public var memoryBudget = MemoryPlan.defaultBudget
+    /// Judges every sample against a profile of the training data (`eval --profile`):
+    /// its verdicts are counted in `EvalStatistics.verdictCounts`.
+    public var judge: (any SampleJudge)?
 
     public init() {}
 }
@@ -107,17 +110,8 @@ public enum Evaluation {
     /// `progress` is called after every batch.
     public static func run(model: Model, modelPath: String, dataSet: LabeledDataSet, labels: [String]?, options: EvalOptions,
                            progress: ((EvalProgress) -> Void)? = nil) throws -> EvalStatistics {
-        guard model.inputs.count == 1 else {
-            throw EvalError.severalInputs(model: modelPath, count: model.inputs.count)
-        }
-        guard case let .node(outputIndex)? = model.outputs.first else { throw EvalError.noOutputLayer(model: modelPath) }
-        let width = model.nodes[outputIndex].outputShape.reduce(1, *)
-        let classNames = labels ?? dataSet.classNames ?? (0..<width).map(String.init)
-        guard classNames.count == width else {
-            throw EvalError.classCountMismatch(folder: labels == nil ? dataSet.path : nil, classes: classNames.count,
-                                               output: model.nodes[outputIndex].name, units: width)
-        }
-        let labelMap = try classIndexes(of: dataSet, in: classNames)
+        let classes = try ClassifiedDataSet(model: model, modelPath: modelPath, dataSet: dataSet, labels: labels)
+        let (width, classNames) = (classes.width, classes.classNames)
         if options.sample != nil || options.limit != nil, options.shard.count > 1 {
             throw EvalError.sampleOrLimitWithShard
         }
@@ -127,6 +121,7 @@ public enum Evaluation {
                                         galleryLimit: options.galleryLimit, shard: options.shard,
                                         preprocess: options.preprocess.map { $0.map(\.text).joined(separator: ",") },
                                         classSumBudget: options.memoryBudget / classSumShare)
+        if options.judge != nil { statistics.verdictCounts = EvalStatistics.verdictOrder.map { _ in 0 } }
         let inputShape = model.inputs[0].shape, inputWidth = inputShape.reduce(1, *)
         let sources = PredictionSources(model: model)
         // The weights and the statistics are held for the whole run; the chunks get four fifths of what
@@ -139,12 +134,7 @@ public enum Evaluation {
         let layerTotals = LayerTotals(statistics.layers)
         statistics.layers = []
         func evaluate(_ read: DataSetBatch) throws {
-            var batch = read
-            if let labelMap { batch.labels = batch.labels.map { labelMap[$0] } }
-            if let steps = options.preprocess { batch = try preprocessSamples(batch, steps: steps, model: model, path: dataSet.path) }
-            guard batch.featureCount == inputWidth else {
-                throw EvalError.sampleWidthMismatch(path: dataSet.path, values: batch.featureCount, input: model.inputs[0].name, shape: inputShape)
-            }
+            let batch = try classes.prepare(read, steps: options.preprocess)
             // Each worker traces every `workers`-th chunk, adds each layer's output to the shared totals
             // while it is in cache, and drops it once no later layer reads it; it counts the predictions
             // into a part of its own. Counts and exact sums add up in any order.
@@ -157,11 +147,16 @@ public enum Evaluation {
                     for chunk in stride(from: worker, to: chunks, by: workers) {
                         let samples = batch.slice((chunk * chunkSize)..<min((chunk + 1) * chunkSize, batch.count))
                         let input = Tensor(shape: [samples.count] + inputShape, scalars: samples.features)
+                        let judgement = options.judge?.startChunk()
                         let (output, logits) = try sources.run(model, inputs: [input], plan: plan) { index, output in
                             layerTotals.add(index, output: output, labels: samples.labels)
+                            judgement?.visit(node: index, output: output)
                         }
-                        part.add(input: input, probabilities: kind.probabilities(output.scalars, width: width),
-                                 logits: logits, labels: samples.labels, sampleIDs: samples.sampleIDs)
+                        let probabilities = kind.probabilities(output.scalars, width: width)
+                        part.add(input: input, probabilities: probabilities, logits: logits, labels: samples.labels, sampleIDs: samples.sampleIDs)
+                        if let judgement {
+                            part.add(verdicts: judgement.finish(input: input, logits: logits, probabilities: probabilities).map(\.scores.verdict))
+                        }
                     }
                     return part
                 }
@@ -197,9 +192,52 @@ public enum Evaluation {
     }
 }
 
+/// A labelled data set as a single-input classifier's run over it sees it: the
+/// model's output, the class names (`labels`, else the data set's own, else the
+/// output indexes; a folder's classes matched to `labels` by name), and each
+/// batch made ready for the model. What `eval` and `profile` share.
+public struct ClassifiedDataSet {
+    public let model: Model
+    public let dataSet: LabeledDataSet
+    /// The output node's index and width.
+    public let outputIndex: Int
+    public let width: Int
+    public let classNames: [String]
+    /// Each of the data set's class indexes among `classNames`, when they differ.
+    let labelMap: [Int]?
+
+    /// Throws an `EvalError` when the model has several inputs or no output, or
+    /// the classes do not match the output's width.
+    public init(model: Model, modelPath: String, dataSet: LabeledDataSet, labels: [String]?) throws {
+        guard model.inputs.count == 1 else { throw EvalError.severalInputs(model: modelPath, count: model.inputs.count) }
+        guard case let .node(outputIndex)? = model.outputs.first else { throw EvalError.noOutputLayer(model: modelPath) }
+        width = model.nodes[outputIndex].outputShape.reduce(1, *)
+        classNames = labels ?? dataSet.classNames ?? (0..<width).map(String.init)
+        guard classNames.count == width else {
+            throw EvalError.classCountMismatch(folder: labels == nil ? dataSet.path : nil, classes: classNames.count,
+                                               output: model.nodes[outputIndex].name, units: width)
+        }
+        labelMap = try classIndexes(of: dataSet, in: classNames)
+        (self.model, self.dataSet, self.outputIndex) = (model, dataSet, outputIndex)
+    }
+
+    /// `batch` with its labels mapped to `classNames` and its samples run through
+    /// `steps`; throws when the samples do not have the model input's width.
+    public func prepare(_ batch: DataSetBatch, steps: [PreprocessStep]?) throws -> DataSetBatch {
+        var prepared = batch
+        if let labelMap { prepared.labels = prepared.labels.map { labelMap[$0] } }
+        if let steps { prepared = try preprocessSamples(prepared, steps: steps, model: model, path: dataSet.path) }
+        let inputShape = model.inputs[0].shape
+        guard prepared.featureCount == inputShape.reduce(1, *) else {
+            throw EvalError.sampleWidthMismatch(path: dataSet.path, values: prepared.featureCount, input: model.inputs[0].name, shape: inputShape)
+        }
+        return prepared
+    }
+}
+
 /// `batch` with every sample run through `steps` as a 0..255 image of the square
 /// shape its values make (grey, or RGB), on all cores.
-public func preprocessSamples(_ batch: DataSetBatch, steps: [PreprocessStep], model: Model, path: String) throws -> DataSetBatch {
+func preprocessSamples(_ batch: DataSetBatch, steps: [PreprocessStep], model: Model, path: String) throws -> DataSetBatch {
     let image: (height: Int, width: Int, channels: Int)
     do { image = try Preprocessor.imageShape(for: [batch.featureCount]) } catch {
         throw EvalError.samplesNotSquareImages(path: path, values: batch.featureCount)
@@ -227,7 +265,7 @@ public func preprocessSamples(_ batch: DataSetBatch, steps: [PreprocessStep], mo
 /// For a data set that names its own classes (an image folder) evaluated with
 /// labels: each of its classes' index among the labels, found by name, so a
 /// folder may hold only some of the model's classes. Nil when no mapping is needed.
-public func classIndexes(of dataSet: LabeledDataSet, in classNames: [String]) throws -> [Int]? {
+private func classIndexes(of dataSet: LabeledDataSet, in classNames: [String]) throws -> [Int]? {
     guard let own = dataSet.classNames, own != classNames else { return nil }
     return try own.map { name in
         guard let index = classNames.firstIndex(of: name) else {

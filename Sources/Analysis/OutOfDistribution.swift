@@ -57,3 +57,17 @@ public protocol ChunkJudgement: AnyObject {
     /// from the chunk's model input and final layer.
     func finish(input: Tensor, logits: [Float]?, probabilities: [Float]) -> [(scores: OODScores, warning: RunWarning?)]
 }
+
+extension RunWarning {
+    /// out_of_distribution over a data set: how many samples a profile's verdicts
+    /// (`in`, `suspicious`, `out` counts) put outside the training data or at its
+    /// edge; nil when every sample is `in`.
+    public static func outOfDistribution(verdictCounts counts: [Int]) -> RunWarning? {
+        let total = counts.reduce(0, +)
+        guard counts.count == 3, total > 0, counts[1] + counts[2] > 0 else { return nil }
+        func share(_ n: Int) -> String { String(format: "%.1f%%", Double(n) * 100 / Double(total)) }
+        return RunWarning(kind: "out_of_distribution",
+                          message: "\(groupedDigits(counts[2])) of \(groupedDigits(total)) samples (\(share(counts[2]))) are out of the training data "
+                              + "and \(groupedDigits(counts[1])) (\(share(counts[1]))) at its edge, by the profile's verdicts")
+    }
+}

@@ -32,19 +32,12 @@ public enum Profiling {
     /// `progress` is called after every batch with the samples read so far.
     public static func run(model: Model, modelPath: String, dataSet: LabeledDataSet, labels: [String]?, options: ProfileOptions,
                            progress: ((EvalProgress) -> Void)? = nil) throws -> Profile {
-        guard model.inputs.count == 1 else { throw EvalError.severalInputs(model: modelPath, count: model.inputs.count) }
-        guard case let .node(outputIndex)? = model.outputs.first else { throw EvalError.noOutputLayer(model: modelPath) }
-        let width = model.nodes[outputIndex].outputShape.reduce(1, *)
-        let classNames = labels ?? dataSet.classNames ?? (0..<width).map(String.init)
-        guard classNames.count == width else {
-            throw EvalError.classCountMismatch(folder: labels == nil ? dataSet.path : nil, classes: classNames.count,
-                                               output: model.nodes[outputIndex].name, units: width)
-        }
-        let labelMap = try classIndexes(of: dataSet, in: classNames)
+        let classes = try ClassifiedDataSet(model: model, modelPath: modelPath, dataSet: dataSet, labels: labels)
+        let (width, classNames) = (classes.width, classes.classNames)
         let inputShape = model.inputs[0].shape, inputWidth = inputShape.reduce(1, *)
         let image = try Preprocessor.imageShape(for: inputShape)
         let layouts = model.nodes.map { UnitLayout(sampleShape: $0.outputShape) }
-        let penultimate = penultimateLayer(of: model, output: outputIndex)
+        let penultimate = penultimateLayer(of: model, output: classes.outputIndex)
         let kind = ProbabilityKind(model: model)
         let sources = PredictionSources(model: model)
 
@@ -59,12 +52,7 @@ public enum Profiling {
         let chunkSize = plan.chunkSize
 
         func profile(_ read: DataSetBatch) throws {
-            var batch = read
-            if let labelMap { batch.labels = batch.labels.map { labelMap[$0] } }
-            if let steps = options.preprocess { batch = try preprocessSamples(batch, steps: steps, model: model, path: dataSet.path) }
-            guard batch.featureCount == inputWidth else {
-                throw EvalError.sampleWidthMismatch(path: dataSet.path, values: batch.featureCount, input: model.inputs[0].name, shape: inputShape)
-            }
+            let batch = try classes.prepare(read, steps: options.preprocess)
             let slots = planner.slots(forNext: batch.count)
             let chunks = (batch.count + chunkSize - 1) / chunkSize
             let workers = min(chunks, plan.concurrentChunks, ProcessInfo.processInfo.activeProcessorCount)

@@ -30,6 +30,8 @@ public struct EvalJSON: Encodable, Sendable {
     public let layers: [EvalMetrics.LayerResult]
     /// What the run warns of (`EvalMetrics.warnings`).
     public let warnings: [RunWarning]
+    /// With `--profile`: how many samples its verdicts call in, suspicious and out; absent otherwise.
+    public let ood: [String: Int]?
 
     /// The JSON of `metrics`.
     public init(_ metrics: EvalMetrics) {
@@ -57,6 +59,9 @@ public struct EvalJSON: Encodable, Sendable {
         reliability = metrics.reliability
         layers = metrics.layers
         warnings = metrics.warnings
+        ood = statistics.verdictCounts.map { counts in
+            Dictionary(uniqueKeysWithValues: zip(EvalStatistics.verdictOrder.map(\.rawValue), counts))
+        }
     }
 
 }

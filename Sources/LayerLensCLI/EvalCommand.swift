@@ -41,6 +41,8 @@ struct EvalCommand: ParsableCommand {
 
     @OptionGroup var memory: MemoryArguments
 
+    @OptionGroup var profileArguments: ProfileArguments
+
     @OptionGroup var output: EvalOutputArguments
 
     func validate() throws {
@@ -60,12 +62,13 @@ struct EvalCommand: ParsableCommand {
         let model = try stage { try loadModel(at: modelArguments.model) }
         _ = try output.layerArguments.selection(in: model)  // an unmatched --layers fails before the run, not after
         let labelNames = try stage { try labels.map { try LabelParser.parse($0, count: model.outputShape.reduce(1, *)) } }
-        let shard = shard.flatMap(Shard.init(parsing:)) ?? .whole
-        let (dataSet, steps) = try self.dataSet.open(for: model, shard: shard)
+        let selectedShard = shard.flatMap(Shard.init(parsing:)) ?? .whole
+        let (dataSet, steps) = try self.dataSet.open(for: model, shard: selectedShard)
         var options = EvalOptions()
-        (options.topK, options.limit, options.sample, options.seed, options.shard) = (topK, self.dataSet.limit, sample, seed, shard)
+        (options.topK, options.limit, options.sample, options.seed, options.shard) = (topK, self.dataSet.limit, sample, seed, selectedShard)
         options.memoryBudget = memory.budget
         options.preprocess = steps
+        options.judge = try profileArguments.doctor(for: model, labels: labelNames)
         let bar = ProgressBar()
         let statistics = try stage {
             try Evaluation.run(model: model, modelPath: modelArguments.model, dataSet: dataSet, labels: labelNames, options: options,
@@ -127,7 +130,7 @@ struct EvalOutputArguments: ParsableArguments {
 
     @OptionGroup var layerArguments: LayerArguments
 
-    @Flag(help: "Print JSON: model, data, count, accuracy, top_k_accuracy, per_class, confusion, ece, layers, warnings, …")
+    @Flag(help: "Print JSON: model, data, count, accuracy, top_k_accuracy, per_class, confusion, ece, layers, warnings, ood (with --profile), …")
     var json = false
 
     func validate() throws {
@@ -183,6 +186,11 @@ struct EvalText {
         let weakest = metrics.weakestClasses(5).map { metrics.perClass[$0] }
         lines.append("weakest classes (F1): " + weakest.map { String(format: "%@ %.3f", $0.label, $0.f1) }.joined(separator: ", "))
         if let absent = EvalReport.absentClassesNote(metrics) { lines.append(absent) }
+        if let counts = statistics.verdictCounts {
+            lines.append("against the profile: " + zip(EvalStatistics.verdictOrder, counts).map { verdict, count in
+                String(format: "%@ %@ (%.1f%%)", verdict.rawValue, groupedDigits(count), Double(count) * 100 / Double(max(statistics.count, 1)))
+            }.joined(separator: ", "))
+        }
         let rows = metrics.layers.map { layer in
             [layer.name, layer.className, "\(layer.mean.count) \(layer.unitKind)s", "\(layer.deadUnits.count)", "\(layer.alwaysActiveUnits.count)",
              String(format: "%.4g", layer.mean.reduce(0, +) / Double(max(layer.mean.count, 1)))]

@@ -120,4 +120,34 @@ import TestSupport
         #expect((letter.first?["ood"] as? [String: Any])?["verdict"] as? String == "in")
         #expect((letter.first?["warnings"] as? [Any])?.isEmpty == true)
     }
+
+    /// eval --profile counts the verdicts over the data set (streamed, as logits judges), warns when samples
+    /// fall out, and the counts of shards merge into the whole run's.
+    @Test func evalCountsTheVerdictsOverTheDataSet() throws {
+        let folder = try Fixtures.temporaryFolder()
+        let profile = try profile(in: folder)
+        let data = Fixtures.path("letters/letters_sample.csv")
+        func json(_ arguments: [String]) throws -> [String: Any] {
+            let result = try layerlens(["eval", model, data, "--labels", "A-Z", "--profile", profile, "--no-report", "--json"] + arguments)
+            #expect(result.status == 0, "\(result.stderr)")
+            return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        }
+        let whole = try json([])
+        let counts = try #require(whole["ood"] as? [String: Int])
+        #expect(counts.values.reduce(0, +) == 1300 && counts["in"]! >= 1040, "\(counts)")
+        let broken = try json(["--preprocess", "scale=1/255"])
+        #expect((broken["ood"] as? [String: Int])?["out"] == 1300)
+        let warning = (broken["warnings"] as? [[String: Any]])?.first { $0["kind"] as? String == "out_of_distribution" }
+        #expect((warning?["message"] as? String)?.hasPrefix("1,300 of 1,300 samples (100.0%) are out of the training data") == true)
+        for shard in ["0/2", "1/2"] {
+            _ = try json(["--shard", shard, "--part", folder + "/part\(shard.prefix(1)).json"])
+        }
+        let merged = try layerlens(["merge", folder + "/part0.json", folder + "/part1.json", "--no-report", "--json"])
+        #expect(merged.status == 0, "\(merged.stderr)")
+        let mergedJSON = try #require(try JSONSerialization.jsonObject(with: Data(merged.stdout.utf8)) as? [String: Any])
+        #expect(mergedJSON["ood"] as? [String: Int] == counts)
+        #expect(try json(["--limit", "5"]).keys.contains("ood"))
+        let plain = try layerlens(["eval", model, data, "--labels", "A-Z", "--no-report", "--json", "--limit", "5"])
+        #expect(!((try JSONSerialization.jsonObject(with: Data(plain.stdout.utf8)) as? [String: Any])?.keys.contains("ood") ?? true))
+    }
 }
