@@ -22,12 +22,13 @@ struct ClassGaussian: Sendable {
         self.features = features
         let n = features
         isDiagonal = profile.covariance.count != n * n
-        let diagonal = isDiagonal ? profile.covariance : (0..<n).map { profile.covariance[$0 * n + $0] }
+        let covariance = profile.covariance.map(Double.init)
+        let diagonal = isDiagonal ? covariance : (0..<n).map { covariance[$0 * n + $0] }
         let ridge = 1e-4 * diagonal.reduce(0, +) / Double(max(n, 1)) + 1e-12
         if isDiagonal {
             factor = diagonal.map { ($0 + ridge).squareRoot() }
         } else {
-            var matrix = profile.covariance
+            var matrix = covariance
             for i in 0..<n { matrix[i * n + i] += ridge }
             factor = Self.cholesky(matrix, n)
         }

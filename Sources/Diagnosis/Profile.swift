@@ -124,12 +124,13 @@ public struct PenultimateProfile: Codable, Sendable {
     public var classMeans: [Float]
     /// `features × features`, row-major; for more than `PenultimateProfile.fullCovarianceLimit`
     /// features only its diagonal (`features` values).
-    public var covariance: [Double]
+    public var covariance: [Float]
     /// The smallest Mahalanobis distance (squared) to a class mean over the calibration sample.
     public var mahalanobis: QuantileTable
 
-    /// The most features a full covariance is kept for (its Cholesky factor takes features³/3 steps).
-    public static let fullCovarianceLimit = 2048
+    /// The most features a full covariance is kept for: 1,024, 4 MiB of numbers
+    /// (ResNet50's 2,048 would take 16 MiB and a Cholesky factor of 3·10⁹ steps).
+    public static let fullCovarianceLimit = 1024
 
     enum CodingKeys: String, CodingKey {
         case layer, classCounts = "class_counts", classMeans = "class_means", covariance, mahalanobis

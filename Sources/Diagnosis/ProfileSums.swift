@@ -100,6 +100,11 @@ struct ProfileSums {
         for i in crossProducts.indices { crossProducts[i] += other.crossProducts[i] }
     }
 
+    /// The bytes one worker's sums take beside the unit sums: the class sums and cross products.
+    static func bytes(features: Int, classes: Int) -> Int {
+        (classes * features + (features <= PenultimateProfile.fullCovarianceLimit ? features * features : features)) * MemoryLayout<Double>.size
+    }
+
     /// Mean and standard deviation from a sum and a sum of squares over `count`.
     func moments(_ sum: Double, _ squares: Double) -> (mean: Float, deviation: Float) {
         let n = Double(max(count, 1))
@@ -109,7 +114,7 @@ struct ProfileSums {
 
     /// The class means (`classes × features`) and the covariance shared by the
     /// classes: (Σ f fᵀ − Σ_c n_c μ_c μ_cᵀ) / n, full or its diagonal.
-    func classGaussian() -> (means: [Float], covariance: [Double]) {
+    func classGaussian() -> (means: [Float], covariance: [Float]) {
         let d = features
         var means = [Double](repeating: 0, count: classes * d)
         for c in 0..<classes where classCounts[c] > 0 {
@@ -134,6 +139,6 @@ struct ProfileSums {
                 covariance[i] = max(0, (crossProducts[i] - between) / n)
             }
         }
-        return (means.map(Float.init), covariance)
+        return (means.map(Float.init), covariance.map(Float.init))
     }
 }

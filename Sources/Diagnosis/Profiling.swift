@@ -15,8 +15,11 @@ public struct ProfileOptions: Sendable {
     public var seed: UInt64 = 0
     /// The most samples in the calibration sample (distributions, unit quantiles).
     public var calibrationLimit = 4096
-    /// The most examples kept to be shown beside an input.
+    /// The most examples kept to be shown beside an input; fewer when their inputs
+    /// would hold more than `exampleValueLimit` values.
     public var exampleLimit = 200
+    /// The most input values the examples may hold: 2²⁰ (200 letters of 784; 6 images of 224×224×3).
+    public static let exampleValueLimit = 1 << 20
     /// The bytes the run may use; the calibration sample takes at most a quarter.
     public var memoryBudget = MemoryPlan.defaultBudget
     /// The most samples read at a time.
@@ -46,7 +49,9 @@ public enum Profiling {
         let store = CalibrationStore(capacity: capacity, inputWidth: inputWidth, unitCounts: layouts.map(\.units))
         var planner = SlotPlanner(capacity: capacity, seed: options.seed)
         var sums = ProfileSums(layouts: layouts, inputWidth: inputWidth, penultimate: penultimate, classes: width)
+        let workerCount = ProcessInfo.processInfo.activeProcessorCount
         let held = model.parameterCount * MemoryLayout<Float>.size + capacity * recordBytes
+            + (workerCount + 1) * ProfileSums.bytes(features: layouts[penultimate].units, classes: width)
         let plan = MemoryPlan(model: model, budget: max(1, (options.memoryBudget - held) / 5 * 4), kept: sources.kept)
         let batchSize = plan.readBatchSize(inputBytesPerSample: inputWidth * MemoryLayout<Float>.size, limit: options.batchSize)
         let chunkSize = plan.chunkSize
@@ -106,7 +111,7 @@ public enum Profiling {
         let data = DataIdentity(file: dataSet.path, count: sums.count, pipeline: options.preprocess.map { $0.map(\.text).joined(separator: ",") },
                                 classNames: classNames, calibrationCount: planner.filled)
         return ProfileBuilder(sums: sums, store: store, filled: planner.filled, model: model, image: image)
-            .profile(identity: identity, data: data, exampleLimit: options.exampleLimit)
+            .profile(identity: identity, data: data, exampleLimit: min(options.exampleLimit, max(1, ProfileOptions.exampleValueLimit / inputWidth)))
     }
 
     /// The layer whose features the Mahalanobis score reads: what the output

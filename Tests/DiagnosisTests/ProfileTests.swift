@@ -38,7 +38,7 @@ import TestSupport
         #expect(profile.layers[profile.penultimate.layer].name == "dense_3")
         #expect(profile.penultimate.classCounts == [Int](repeating: 100, count: 26))
         expectClose(profile.penultimate.classMeans.map(Double.init), try golden("penultimate/class_means"), "class means")
-        expectClose(profile.penultimate.covariance, try golden("penultimate/covariance"), "shared covariance")
+        expectClose(profile.penultimate.covariance.map(Double.init), try golden("penultimate/covariance"), "shared covariance")
     }
 
     @Test func theFileRoundTripsAndIsChecked() throws {
