@@ -32,6 +32,8 @@ public struct EvalOptions: Sendable {
     /// Judges every sample against a profile of the training data (`eval --profile`):
     /// its verdicts are counted in `EvalStatistics.verdictCounts`.
     public var judge: (any SampleJudge)?
+    /// Records every sample beside eval's statistics (`eval --save-profile`).
+    public var recorder: (any SampleRecorder)?
 
     public init() {}
 }
@@ -126,7 +128,7 @@ public enum Evaluation {
         let sources = PredictionSources(model: model)
         // The weights and the statistics are held for the whole run; the chunks get four fifths of what
         // they leave, the read batch (a quarter of the chunks' share, `readBatchSize`) the rest.
-        let held = model.parameterCount * MemoryLayout<Float>.size + statistics.layerBytes
+        let held = model.parameterCount * MemoryLayout<Float>.size + statistics.layerBytes + (options.recorder?.heldBytes ?? 0)
         let plan = MemoryPlan(model: model, budget: max(1, (options.memoryBudget - held) / 5 * 4), kept: sources.kept)
         let batchSize = plan.readBatchSize(inputBytesPerSample: inputWidth * MemoryLayout<Float>.size, limit: options.batchSize)
         let chunkSize = plan.chunkSize
@@ -135,6 +137,7 @@ public enum Evaluation {
         statistics.layers = []
         func evaluate(_ read: DataSetBatch) throws {
             let batch = try classes.prepare(read, steps: options.preprocess)
+            try options.recorder?.beginBatch(batch)
             // Each worker traces every `workers`-th chunk, adds each layer's output to the shared totals
             // while it is in cache, and drops it once no later layer reads it; it counts the predictions
             // into a part of its own. Counts and exact sums add up in any order.
@@ -144,24 +147,32 @@ public enum Evaluation {
             let parts = concurrentMap(workers, workers: workers) { worker in
                 Result {
                     var part = empty
+                    let recording = options.recorder?.makeWorker()
                     for chunk in stride(from: worker, to: chunks, by: workers) {
-                        let samples = batch.slice((chunk * chunkSize)..<min((chunk + 1) * chunkSize, batch.count))
+                        let range = (chunk * chunkSize)..<min((chunk + 1) * chunkSize, batch.count)
+                        let samples = batch.slice(range)
                         let input = Tensor(shape: [samples.count] + inputShape, scalars: samples.features)
                         let judgement = options.judge?.startChunk()
                         let (output, logits) = try sources.run(model, inputs: [input], plan: plan) { index, output in
                             layerTotals.add(index, output: output, labels: samples.labels)
                             judgement?.visit(node: index, output: output)
+                            recording?.visit(node: index, output: output, samples: range, labels: samples.labels)
                         }
                         let probabilities = kind.probabilities(output.scalars, width: width)
+                        recording?.finish(samples: range, input: input, labels: samples.labels, logits: logits, probabilities: probabilities)
                         part.add(input: input, probabilities: probabilities, logits: logits, labels: samples.labels, sampleIDs: samples.sampleIDs)
                         if let judgement {
                             part.add(verdicts: judgement.finish(input: input, logits: logits, probabilities: probabilities).map(\.scores.verdict))
                         }
                     }
-                    return part
+                    return (part, recording)
                 }
             }
-            for part in parts { statistics.absorb(try part.get()) }
+            for result in parts {
+                let (part, recording) = try result.get()
+                statistics.absorb(part)
+                if let recording { options.recorder?.absorb(recording) }
+            }
         }
         var seen = 0
         var reservoir = options.sample.map { Reservoir(capacity: $0, seed: options.seed) }

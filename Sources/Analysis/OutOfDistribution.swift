@@ -1,3 +1,4 @@
+import DataSets
 import ModelGraph
 
 // The out-of-distribution scores of one sample against a profile of the training
@@ -70,4 +71,25 @@ extension RunWarning {
                           message: "\(groupedDigits(counts[2])) of \(groupedDigits(total)) samples (\(share(counts[2]))) are out of the training data "
                               + "and \(groupedDigits(counts[1])) (\(share(counts[1]))) at its edge, by the profile's verdicts")
     }
+}
+
+/// Records every sample of an evaluation as it streams past, beside eval's own
+/// statistics: what `eval --save-profile` uses to write a profile in the same pass.
+public protocol SampleRecorder: AnyObject, Sendable {
+    /// The bytes it holds for the whole run, for the memory plan.
+    var heldBytes: Int { get }
+    /// Called with each prepared batch before it is traced.
+    func beginBatch(_ batch: DataSetBatch) throws
+    /// A recorder for one worker's chunks of the current batch.
+    func makeWorker() -> any ChunkRecorder
+    /// Takes a worker's records once the batch is done.
+    func absorb(_ worker: any ChunkRecorder)
+}
+
+/// One worker's part of a `SampleRecorder`.
+public protocol ChunkRecorder: AnyObject {
+    /// Takes node `node`'s output for the batch's samples `samples` (labelled `labels`).
+    func visit(node: Int, output: Tensor, samples: Range<Int>, labels: [Int])
+    /// Takes the same chunk's model input and final layer.
+    func finish(samples: Range<Int>, input: Tensor, labels: [Int], logits: [Float]?, probabilities: [Float])
 }

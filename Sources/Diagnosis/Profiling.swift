@@ -36,65 +36,36 @@ public enum Profiling {
     public static func run(model: Model, modelPath: String, dataSet: LabeledDataSet, labels: [String]?, options: ProfileOptions,
                            progress: ((EvalProgress) -> Void)? = nil) throws -> Profile {
         let classes = try ClassifiedDataSet(model: model, modelPath: modelPath, dataSet: dataSet, labels: labels)
-        let (width, classNames) = (classes.width, classes.classNames)
-        let inputShape = model.inputs[0].shape, inputWidth = inputShape.reduce(1, *)
-        let image = try Preprocessor.imageShape(for: inputShape)
-        let layouts = model.nodes.map { UnitLayout(sampleShape: $0.outputShape) }
-        let penultimate = penultimateLayer(of: model, output: classes.outputIndex)
-        let kind = ProbabilityKind(model: model)
+        let recorder = try ProfileRecorder(classes: classes, options: options)
+        let inputShape = model.inputs[0].shape
         let sources = PredictionSources(model: model)
-
-        let recordBytes = CalibrationStore.bytesPerSample(inputWidth: inputWidth, unitCounts: layouts.map(\.units))
-        let capacity = max(1, min(options.calibrationLimit, options.memoryBudget / 4 / recordBytes))
-        let store = CalibrationStore(capacity: capacity, inputWidth: inputWidth, unitCounts: layouts.map(\.units))
-        var planner = SlotPlanner(capacity: capacity, seed: options.seed)
-        var sums = ProfileSums(layouts: layouts, inputWidth: inputWidth, penultimate: penultimate, classes: width)
-        let workerCount = ProcessInfo.processInfo.activeProcessorCount
-        let held = model.parameterCount * MemoryLayout<Float>.size + capacity * recordBytes
-            + (workerCount + 1) * ProfileSums.bytes(features: layouts[penultimate].units, classes: width)
+        let held = model.parameterCount * MemoryLayout<Float>.size + recorder.heldBytes
         let plan = MemoryPlan(model: model, budget: max(1, (options.memoryBudget - held) / 5 * 4), kept: sources.kept)
-        let batchSize = plan.readBatchSize(inputBytesPerSample: inputWidth * MemoryLayout<Float>.size, limit: options.batchSize)
+        let batchSize = plan.readBatchSize(inputBytesPerSample: inputShape.reduce(1, *) * MemoryLayout<Float>.size, limit: options.batchSize)
         let chunkSize = plan.chunkSize
 
         func profile(_ read: DataSetBatch) throws {
             let batch = try classes.prepare(read, steps: options.preprocess)
-            let slots = planner.slots(forNext: batch.count)
+            try recorder.beginBatch(batch)
             let chunks = (batch.count + chunkSize - 1) / chunkSize
             let workers = min(chunks, plan.concurrentChunks, ProcessInfo.processInfo.activeProcessorCount)
-            let empty = ProfileSums(layouts: layouts, inputWidth: inputWidth, penultimate: penultimate, classes: width)
             let parts = concurrentMap(workers, workers: workers) { worker in
                 Result {
-                    var part = empty
+                    let recording = recorder.makeWorker()
                     for chunk in stride(from: worker, to: chunks, by: workers) {
                         let range = (chunk * chunkSize)..<min((chunk + 1) * chunkSize, batch.count)
                         let samples = batch.slice(range)
-                        let chosen = range.compactMap { sample in slots[sample].map { (sample - range.lowerBound, $0) } }
                         let input = Tensor(shape: [samples.count] + inputShape, scalars: samples.features)
                         let (output, logits) = try sources.run(model, inputs: [input], plan: plan) { index, output in
-                            let (values, positive) = layouts[index].values(of: output)
-                            part.addLayer(index, values: values, positive: positive, labels: samples.labels)
-                            let units = layouts[index].units
-                            for (row, slot) in chosen {
-                                let target = store.units(index, slot)
-                                for unit in 0..<units { target[unit] = values[row * units + unit] }
-                            }
+                            recording.visit(node: index, output: output, samples: range, labels: samples.labels)
                         }
-                        part.addInputs(samples.features, samples: samples.count)
-                        let probabilities = kind.probabilities(output.scalars, width: width)
-                        for (row, slot) in chosen {
-                            let target = store.input(slot)
-                            for i in 0..<inputWidth { target[i] = samples.features[row * inputWidth + i] }
-                            store.labels[slot] = samples.labels[row]
-                            let classRow = (row * width)..<((row + 1) * width)
-                            let scores = energyAndMaxSoftmax(logits: logits.map { Array($0[classRow]) } ?? [], probabilities: probabilities[classRow])
-                            store.energy[slot] = scores.energy
-                            store.maxSoftmax[slot] = scores.maxSoftmax
-                        }
+                        recording.finish(samples: range, input: input, labels: samples.labels, logits: logits,
+                                         probabilities: recorder.kind.probabilities(output.scalars, width: classes.width))
                     }
-                    return part
+                    return recording
                 }
             }
-            for part in parts { sums.absorb(try part.get()) }
+            for part in parts { recorder.absorb(try part.get()) }
         }
 
         var seen = 0
@@ -106,12 +77,7 @@ public enum Profiling {
             progress?(EvalProgress(samples: seen, fraction: dataSet.fractionRead))
             return options.limit.map { seen < $0 } ?? true
         }
-        guard sums.count > 0 else { throw EvalError.noUsableSamples(path: dataSet.path, skipped: dataSet.issues.count) }
-        let identity = ModelIdentity(file: modelPath, inputShape: inputShape, layerNames: model.nodes.map(\.name), unitCounts: layouts.map(\.units))
-        let data = DataIdentity(file: dataSet.path, count: sums.count, pipeline: options.preprocess.map { $0.map(\.text).joined(separator: ",") },
-                                classNames: classNames, calibrationCount: planner.filled)
-        return ProfileBuilder(sums: sums, store: store, filled: planner.filled, model: model, image: image)
-            .profile(identity: identity, data: data, exampleLimit: min(options.exampleLimit, max(1, ProfileOptions.exampleValueLimit / inputWidth)))
+        return try recorder.profile(modelPath: modelPath, dataPath: dataSet.path, skipped: dataSet.issues.count)
     }
 
     /// The layer whose features the Mahalanobis score reads: what the output

@@ -43,6 +43,9 @@ struct EvalCommand: ParsableCommand {
 
     @OptionGroup var profileArguments: ProfileArguments
 
+    @Option(help: ArgumentHelp("Also write a profile of the data (as `layerlens profile` does) from the same pass.", valueName: "file"))
+    var saveProfile: String?
+
     @OptionGroup var output: EvalOutputArguments
 
     func validate() throws {
@@ -51,6 +54,7 @@ struct EvalCommand: ParsableCommand {
         if let shard, Shard(parsing: shard) == nil {
             throw ValidationError("--shard wants K/N with 0 ≤ K < N ≤ \(Shard.countLimit), as 0/4; got \(quoted(shard, limit: 40))")
         }
+        if shard != nil, saveProfile != nil { throw ValidationError("--save-profile and --shard cannot be combined: a profile covers the whole data set") }
         if shard != nil, part == nil { throw ValidationError("--shard needs --part FILE to save the part's statistics for `layerlens merge`") }
         if shard != nil, sample != nil { throw ValidationError("--sample and --shard cannot be combined: a sample of each shard is not a sample of the whole") }
         if shard != nil, dataSet.limit != nil { throw ValidationError("--limit and --shard cannot be combined: the first n of each shard are not the first n of the whole") }
@@ -58,7 +62,7 @@ struct EvalCommand: ParsableCommand {
     }
 
     func run() throws {
-        try checkOutputs(files: [part, output.reportPath(default: shard == nil ? defaultReport : nil)])
+        try checkOutputs(files: [part, saveProfile, output.reportPath(default: shard == nil ? defaultReport : nil)])
         let model = try stage { try loadModel(at: modelArguments.model) }
         _ = try output.layerArguments.selection(in: model)  // an unmatched --layers fails before the run, not after
         let labelNames = try stage { try labels.map { try LabelParser.parse($0, count: model.outputShape.reduce(1, *)) } }
@@ -69,6 +73,15 @@ struct EvalCommand: ParsableCommand {
         options.memoryBudget = memory.budget
         options.preprocess = steps
         options.judge = try profileArguments.doctor(for: model, labels: labelNames)
+        let recorder = try saveProfile.map { _ in
+            try stage {
+                var profileOptions = ProfileOptions()
+                (profileOptions.preprocess, profileOptions.seed, profileOptions.memoryBudget) = (steps, seed, memory.budget)
+                let classes = try ClassifiedDataSet(model: model, modelPath: modelArguments.model, dataSet: dataSet, labels: labelNames)
+                return try ProfileRecorder(classes: classes, options: profileOptions)
+            }
+        }
+        options.recorder = recorder
         let bar = ProgressBar()
         let statistics = try stage {
             try Evaluation.run(model: model, modelPath: modelArguments.model, dataSet: dataSet, labels: labelNames, options: options,
@@ -78,7 +91,11 @@ struct EvalCommand: ParsableCommand {
         if let part {
             try stage { try writeCreatingFolder(EvalPartFile.encode(statistics), to: part) }
         }
-        try output.deliver(statistics, model: model, defaultReport: shard == nil ? defaultReport : nil, written: part)
+        if let recorder, let saveProfile {
+            let profile = try stage { try recorder.profile(modelPath: modelArguments.model, dataPath: dataSet.path, skipped: dataSet.issues.count) }
+            try stage { try writeCreatingFolder(profile.encoded(), to: saveProfile) }
+        }
+        try output.deliver(statistics, model: model, defaultReport: shard == nil ? defaultReport : nil, written: [part, saveProfile].compactMap { $0 })
     }
 
     /// The report's path when no --output names one.
@@ -116,7 +133,7 @@ struct MergeCommand: ParsableCommand {
         if let part {
             try stage { try writeCreatingFolder(EvalPartFile.encode(merged), to: part) }
         }
-        try output.deliver(merged, defaultReport: "Reports/eval_\(baseName(merged.data)).png", written: part)
+        try output.deliver(merged, defaultReport: "Reports/eval_\(baseName(merged.data)).png", written: [part].compactMap { $0 })
     }
 }
 
@@ -144,7 +161,7 @@ struct EvalOutputArguments: ParsableArguments {
 
     /// Draws the report, prints the metrics as text or JSON and lists skipped samples. With
     /// the `model`, an HTML report groups the layers by block and links their connections.
-    func deliver(_ statistics: EvalStatistics, model: Model? = nil, defaultReport: String?, written part: String?) throws {
+    func deliver(_ statistics: EvalStatistics, model: Model? = nil, defaultReport: String?, written: [String]) throws {
         let metrics = EvalMetrics(statistics)
         let reportPath = reportPath(default: defaultReport)
         if let reportPath {
@@ -158,7 +175,7 @@ struct EvalOutputArguments: ParsableArguments {
             try printData(try stage { try prettyJSON(EvalJSON(metrics), snakeCaseKeys: true) })
         } else {
             try printLine(EvalText(metrics: metrics).text)
-            let files = [reportPath, part].compactMap { $0 }
+            let files = [reportPath].compactMap { $0 } + written
             if !files.isEmpty { try printLine("wrote " + files.joined(separator: " and ")) }
         }
         metrics.warnings.forEach { printError("warning: \($0.message)") }

@@ -150,4 +150,29 @@ import TestSupport
         let plain = try layerlens(["eval", model, data, "--labels", "A-Z", "--no-report", "--json", "--limit", "5"])
         #expect(!((try JSONSerialization.jsonObject(with: Data(plain.stdout.utf8)) as? [String: Any])?.keys.contains("ood") ?? true))
     }
+
+    /// eval --save-profile writes, from the same pass, the profile `layerlens profile` writes.
+    @Test func evalWritesTheSameProfileInItsPass() throws {
+        let folder = try Fixtures.temporaryFolder()
+        let data = Fixtures.path("doctor/profile_letters.npz")
+        let alone = folder + "/alone.json", beside = folder + "/beside.json"
+        let profiled = try layerlens(["profile", model, data, "--labels", "A-Z", "-o", alone])
+        #expect(profiled.status == 0, "\(profiled.stderr)")
+        let evaluated = try layerlens(["eval", model, data, "--labels", "A-Z", "--no-report", "--save-profile", beside])
+        #expect(evaluated.status == 0 && evaluated.stdout.contains("wrote " + beside), "\(evaluated.stderr)")
+        let a = try Profile.read(alone), b = try Profile.read(beside)
+        #expect(a.data.count == 2600 && b.data.count == 2600 && a.examples.labels == b.examples.labels)
+        func close(_ x: [Float], _ y: [Float]) -> Bool {
+            x.count == y.count && zip(x, y).allSatisfy { abs($0 - $1) <= 1e-5 * max(1, abs($0)) }
+        }
+        #expect(close(a.input.meanImage, b.input.meanImage))
+        for (x, y) in zip(a.layers, b.layers) {
+            #expect(close(x.unitMean, y.unitMean) && close(x.unitDeviation, y.unitDeviation) && x.firingRate == y.firingRate, "\(x.name)")
+            #expect(x.unitLow == y.unitLow && x.unitHigh == y.unitHigh, "\(x.name): the calibration sample is the same")
+        }
+        #expect(close(a.penultimate.covariance, b.penultimate.covariance))
+        #expect(abs(a.combined.outAbove - b.combined.outAbove) <= 1e-6 * a.combined.outAbove)
+        let refused = try layerlens(["eval", model, data, "--shard", "0/2", "--part", folder + "/p.json", "--save-profile", folder + "/x.json"])
+        #expect(refused.status == 64 && refused.stderr.contains("--save-profile"))
+    }
 }

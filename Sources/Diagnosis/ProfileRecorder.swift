@@ -1,0 +1,114 @@
+import Analysis
+import DataSets
+import Foundation
+import InputPipeline
+import ModelGraph
+import Trace
+
+/// The profile of a data set in the making, fed by a streamed run (`profile`,
+/// or `eval --save-profile` beside eval's own statistics): the exact sums, and
+/// the calibration sample written by the workers straight into its slots.
+public final class ProfileRecorder: SampleRecorder, @unchecked Sendable {
+    let classes: ClassifiedDataSet
+    let options: ProfileOptions
+    let layouts: [UnitLayout]
+    let penultimate: Int
+    let kind: ProbabilityKind
+    let inputWidth: Int
+    let image: (height: Int, width: Int, channels: Int)
+    let store: CalibrationStore
+    private var planner: SlotPlanner
+    private var sums: ProfileSums
+    /// The slot of each sample of the current batch (nil: not in the calibration sample).
+    private var slots: [Int?] = []
+
+    /// A recorder for `classes` (the model and the data set) under `options`; its
+    /// calibration sample takes at most a quarter of the memory budget.
+    public init(classes: ClassifiedDataSet, options: ProfileOptions) throws {
+        let model = classes.model
+        self.classes = classes
+        self.options = options
+        inputWidth = model.inputs[0].shape.reduce(1, *)
+        image = try Preprocessor.imageShape(for: model.inputs[0].shape)
+        layouts = model.nodes.map { UnitLayout(sampleShape: $0.outputShape) }
+        penultimate = Profiling.penultimateLayer(of: model, output: classes.outputIndex)
+        kind = ProbabilityKind(model: model)
+        let recordBytes = CalibrationStore.bytesPerSample(inputWidth: inputWidth, unitCounts: layouts.map(\.units))
+        let capacity = max(1, min(options.calibrationLimit, options.memoryBudget / 4 / recordBytes))
+        store = CalibrationStore(capacity: capacity, inputWidth: inputWidth, unitCounts: layouts.map(\.units))
+        planner = SlotPlanner(capacity: capacity, seed: options.seed)
+        sums = ProfileSums(layouts: layouts, inputWidth: inputWidth, penultimate: penultimate, classes: classes.width)
+    }
+
+    /// The calibration sample and the sums of every worker and of the whole run.
+    public var heldBytes: Int {
+        store.capacity * CalibrationStore.bytesPerSample(inputWidth: inputWidth, unitCounts: layouts.map(\.units))
+            + (ProcessInfo.processInfo.activeProcessorCount + 1) * ProfileSums.bytes(features: layouts[penultimate].units, classes: classes.width)
+    }
+
+    public func beginBatch(_ batch: DataSetBatch) throws {
+        slots = planner.slots(forNext: batch.count)
+    }
+
+    public func makeWorker() -> any ChunkRecorder {
+        ProfileWorker(recorder: self, part: ProfileSums(layouts: layouts, inputWidth: inputWidth, penultimate: penultimate, classes: classes.width))
+    }
+
+    public func absorb(_ worker: any ChunkRecorder) {
+        guard let worker = worker as? ProfileWorker else { return }
+        sums.absorb(worker.part)
+    }
+
+    /// The samples of `samples` (indexes into the current batch) that enter the
+    /// calibration sample: their row in the chunk and their slot.
+    func chosen(_ samples: Range<Int>) -> [(row: Int, slot: Int)] {
+        samples.compactMap { sample in slots[sample].map { (sample - samples.lowerBound, $0) } }
+    }
+
+    /// The finished profile; throws when no sample was recorded.
+    public func profile(modelPath: String, dataPath: String, skipped: Int) throws -> Profile {
+        guard sums.count > 0 else { throw EvalError.noUsableSamples(path: dataPath, skipped: skipped) }
+        let model = classes.model
+        let identity = ModelIdentity(file: modelPath, inputShape: model.inputs[0].shape, layerNames: model.nodes.map(\.name),
+                                     unitCounts: layouts.map(\.units))
+        let data = DataIdentity(file: dataPath, count: sums.count, pipeline: options.preprocess.map { $0.map(\.text).joined(separator: ",") },
+                                classNames: classes.classNames, calibrationCount: planner.filled)
+        return ProfileBuilder(sums: sums, store: store, filled: planner.filled, model: model, image: image)
+            .profile(identity: identity, data: data, exampleLimit: min(options.exampleLimit, max(1, ProfileOptions.exampleValueLimit / inputWidth)))
+    }
+}
+
+/// One worker's sums, and its writes of the calibration samples into their slots.
+final class ProfileWorker: ChunkRecorder {
+    let recorder: ProfileRecorder
+    var part: ProfileSums
+
+    init(recorder: ProfileRecorder, part: ProfileSums) {
+        self.recorder = recorder
+        self.part = part
+    }
+
+    func visit(node: Int, output: Tensor, samples: Range<Int>, labels: [Int]) {
+        let (values, positive) = recorder.layouts[node].values(of: output)
+        part.addLayer(node, values: values, positive: positive, labels: labels)
+        let units = recorder.layouts[node].units
+        for (row, slot) in recorder.chosen(samples) {
+            let target = recorder.store.units(node, slot)
+            for unit in 0..<units { target[unit] = values[row * units + unit] }
+        }
+    }
+
+    func finish(samples: Range<Int>, input: Tensor, labels: [Int], logits: [Float]?, probabilities: [Float]) {
+        part.addInputs(input.scalars, samples: samples.count)
+        let store = recorder.store, width = recorder.classes.width, inputWidth = recorder.inputWidth
+        for (row, slot) in recorder.chosen(samples) {
+            let target = store.input(slot)
+            for i in 0..<inputWidth { target[i] = input.scalars[row * inputWidth + i] }
+            store.labels[slot] = labels[row]
+            let classRow = (row * width)..<((row + 1) * width)
+            let scores = energyAndMaxSoftmax(logits: logits.map { Array($0[classRow]) } ?? [], probabilities: probabilities[classRow])
+            store.energy[slot] = scores.energy
+            store.maxSoftmax[slot] = scores.maxSoftmax
+        }
+    }
+}
