@@ -30,6 +30,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case preprocess
     /// A profile file → `Profile.read` (decoding and every range check `doctor` relies on).
     case profile
+    /// A profile part → `ProfilePart.read` (what `merge-profiles` checks before merging).
+    case profilePart = "profile-part"
 
     /// Feeds `data` to the reader. Returns or throws as the reader does.
     public func run(_ data: Data) throws {
@@ -54,6 +56,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
             _ = try PreprocessStep.parse(String(decoding: data, as: UTF8.self))
         case .profile:
             try withTemporaryFile(data, extension: "json") { _ = try Profile.read($0) }
+        case .profilePart:
+            try withTemporaryFile(data, extension: "json") { _ = try ProfilePart.read($0) }
         }
     }
 

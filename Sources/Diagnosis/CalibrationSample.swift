@@ -1,32 +1,34 @@
 import Analysis
 
-/// Chooses which samples of a stream enter a uniform random sample of
-/// `capacity` (Vitter's algorithm R) before they are traced: the choice depends
-/// only on the count and the seed, so workers can write the chosen samples'
-/// values straight into their slots, and the sample is the same however the
-/// stream is cut into batches and chunks.
+/// Chooses which samples of a stream enter the calibration sample before they
+/// are traced: the `capacity` samples with the smallest priorities, a hash of
+/// their sample ID and the seed (a bottom-k sample, uniformly random). The
+/// choice depends only on the IDs, so workers can write the chosen samples'
+/// values straight into their slots; the sample is the same however the stream
+/// is cut into batches, chunks or shards, and the samples of shards merge into
+/// the whole run's by keeping the smallest priorities.
 struct SlotPlanner {
     let capacity: Int
-    private var generator: SplitMix64
+    let seed: UInt64
+    /// Each filled slot's priority and sample ID.
+    private(set) var keys: [SampleKey] = []
+    /// The filled slots as a max-heap on their keys: the root is the next to give way.
+    private var heap: [Int] = []
     private(set) var offered = 0
 
     init(capacity: Int, seed: UInt64) {
         self.capacity = capacity
-        generator = SplitMix64(seed: seed)
+        self.seed = seed
     }
 
-    /// The slot of each of the next `count` samples, nil for those not kept. A
-    /// slot given to two samples of these goes to the later one only.
-    mutating func slots(forNext count: Int) -> [Int?] {
-        var slots = [Int?](repeating: nil, count: count)
+    /// The slot of each sample of a batch with these IDs, nil for those not kept.
+    /// A slot given to two samples of the batch goes to the later one only.
+    mutating func slots(for sampleIDs: [Int]) -> [Int?] {
+        var slots = [Int?](repeating: nil, count: sampleIDs.count)
         var owner: [Int: Int] = [:]
-        for sample in 0..<count {
-            let slot: Int? = offered < capacity ? offered : {
-                let j = Int.random(in: 0...offered, using: &generator)
-                return j < capacity ? j : nil
-            }()
+        for (sample, id) in sampleIDs.enumerated() {
             offered += 1
-            guard let slot else { continue }
+            guard let slot = admit(SampleKey(id: id, seed: seed)) else { continue }
             if let earlier = owner[slot] { slots[earlier] = nil }
             owner[slot] = sample
             slots[sample] = slot
@@ -34,8 +36,64 @@ struct SlotPlanner {
         return slots
     }
 
+    /// Takes `key` into a free slot, or into the slot of the largest key when it
+    /// is smaller; returns the slot, or nil when the key is not kept.
+    mutating func admit(_ key: SampleKey) -> Int? {
+        if keys.count < capacity {
+            keys.append(key)
+            heap.append(keys.count - 1)
+            siftUp(heap.count - 1)
+            return keys.count - 1
+        }
+        guard let root = heap.first, key < keys[root] else { return nil }
+        keys[root] = key
+        siftDown(0)
+        return root
+    }
+
     /// How many slots hold a sample.
-    var filled: Int { min(offered, capacity) }
+    var filled: Int { keys.count }
+
+    /// The filled slots in the order of their keys: the sample's order whatever the arrival order.
+    var slotsInKeyOrder: [Int] { keys.indices.sorted { keys[$0] < keys[$1] } }
+
+    private mutating func siftUp(_ index: Int) {
+        var child = index
+        while child > 0 {
+            let parent = (child - 1) / 2
+            guard keys[heap[parent]] < keys[heap[child]] else { return }
+            heap.swapAt(parent, child)
+            child = parent
+        }
+    }
+
+    private mutating func siftDown(_ index: Int) {
+        var parent = index
+        while true {
+            var largest = parent
+            for child in [2 * parent + 1, 2 * parent + 2] where child < heap.count && keys[heap[largest]] < keys[heap[child]] {
+                largest = child
+            }
+            guard largest != parent else { return }
+            heap.swapAt(parent, largest)
+            parent = largest
+        }
+    }
+}
+
+/// A sample's place in the calibration order: its priority (SplitMix64's mix of
+/// the seed and the sample ID), ties broken by the ID.
+public struct SampleKey: Comparable, Codable, Sendable {
+    public let priority: UInt64
+    public let id: Int
+
+    init(id: Int, seed: UInt64) {
+        var generator = SplitMix64(seed: seed ^ (UInt64(bitPattern: Int64(id)) &* 0x9E37_79B9_7F4A_7C15))
+        priority = generator.next()
+        self.id = id
+    }
+
+    public static func < (a: SampleKey, b: SampleKey) -> Bool { (a.priority, a.id) < (b.priority, b.id) }
 }
 
 /// The calibration sample's values, written by the tracing workers into

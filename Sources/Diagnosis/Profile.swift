@@ -175,16 +175,7 @@ extension Profile {
     /// Reads and checks the profile at `path`: its format and version, and that
     /// every array has the length the model identity implies and holds finite numbers.
     public static func read(_ path: String) throws -> Profile {
-        let handle = try openRegularFile(path)
-        let data: Data
-        do {
-            let size = try handle.seekToEnd()
-            guard size <= UInt64(fileSizeLimit) else { throw ProfileError(path, "is \(size) bytes; a profile has at most \(fileSizeLimit)") }
-            try handle.seek(toOffset: 0)
-            data = try handle.readToEnd() ?? Data()
-        } catch let error as ProfileError { throw error } catch {
-            throw FileError(path, "cannot be read (\(reason(of: error)))")
-        }
+        let data = try readBounded(path, limit: fileSizeLimit)
         let profile: Profile
         do { profile = try JSONDecoder().decode(Profile.self, from: data) } catch {
             throw ProfileError(path, "is not a LayerLens profile (\(describeDecodingError(error)))")
@@ -234,9 +225,22 @@ extension Profile {
 }
 
 /// a × b, or nil when it overflows.
-private func product(_ a: Int, _ b: Int) -> Int? {
+func product(_ a: Int, _ b: Int) -> Int? {
     let (value, overflow) = a.multipliedReportingOverflow(by: b)
     return overflow ? nil : value
+}
+
+/// The bytes of the regular file at `path`, refused (one `ProfileError`) when it has more than `limit`.
+func readBounded(_ path: String, limit: Int) throws -> Data {
+    let handle = try openRegularFile(path)
+    do {
+        let size = try handle.seekToEnd()
+        guard size <= UInt64(limit) else { throw ProfileError(path, "is \(size) bytes; a profile has at most \(limit)") }
+        try handle.seek(toOffset: 0)
+        return try handle.readToEnd() ?? Data()
+    } catch let error as ProfileError { throw error } catch {
+        throw FileError(path, "cannot be read (\(reason(of: error)))")
+    }
 }
 
 /// A decoding error in a few words: the missing key or the path to the bad value.

@@ -7,12 +7,13 @@ import ModelGraph
 struct ProfileBuilder {
     let sums: ProfileSums
     let store: CalibrationStore
-    let filled: Int
+    /// The calibration sample's slots, in the order of their keys.
+    let order: [Int]
     let model: Model
     let image: (height: Int, width: Int, channels: Int)
 
     func profile(identity: ModelIdentity, data: DataIdentity, exampleLimit: Int) -> Profile {
-        let measures = (0..<filled).map { slot in
+        let measures = order.map { slot in
             InputMeasures(pixels: store.input(slot), height: image.height, width: image.width, channels: image.channels)
         }
         let placeholder = QuantileTable(samples: [])
@@ -24,10 +25,10 @@ struct ProfileBuilder {
         // The layers' distances and the Mahalanobis distance need the finished moments and means.
         let gaussian = ClassGaussian(profile.penultimate, features: sums.features)
         var evidence: [Evidence] = []
-        for slot in 0..<filled {
+        for (index, slot) in order.enumerated() {
             let units = (0..<model.nodes.count).map { Array(store.units($0, slot)) }
             let layers = profile.layerEvidence(units: units)
-            evidence.append(Evidence(measures: measures[slot], layerDistances: layers.distances, layerLogNorms: layers.logNorms,
+            evidence.append(Evidence(measures: measures[index], layerDistances: layers.distances, layerLogNorms: layers.logNorms,
                                      outsideFractions: layers.outside, mahalanobis: gaussian.minimumDistance(units[sums.penultimate]),
                                      energy: store.energy[slot], maxSoftmax: store.maxSoftmax[slot]))
         }
@@ -44,13 +45,13 @@ struct ProfileBuilder {
         let table = QuantileTable(samples: combined)
         // Within the calibration sample a surprise cannot pass log₁₀(n + 1), the rarest sample's, so
         // `out` also asks for a tenth of that chance: an input beyond the data, not merely at its edge.
-        let edge = log10(Double(filled + 1))
+        let edge = log10(Double(order.count + 1))
         profile.combined = CombinedProfile(score: table, suspiciousAbove: table.quantile(0.95), outAbove: max(table.quantile(0.995), edge + 1))
         return profile
     }
 
     private func table(_ values: KeyPath<CalibrationStore, UnsafeMutableBufferPointer<Double>>) -> QuantileTable {
-        QuantileTable(samples: Array(store[keyPath: values].prefix(filled)))
+        QuantileTable(samples: order.map { store[keyPath: values][$0] })
     }
 
     private func inputProfile(_ measures: [InputMeasures]) -> InputProfile {
@@ -70,10 +71,10 @@ struct ProfileBuilder {
             let layout = sums.layouts[index]
             let moments = zip(sums.unitSums[index], sums.unitSquares[index]).map { sums.moments($0, $1) }
             var low = [Float](repeating: 0, count: layout.units), high = low
-            var column = [Float](repeating: 0, count: filled)
+            var column = [Float](repeating: 0, count: order.count)
             let values = store.layers[index]
             for unit in 0..<layout.units {
-                for slot in 0..<filled { column[slot] = values[slot * layout.units + unit] }
+                for (row, slot) in order.enumerated() { column[row] = values[slot * layout.units + unit] }
                 let table = QuantileTable(samples: column.map(Double.init))
                 low[unit] = Float(table.quantile(0.001))
                 high[unit] = Float(table.quantile(0.999))
@@ -94,9 +95,9 @@ struct ProfileBuilder {
 
     /// The first `limit` samples of the calibration sample (itself a uniform random sample).
     private func examples(limit: Int) -> ExampleSet {
-        let count = min(limit, filled)
-        return ExampleSet(labels: Array(store.labels.prefix(count)),
-                          inputs: Array(store.inputs.prefix(count * store.inputWidth)),
-                          features: Array(store.layers[sums.penultimate].prefix(count * sums.features)))
+        let chosen = order.prefix(limit), width = store.inputWidth, features = sums.features
+        return ExampleSet(labels: chosen.map { store.labels[$0] },
+                          inputs: chosen.flatMap { store.inputs[($0 * width)..<(($0 + 1) * width)] },
+                          features: chosen.flatMap { store.layers[sums.penultimate][($0 * features)..<(($0 + 1) * features)] })
     }
 }

@@ -9,7 +9,8 @@ import Trace
 /// or `eval --save-profile` beside eval's own statistics): the exact sums, and
 /// the calibration sample written by the workers straight into its slots.
 public final class ProfileRecorder: SampleRecorder, @unchecked Sendable {
-    let classes: ClassifiedDataSet
+    let model: Model
+    let classNames: [String]
     let options: ProfileOptions
     let layouts: [UnitLayout]
     let penultimate: Int
@@ -17,41 +18,48 @@ public final class ProfileRecorder: SampleRecorder, @unchecked Sendable {
     let inputWidth: Int
     let image: (height: Int, width: Int, channels: Int)
     let store: CalibrationStore
-    private var planner: SlotPlanner
-    private var sums: ProfileSums
+    var planner: SlotPlanner
+    var sums: ProfileSums
     /// The slot of each sample of the current batch (nil: not in the calibration sample).
     private var slots: [Int?] = []
 
     /// A recorder for `classes` (the model and the data set) under `options`; its
     /// calibration sample takes at most a quarter of the memory budget.
-    public init(classes: ClassifiedDataSet, options: ProfileOptions) throws {
-        let model = classes.model
-        self.classes = classes
+    public convenience init(classes: ClassifiedDataSet, options: ProfileOptions) throws {
+        try self.init(model: classes.model, classNames: classes.classNames, outputIndex: classes.outputIndex, options: options)
+    }
+
+    init(model: Model, classNames: [String], outputIndex: Int, options: ProfileOptions) throws {
+        self.model = model
+        self.classNames = classNames
         self.options = options
         inputWidth = model.inputs[0].shape.reduce(1, *)
         image = try Preprocessor.imageShape(for: model.inputs[0].shape)
         layouts = model.nodes.map { UnitLayout(sampleShape: $0.outputShape) }
-        penultimate = Profiling.penultimateLayer(of: model, output: classes.outputIndex)
+        penultimate = Profiling.penultimateLayer(of: model, output: outputIndex)
         kind = ProbabilityKind(model: model)
         let recordBytes = CalibrationStore.bytesPerSample(inputWidth: inputWidth, unitCounts: layouts.map(\.units))
         let capacity = max(1, min(options.calibrationLimit, options.memoryBudget / 4 / recordBytes))
         store = CalibrationStore(capacity: capacity, inputWidth: inputWidth, unitCounts: layouts.map(\.units))
         planner = SlotPlanner(capacity: capacity, seed: options.seed)
-        sums = ProfileSums(layouts: layouts, inputWidth: inputWidth, penultimate: penultimate, classes: classes.width)
+        sums = ProfileSums(layouts: layouts, inputWidth: inputWidth, penultimate: penultimate, classes: classNames.count)
     }
+
+    /// How many samples it has taken.
+    public var sampleCount: Int { sums.count }
 
     /// The calibration sample and the sums of every worker and of the whole run.
     public var heldBytes: Int {
         store.capacity * CalibrationStore.bytesPerSample(inputWidth: inputWidth, unitCounts: layouts.map(\.units))
-            + (ProcessInfo.processInfo.activeProcessorCount + 1) * ProfileSums.bytes(features: layouts[penultimate].units, classes: classes.width)
+            + (ProcessInfo.processInfo.activeProcessorCount + 1) * ProfileSums.bytes(features: layouts[penultimate].units, classes: classNames.count)
     }
 
     public func beginBatch(_ batch: DataSetBatch) throws {
-        slots = planner.slots(forNext: batch.count)
+        slots = planner.slots(for: batch.sampleIDs)
     }
 
     public func makeWorker() -> any ChunkRecorder {
-        ProfileWorker(recorder: self, part: ProfileSums(layouts: layouts, inputWidth: inputWidth, penultimate: penultimate, classes: classes.width))
+        ProfileWorker(recorder: self, part: ProfileSums(layouts: layouts, inputWidth: inputWidth, penultimate: penultimate, classes: classNames.count))
     }
 
     public func absorb(_ worker: any ChunkRecorder) {
@@ -68,13 +76,9 @@ public final class ProfileRecorder: SampleRecorder, @unchecked Sendable {
     /// The finished profile; throws when no sample was recorded.
     public func profile(modelPath: String, dataPath: String, skipped: Int) throws -> Profile {
         guard sums.count > 0 else { throw EvalError.noUsableSamples(path: dataPath, skipped: skipped) }
-        let model = classes.model
-        let identity = ModelIdentity(file: modelPath, inputShape: model.inputs[0].shape, layerNames: model.nodes.map(\.name),
-                                     unitCounts: layouts.map(\.units))
-        let data = DataIdentity(file: dataPath, count: sums.count, pipeline: options.preprocess.map { $0.map(\.text).joined(separator: ",") },
-                                classNames: classes.classNames, calibrationCount: planner.filled)
-        return ProfileBuilder(sums: sums, store: store, filled: planner.filled, model: model, image: image)
-            .profile(identity: identity, data: data, exampleLimit: min(options.exampleLimit, max(1, ProfileOptions.exampleValueLimit / inputWidth)))
+        let data = DataIdentity(file: dataPath, count: sums.count, pipeline: pipelineText, classNames: classNames, calibrationCount: planner.filled)
+        return ProfileBuilder(sums: sums, store: store, order: planner.slotsInKeyOrder, model: model, image: image)
+            .profile(identity: identity(modelPath: modelPath), data: data, exampleLimit: min(options.exampleLimit, max(1, ProfileOptions.exampleValueLimit / inputWidth)))
     }
 }
 
@@ -100,7 +104,7 @@ final class ProfileWorker: ChunkRecorder {
 
     func finish(samples: Range<Int>, input: Tensor, labels: [Int], logits: [Float]?, probabilities: [Float]) {
         part.addInputs(input.scalars, samples: samples.count)
-        let store = recorder.store, width = recorder.classes.width, inputWidth = recorder.inputWidth
+        let store = recorder.store, width = recorder.classNames.count, inputWidth = recorder.inputWidth
         for (row, slot) in recorder.chosen(samples) {
             let target = store.input(slot)
             for i in 0..<inputWidth { target[i] = input.scalars[row * inputWidth + i] }

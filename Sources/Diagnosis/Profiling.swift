@@ -35,6 +35,14 @@ public enum Profiling {
     /// `progress` is called after every batch with the samples read so far.
     public static func run(model: Model, modelPath: String, dataSet: LabeledDataSet, labels: [String]?, options: ProfileOptions,
                            progress: ((EvalProgress) -> Void)? = nil) throws -> Profile {
+        try record(model: model, modelPath: modelPath, dataSet: dataSet, labels: labels, options: options, progress: progress)
+            .profile(modelPath: modelPath, dataPath: dataSet.path, skipped: dataSet.issues.count)
+    }
+
+    /// Runs `dataSet` (or the shard it was opened with) through `model` into a
+    /// recorder: what `run` finishes into a profile, or a shard saves as a part.
+    public static func record(model: Model, modelPath: String, dataSet: LabeledDataSet, labels: [String]?, options: ProfileOptions,
+                              progress: ((EvalProgress) -> Void)? = nil) throws -> ProfileRecorder {
         let classes = try ClassifiedDataSet(model: model, modelPath: modelPath, dataSet: dataSet, labels: labels)
         let recorder = try ProfileRecorder(classes: classes, options: options)
         let inputShape = model.inputs[0].shape
@@ -77,7 +85,7 @@ public enum Profiling {
             progress?(EvalProgress(samples: seen, fraction: dataSet.fractionRead))
             return options.limit.map { seen < $0 } ?? true
         }
-        return try recorder.profile(modelPath: modelPath, dataPath: dataSet.path, skipped: dataSet.issues.count)
+        return recorder
     }
 
     /// The layer whose features the Mahalanobis score reads: what the output

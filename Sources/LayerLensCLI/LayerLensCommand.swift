@@ -11,7 +11,7 @@ struct LayerLensCommand: ParsableCommand {
         abstract: "Show what a trained Keras model does with an input, layer by layer.",
         version: layerLensVersion,
         subcommands: [SummaryCommand.self, TraceCommand.self, DiffCommand.self, LogitsCommand.self, EvalCommand.self, MergeCommand.self,
-                      ProfileCommand.self, DoctorCommand.self]
+                      ProfileCommand.self, MergeProfilesCommand.self, DoctorCommand.self]
     )
 
     /// Parses and runs a command. Usage errors print one line,

@@ -175,4 +175,24 @@ import TestSupport
         let refused = try layerlens(["eval", model, data, "--shard", "0/2", "--part", folder + "/p.json", "--save-profile", folder + "/x.json"])
         #expect(refused.status == 64 && refused.stderr.contains("--save-profile"))
     }
+
+    /// profile --shard/--part and merge-profiles on the command line; a shard without a part is a usage error.
+    @Test func shardPartsMergeIntoAProfile() throws {
+        let folder = try Fixtures.temporaryFolder()
+        let data = Fixtures.path("letters/letters_sample.csv")
+        for shard in ["0/2", "1/2"] {
+            let result = try layerlens(["profile", model, data, "--labels", "A-Z", "--shard", shard, "--part", folder + "/p\(shard.prefix(1)).json"])
+            #expect(result.status == 0, "\(result.stderr)")
+        }
+        let merged = try layerlens(["merge-profiles", model, folder + "/p1.json", folder + "/p0.json", "-o", folder + "/merged.json"])
+        #expect(merged.status == 0 && merged.stdout.contains("1,300 samples"), "\(merged.stderr)")
+        let whole = try layerlens(["profile", model, data, "--labels", "A-Z", "-o", folder + "/whole.json"])
+        #expect(whole.status == 0)
+        let a = try Profile.read(folder + "/merged.json"), b = try Profile.read(folder + "/whole.json")
+        #expect(a.examples.labels == b.examples.labels && a.layers.map(\.unitHigh) == b.layers.map(\.unitHigh))
+        let missing = try layerlens(["merge-profiles", model, folder + "/p1.json", "-o", folder + "/half.json"])  // the CSV is one 8 MiB block: shard 1 has it
+        #expect(missing.status == 0 && missing.stderr.contains("1 of 2 shards are missing"))
+        let usage = try layerlens(["profile", model, data, "--shard", "0/2", "-o", folder + "/x.json"])
+        #expect(usage.status == 64 && usage.stderr.contains("--shard"))
+    }
 }
