@@ -24,7 +24,7 @@ public struct EvalStatistics: Codable, Sendable, Equatable {
     public let topK: Int
     public let probabilityKind: String
     /// The `--preprocess` steps run on every sample, as written, or nil.
-    public let preprocess: String?
+    public var preprocess: String?
     /// The misclassified examples kept for the gallery, at most this many.
     public let galleryLimit: Int
     /// The shards this covers (merged parts list every one).
@@ -184,7 +184,9 @@ public struct EvalStatistics: Codable, Sendable, Equatable {
     /// The statistics of `self` and `other`, parts of one data set evaluated with one model.
     /// Throws when they come from different models, classes or settings.
     public func merged(with other: EvalStatistics) throws -> EvalStatistics {
-        guard model == other.model, classNames == other.classNames, topK == other.topK, preprocess == other.preprocess,
+        // An image folder's pipeline is read from its first image: a shard without images has none.
+        let samePipeline = preprocess == other.preprocess || count == 0 || other.count == 0
+        guard model == other.model, classNames == other.classNames, topK == other.topK, samePipeline,
               layers.map(\.name) == other.layers.map(\.name), layers.map(\.sampleShape) == other.layers.map(\.sampleShape),
               galleryLimit == other.galleryLimit else {
             throw EvalMergeError("the parts come from different runs (model, classes, top-k, preprocessing or layers differ): \(model) vs \(other.model)")
@@ -203,6 +205,7 @@ public struct EvalStatistics: Codable, Sendable, Equatable {
         }
         var result = self
         result.absorb(other)
+        result.preprocess = count == 0 ? other.preprocess : preprocess
         result.shards = (shards + other.shards).sorted { ($0.count, $0.index) < ($1.count, $1.index) }
         result.issues = issues.merged(with: other.issues)
         return result

@@ -194,6 +194,7 @@ public enum Evaluation {
             }
         }
         statistics.layers = layerTotals.layers
+        statistics.preprocess = statistics.preprocess ?? dataSet.pipeline
         statistics.record(issues: dataSet.issues)
         statistics.nameGallery(dataSet.sampleName)
         guard statistics.count > 0 || options.shard.count > 1 else {

@@ -143,4 +143,11 @@ public protocol LabeledDataSet: AnyObject {
     func forEachBatch(maxCount: Int, _ body: (DataSetBatch) throws -> Bool) throws
     /// A human name for sample `id` of a batch ("line 5", "x[3]", a file path).
     func sampleName(_ id: Int) -> String
+    /// The preprocessing the data set itself runs on its samples as it reads them
+    /// (an image folder's), as `--preprocess` writes it; nil when it runs none.
+    var pipeline: String? { get }
+}
+
+extension LabeledDataSet {
+    public var pipeline: String? { nil }
 }

@@ -13,6 +13,9 @@ public final class ImageFolderDataSet: LabeledDataSet {
     public let classNames: [String]?
     public private(set) var issues = IssueLog()
     public private(set) var fractionRead = 0.0
+    /// The steps the first image read went through, implicit ones included
+    /// (`gray,resize=28x28:bilinear,flatten`); nil until an image is read.
+    public private(set) var pipeline: String?
     public let strict: Bool
     /// Every image, with its class index, sorted by class then name.
     public let files: [(path: String, label: Int)]
@@ -69,15 +72,16 @@ public final class ImageFolderDataSet: LabeledDataSet {
             let first = start
             defer { start = end }
             let loaded = concurrentMap(end - start) { offset in
-                Result { try loadInput(files[first + offset].path, for: model, options: options).tensor.scalars }
+                Result { try loadInput(files[first + offset].path, for: model, options: options) }
             }
             var batch = DataSetBatch(features: [], labels: [], sampleIDs: [], featureCount: featureCount)
             batch.features.reserveCapacity((end - start) * featureCount)
             for (offset, result) in loaded.enumerated() {
                 let index = start + offset
                 switch result {
-                case let .success(values):
-                    batch.features += values
+                case let .success(input):
+                    batch.features += input.tensor.scalars
+                    if pipeline == nil { pipeline = input.steps.map(\.text).joined(separator: ",") }
                     batch.labels.append(files[index].label)
                     batch.sampleIDs.append(index)
                 case let .failure(error):

@@ -73,10 +73,12 @@ public final class ProfileRecorder: SampleRecorder, @unchecked Sendable {
         samples.compactMap { sample in slots[sample].map { (sample - samples.lowerBound, $0) } }
     }
 
-    /// The finished profile; throws when no sample was recorded.
-    public func profile(modelPath: String, dataPath: String, skipped: Int) throws -> Profile {
+    /// The finished profile; throws when no sample was recorded. `pipeline` names
+    /// the preprocessing the data set ran itself (an image folder's), when the run ran none.
+    public func profile(modelPath: String, dataPath: String, skipped: Int, pipeline: String? = nil) throws -> Profile {
         guard sums.count > 0 else { throw EvalError.noUsableSamples(path: dataPath, skipped: skipped) }
-        let data = DataIdentity(file: dataPath, count: sums.count, pipeline: pipelineText, classNames: classNames, calibrationCount: planner.filled)
+        let data = DataIdentity(file: dataPath, count: sums.count, pipeline: pipelineText ?? pipeline, classNames: classNames,
+                                calibrationCount: planner.filled)
         return ProfileBuilder(sums: sums, store: store, order: planner.slotsInKeyOrder, model: model, image: image)
             .profile(identity: identity(modelPath: modelPath), data: data, exampleLimit: min(options.exampleLimit, max(1, ProfileOptions.exampleValueLimit / inputWidth)))
     }

@@ -36,7 +36,7 @@ public enum Profiling {
     public static func run(model: Model, modelPath: String, dataSet: LabeledDataSet, labels: [String]?, options: ProfileOptions,
                            progress: ((EvalProgress) -> Void)? = nil) throws -> Profile {
         try record(model: model, modelPath: modelPath, dataSet: dataSet, labels: labels, options: options, progress: progress)
-            .profile(modelPath: modelPath, dataPath: dataSet.path, skipped: dataSet.issues.count)
+            .profile(modelPath: modelPath, dataPath: dataSet.path, skipped: dataSet.issues.count, pipeline: dataSet.pipeline)
     }
 
     /// Runs `dataSet` (or the shard it was opened with) through `model` into a

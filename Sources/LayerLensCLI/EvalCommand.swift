@@ -92,7 +92,9 @@ struct EvalCommand: ParsableCommand {
             try stage { try writeCreatingFolder(EvalPartFile.encode(statistics), to: part) }
         }
         if let recorder, let saveProfile {
-            let profile = try stage { try recorder.profile(modelPath: modelArguments.model, dataPath: dataSet.path, skipped: dataSet.issues.count) }
+            let profile = try stage {
+                try recorder.profile(modelPath: modelArguments.model, dataPath: dataSet.path, skipped: dataSet.issues.count, pipeline: dataSet.pipeline)
+            }
             try stage { try writeCreatingFolder(profile.encoded(), to: saveProfile) }
         }
         try output.deliver(statistics, model: model, defaultReport: shard == nil ? defaultReport : nil, written: [part, saveProfile].compactMap { $0 })

@@ -69,7 +69,9 @@ struct ProfileCommand: ParsableCommand {
             try stage { try writeCreatingFolder(encoded, to: part) }
         }
         if let output {
-            let profile = try stage { try recorder.profile(modelPath: modelArguments.model, dataPath: data.path, skipped: data.issues.count) }
+            let profile = try stage {
+                try recorder.profile(modelPath: modelArguments.model, dataPath: data.path, skipped: data.issues.count, pipeline: data.pipeline)
+            }
             try stage { try writeCreatingFolder(try profile.encoded(), to: output) }
             try printLine("profiled \(groupedDigits(profile.data.count)) samples of \(dataSet.data) (distributions from \(groupedDigits(profile.data.calibrationCount))); wrote \(output)")
         } else if let part {

@@ -195,4 +195,15 @@ import TestSupport
         let usage = try layerlens(["profile", model, data, "--shard", "0/2", "-o", folder + "/x.json"])
         #expect(usage.status == 64 && usage.stderr.contains("--shard"))
     }
+
+    /// An image folder's pipeline, implicit steps included, is recorded by eval (JSON) and profile.
+    @Test func anImageFoldersPipelineIsRecorded() throws {
+        let folder = try Fixtures.temporaryFolder(), images = Fixtures.path("letters/folder")
+        let eval = try layerlens(["eval", model, images, "--labels", "A-Z", "--preprocess", "gray,resize=28x28:area", "--no-report", "--json",
+                                  "--save-profile", folder + "/p.json"])
+        #expect(eval.status == 0, "\(eval.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(eval.stdout.utf8)) as? [String: Any])
+        #expect(json["preprocess"] as? String == "gray,resize=28x28:area,flatten")
+        #expect(try Profile.read(folder + "/p.json").data.pipeline == "gray,resize=28x28:area,flatten")
+    }
 }
