@@ -149,6 +149,16 @@ import TestSupport
                 """) as? [[String]]
             #expect(titles?.count == model.nodes.count)
             #expect(titles?.allSatisfy { $0 == ["A", "B", "B − A"] } == true, "\(String(describing: titles))")
+            // The inputs' B − A beside the four input panels: an image of the model input's size, its scale and count below.
+            let difference = try await browser.execute("""
+                const panel = document.querySelector('#inputs #input-difference');
+                if (!panel) return null;
+                const image = panel.querySelector('img');
+                return [panel.querySelector('figcaption').textContent, image.complete ? image.naturalWidth : -1, panel.querySelector('p').textContent];
+                """) as? [Any]
+            #expect(difference?.first as? String == "model input B − A")
+            #expect(difference?.dropFirst().first as? Int == 28)
+            #expect((difference?.last as? String)?.contains("values differ") == true)
             try await browser.execute("document.getElementById('layer-1').scrollIntoView();")
             try await browser.wait(until: "document.querySelectorAll('#layer-1 figure.map[data-drawn=\"true\"]').length === 3")
             try await saveScreenshot(browser, as: "diff_cnn.png")

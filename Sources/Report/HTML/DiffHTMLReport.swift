@@ -21,13 +21,39 @@ public enum DiffHTMLReport {
         page.sections.append(HTMLPage.header(DiffReport.headerLines(modelPath: modelPath, model: model, a: a, b: b, layers: nil)))
         let panels: [(String, Raster?)] = [("A raw", a.input.raw), ("A model input", a.input.processed ?? DiffReport.imageOf(diff.a)),
                                            ("B raw", b.input.raw), ("B model input", b.input.processed ?? DiffReport.imageOf(diff.b))]
-        page.sections.append(try HTMLPage.inputs(panels.compactMap { title, raster in raster.map { (title, $0) } }, warnings: []))
+        var inputs = try HTMLPage.inputs(panels.compactMap { title, raster in raster.map { (title, $0) } }, warnings: [])
+        if let difference = try inputDifferencePanel(diff) { inputs = inputs.replacingOccurrences(of: "</div></section>", with: difference + "</div></section>") }
+        page.sections.append(inputs)
         let top = min(options.top, a.prediction.probabilities.count)
         page.sections.append("<section id=\"prediction\"><h2>Prediction</h2><div class=\"charts\">"
                              + HTMLPage.topK(a.prediction, top: options.top, title: "A: top \(top)")
                              + HTMLPage.topK(b.prediction, top: options.top, title: "B: top \(top)")
                              + probabilityChanges(a.prediction, b.prediction, count: min(8, a.prediction.probabilities.count)) + "</div></section>")
         return try page.document(layers: layers, groups: model.layerGroups)
+    }
+
+    /// The model inputs' B − A as an image panel (RdBu_r over ±max |Δ|, white at
+    /// zero, a colour image's channels averaged), as the PNG report's input row
+    /// shows it; nil when the input is not an image.
+    static func inputDifferencePanel(_ diff: ActivationDiff, box: Int = 224) throws -> String? {
+        let a = diff.a.input.scalars(ofSample: 0), b = diff.b.input.scalars(ofSample: 0)
+        guard let image = ReportParts.imageOfModelInput(a, shape: diff.a.input.sampleShape), a.count == b.count else { return nil }
+        let pixels = image.width * image.height, channels = image.channels
+        let delta = (0..<pixels).map { pixel in
+            (0..<channels).reduce(Float(0)) { $0 + b[pixel * channels + $1] - a[pixel * channels + $1] } / Float(channels)
+        }
+        let extent = max(delta.filter(\.isFinite).map(abs).max() ?? 0, 1e-30)
+        let scale = ColorScale(low: -extent, high: extent)
+        let rgb = delta.flatMap { value -> [UInt8] in
+            let color = Colormap.redBlue.color(scale.position(value))
+            return [color.red, color.green, color.blue].map { UInt8(($0 * 255).rounded()) }
+        }
+        let uri = "data:image/png;base64," + (try encodePNG(rgb: rgb, width: image.width, height: image.height)).base64EncodedString()
+        let zoom = Double(box) / Double(max(image.width, image.height))
+        let changed = zip(a, b).filter { $0 != $1 }.count
+        return "<figure class=\"input-panel\" id=\"input-difference\"><figcaption>model input B − A</figcaption>"
+            + "<img alt=\"model input B − A\" src=\"\(uri)\" style=\"width:\(Int(Double(image.width) * zoom))px;height:\(Int(Double(image.height) * zoom))px\">"
+            + "<p>RdBu_r over ±\(formatNumber(extent)), white at 0 · \(groupedDigits(changed)) of \(groupedDigits(a.count)) values differ</p></figure>"
     }
 
     /// The classes whose probability changes most, B − A in percentage points.
