@@ -4,7 +4,8 @@ import ModelGraph
 
 /// The search for the pipeline that brings an input closest to the profile's
 /// data: greedy, one edit at a time (add or remove `invert`, `scale`,
-/// `normalize`, `blur=σ`; remove `standardize`, `contrast`, `threshold`; swap the resize method or
+/// `normalize`, `blur=σ`, `standardize=127.5:127.5` for data on −1..1, a mid-range
+/// `threshold` for binarised data; remove `contrast`; swap the resize method or
 /// `fit=BOX` for it), each judged by `Reading.pipelineDistance` — the input
 /// measures and the out-of-distribution scores, never the prediction's
 /// confidence — until no edit lowers it.
@@ -78,6 +79,17 @@ struct PipelineSearch {
             let ratio = dataMaximum / inputMaximum
             if ratio > 20 { result.append(("add scale=255", inserting(.scale(255), at: afterGray))) }
             if ratio < 1.0 / 20 { result.append(("add scale=1/255", inserting(.scale(1.0 / 255), at: afterGray))) }
+        }
+        // Data on −1..1 (Keras's "tf" preprocessing) from an input on 0..255: standardize=127.5:127.5.
+        let dataMinimum = doctor.profile.input.table(.minimum)!.median
+        if !steps.contains(where: { if case .standardize = $0 { true } else { false } }), dataMinimum < -0.5, dataMaximum <= 1.5,
+           reading.evidence.measures[.minimum] >= 0, inputMaximum > 2 {
+            result.append(("add standardize=127.5:127.5", inserting(.standardize(mean: 127.5, std: 127.5), at: steps.count)))
+        }
+        // Binarised data (hard edges): a threshold at the middle of the range.
+        if !steps.contains(where: { if case .threshold = $0 { true } else { false } }), doctor.profile.input.table(.sharpness)!.median >= 0.9 {
+            let middle = Float((reading.evidence.measures[.minimum] + inputMaximum) / 2)
+            result.append(("add " + PreprocessStep.threshold(middle).text, inserting(.threshold(middle), at: steps.count)))
         }
         let shape = doctor.profile.input.imageShape
         let box = max(1, min(max(shape[0], shape[1]), Int((doctor.profile.input.table(.inkExtent)!.median * Double(max(shape[0], shape[1]))).rounded())))
