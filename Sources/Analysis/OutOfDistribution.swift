@@ -17,11 +17,26 @@ public enum Verdict: String, Sendable, Codable {
 
 /// A score and where it falls among the profile's data (0...1).
 public struct PlacedScore: Sendable, Codable {
+    /// Infinite when the input's values are (NaN or infinite outputs); null in JSON then.
     public let score: Double
     public let percentile: Double
 
     public init(score: Double, percentile: Double) {
         (self.score, self.percentile) = (score, percentile)
+    }
+
+    enum CodingKeys: String, CodingKey { case score, percentile }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        score = try container.decodeIfPresent(Double.self, forKey: .score) ?? .infinity
+        percentile = try container.decode(Double.self, forKey: .percentile)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(score.isFinite ? score : nil, forKey: .score)
+        try container.encode(percentile.isFinite ? percentile : 1, forKey: .percentile)
     }
 }
 

@@ -44,7 +44,9 @@ struct ClassGaussian: Sendable {
     }
 
     /// The smallest squared Mahalanobis distance from `sample` to a class mean.
+    /// Infinite for non-finite features, or when a damaged covariance makes the result so.
     func minimumDistance(_ sample: some Collection<Float>) -> Double {
+        guard sample.allSatisfy(\.isFinite) else { return .infinity }
         let y = Self.solve(factor, sample.map(Double.init), n: features, diagonal: isDiagonal)
         let norm = y.reduce(0) { $0 + $1 * $1 }
         var best = Double.infinity
@@ -53,7 +55,7 @@ struct ClassGaussian: Sendable {
             for i in 0..<features { dot += y[i] * whitenedMeans[c * features + i] }
             best = min(best, max(0, norm - 2 * dot + meanNorms[c]))
         }
-        return best
+        return best.isFinite ? best : .infinity
     }
 
     /// L⁻¹v.

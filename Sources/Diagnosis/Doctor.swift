@@ -1,5 +1,6 @@
 import Analysis
 import DataSets
+import FileIO
 import Foundation
 import InputPipeline
 import ModelGraph
@@ -95,8 +96,11 @@ public struct Doctor: Sendable {
     public init(model: Model, profile: Profile, profilePath: String, labels: [String]? = nil) throws {
         let layouts = model.nodes.map { UnitLayout(sampleShape: $0.outputShape) }
         guard model.inputs.count == 1, profile.model.inputShape == model.inputs[0].shape,
-              profile.model.layerNames == model.nodes.map(\.name), profile.model.unitCounts == layouts.map(\.units) else {
-            throw ProfileMismatchError(description: "\(profilePath): the profile was made with a different model (\(profile.model.file)): its layers or input shape differ")
+              profile.model.layerNames == model.nodes.map(\.name), profile.model.unitCounts == layouts.map(\.units),
+              let image = try? Preprocessor.imageShape(for: model.inputs[0].shape),
+              profile.input.imageShape == [image.height, image.width, image.channels],
+              profile.data.classNames.count == model.outputShape.reduce(1, *) else {
+            throw ProfileMismatchError(description: "\(profilePath): the profile was made with a different model (\(profile.model.file)): its layers, input shape or classes differ")
         }
         self.model = model
         self.profile = profile
@@ -108,6 +112,9 @@ public struct Doctor: Sendable {
     /// Runs a prepared input through the model (or takes its `trace`, when it
     /// has one already) and judges it.
     public func read(_ prepared: PreparedInput, trace existing: Trace? = nil) throws -> Reading {
+        guard prepared.tensor.batchSize == 1 else {
+            throw ProfileMismatchError(description: "\(prepared.path) holds \(prepared.tensor.batchSize) samples; a profile judges one input at a time (use logits --profile for a batch)")
+        }
         let trace = try existing ?? Tracer.trace(model, input: prepared.tensor)
         let units = trace.layers.map { layouts[$0.index].values(of: $0.output).values }
         let prediction = Prediction(trace: trace, model: model, labels: labels)
@@ -158,7 +165,9 @@ public struct Doctor: Sendable {
         let reading = try read(prepared)
         var suggestion: Suggestion?
         if searchFix, let raw = prepared.raw {
-            suggestion = try PipelineSearch(doctor: self, raw: raw, isImageFile: options.row == nil).search(from: reading)
+            let kind = try FileKind.of(path)
+            suggestion = try PipelineSearch(doctor: self, raw: raw, isImageFile: kind == .png || kind == .jpeg, userSteps: options.steps)
+                .search(from: reading)
         }
         return Examination(path: path, reading: reading, nearestExamples: nearestExamples(to: reading.features, count: nearest),
                            suggestion: suggestion)

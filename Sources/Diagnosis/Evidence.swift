@@ -42,7 +42,8 @@ extension Profile {
             for unit in 0..<layer.units {
                 let v = Double(values[unit])
                 let deviation = max(Double(layer.unitDeviation[unit]), floor)
-                let z = min(abs(v - Double(layer.unitMean[unit])) / deviation, 1000)
+                let distance = abs(v - Double(layer.unitMean[unit])) / deviation
+                let z = distance.isNaN ? 1000 : min(distance, 1000)
                 squares += z * z
                 norm += v * v
                 if values[unit] < layer.unitLow[unit] || values[unit] > layer.unitHigh[unit] { outsideCount += 1 }
@@ -91,5 +92,7 @@ func energyAndMaxSoftmax(logits: some Collection<Float>, probabilities: some Col
     let values = logits.map(Double.init)
     let top = values.max() ?? 0
     let energy = -(top + log(values.reduce(0) { $0 + exp($1 - top) }))
-    return (energy.isFinite ? energy : 0, Double(probabilities.max() ?? 0))
+    // Non-finite outputs are as strange as outputs get: the highest energy, no confidence.
+    let confidence = probabilities.contains { !$0.isFinite } ? 0 : Double(probabilities.max() ?? 0)
+    return (energy.isFinite ? energy : (values.isEmpty ? 0 : .greatestFiniteMagnitude), confidence)
 }

@@ -15,6 +15,8 @@ struct PipelineSearch {
     let raw: Raster
     /// Whether the input is an image file, which the Python port can read.
     let isImageFile: Bool
+    /// The pipeline the user gave, nil for the default one.
+    let userSteps: [PreprocessStep]?
 
     /// The most edits taken.
     static let editLimit = 4
@@ -41,11 +43,14 @@ struct PipelineSearch {
         return Suggestion(steps: steps, edits: edits, python: python, reading: best)
     }
 
-    /// The steps that ran, implicit ones written out, without the final flatten.
+    /// The steps that ran, without the final flatten: the user's own (their exact
+    /// numbers, not the rounded text) and the implicit ones written out.
     func explicitSteps(of prepared: PreparedInput) -> [PreprocessStep] {
-        prepared.steps.compactMap { record in
+        let given = (userSteps ?? []).filter { $0 != .flatten }
+        let implicit = prepared.steps.filter(\.implicit).compactMap { record in
             record.text == "flatten" ? nil : (try? PreprocessStep.parse(record.text))?.first
         }
+        return given + implicit
     }
 
     /// The value range each step received.
@@ -92,7 +97,8 @@ struct PipelineSearch {
             result.append(("add " + PreprocessStep.threshold(middle).text, inserting(.threshold(middle), at: steps.count)))
         }
         let shape = doctor.profile.input.imageShape
-        let box = max(1, min(max(shape[0], shape[1]), Int((doctor.profile.input.table(.inkExtent)!.median * Double(max(shape[0], shape[1]))).rounded())))
+        let extent = min(max(doctor.profile.input.table(.inkExtent)!.median, 0), 1)
+        let box = max(1, min(max(shape[0], shape[1]), Int((extent * Double(max(shape[0], shape[1]))).rounded())))
         if let geometry {
             switch steps[geometry] {
             case let .resize(width, height, method):

@@ -258,6 +258,21 @@ func describeDecodingError(_ error: any Error) -> String {
 }
 
 extension Profile {
+    /// The first place (the input, a layer, the penultimate Gaussian or a score)
+    /// holding a NaN or infinite number, or nil: a profile must be finite to be written and read.
+    var firstNonFiniteLayer: String? {
+        if !(input.meanImage + input.pixelDeviation).allSatisfy(\.isFinite) || !input.measures.values.allSatisfy(\.isValid) { return "the input" }
+        for layer in layers where !([layer.unitMean, layer.unitDeviation, layer.unitLow, layer.unitHigh, layer.firingRate].joined().allSatisfy(\.isFinite)
+                                    && layer.distance.isValid && layer.logNorm.isValid && layer.outsideFraction.isValid) {
+            return "layer \(quoted(layer.name))"
+        }
+        if !(penultimate.classMeans + penultimate.covariance).allSatisfy(\.isFinite) || !penultimate.mahalanobis.isValid { return "the penultimate layer" }
+        if !(energy.isValid && maxSoftmax.isValid && combined.score.isValid && combined.outAbove.isFinite && combined.suspiciousAbove.isFinite) {
+            return "the output"
+        }
+        return nil
+    }
+
     /// The profile as the JSON file `read` takes: compact, keys sorted.
     public func encoded() throws -> Data {
         let encoder = JSONEncoder()

@@ -79,7 +79,7 @@ struct ProfileBuilder {
                 low[unit] = Float(table.quantile(0.001))
                 high[unit] = Float(table.quantile(0.999))
             }
-            let positions = Double(max(sums.count * layout.positions, 1))
+            let positions = max(Double(sums.count) * Double(layout.positions), 1)
             return LayerProfile(name: node.name, className: node.typeName, units: layout.units, unitMean: moments.map(\.mean),
                                 unitDeviation: moments.map(\.deviation), unitLow: low, unitHigh: high,
                                 firingRate: sums.positive[index].map { Float(Double($0) / positions) },

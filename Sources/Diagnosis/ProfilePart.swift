@@ -58,14 +58,34 @@ public struct ProfilePart: Codable, Sendable {
         return part
     }
 
+    enum CodingKeys: String, CodingKey {
+        case format, version, model, data, pipeline, classNames = "class_names", shards, seed, capacity, penultimate, count
+        case unitSums = "unit_sums", unitSquares = "unit_squares", positive, inputSums = "input_sums", inputSquares = "input_squares"
+        case classSums = "class_sums", classCounts = "class_counts", crossProducts = "cross_products"
+        case keys, labels, energy, maxSoftmax = "max_softmax", inputs, units
+    }
+
+    /// The part as the JSON file `read` takes: snake-case keys, as a profile's.
+    public func encoded() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(self)
+    }
+
     /// What makes the part unusable, or nil.
     var inconsistency: String? {
         guard format == Self.formatName, version == 1 else { return "format \(quoted(format)) version \(version) is not a profile part this LayerLens reads" }
         let counts = model.unitCounts, layers = counts.count
         guard layers >= 1, model.layerNames.count == layers, counts.allSatisfy({ (1...Profile.unitLimit).contains($0) }),
               (0..<layers).contains(penultimate), !classNames.isEmpty, classNames.count <= Profile.unitLimit,
-              (0...Self.countLimit).contains(count), (1...Self.countLimit).contains(capacity), !shards.isEmpty else {
-            return "its model identity, classes or counts are out of range"
+              (0...Self.countLimit).contains(count), (1...Self.countLimit).contains(capacity), !shards.isEmpty,
+              shards.allSatisfy({ (1...Shard.countLimit).contains($0.count) && (0..<$0.count).contains($0.index) }) else {
+            return "its model identity, classes, counts or shards are out of range"
+        }
+        // Every count of a unit is of values of `count` samples at up to 2²⁰ positions; every class count is of samples.
+        guard positive.allSatisfy({ $0.allSatisfy { (0...(count << 20)).contains($0) } }),
+              classCounts.allSatisfy({ (0...count).contains($0) }), classCounts.reduce(0, +) <= count else {
+            return "its counts exceed its sample count"
         }
         guard model.inputShape.allSatisfy({ (1...65536).contains($0) }), model.inputShape.count <= 3 else { return "its input shape is out of range" }
         let inputWidth = model.inputShape.reduce(1, *), features = counts[penultimate], classes = classNames.count
@@ -130,6 +150,9 @@ extension ProfileRecorder {
             }
             guard seen.isDisjoint(with: part.shards) else { throw ProfileError(path, "shard \(part.shards[0]) is given twice") }
             seen.formUnion(part.shards)
+            guard recorder.sums.count <= ProfilePart.countLimit * Shard.countLimit - part.count else {
+                throw ProfileError(path, "the parts count more samples than a profile can hold")
+            }
             recorder.sums.absorb(part: part)
             for (row, key) in part.keys.enumerated() {
                 guard let slot = recorder.planner.admit(key) else { continue }
@@ -154,7 +177,9 @@ extension ProfileSums {
             for unit in unitSums[layer].indices {
                 unitSums[layer][unit] += part.unitSums[layer][unit]
                 unitSquares[layer][unit] += part.unitSquares[layer][unit]
-                positive[layer][unit] += part.positive[layer][unit]
+                // Saturating: a million parts of a trillion samples at a million positions pass Int.max.
+                let (sum, overflow) = positive[layer][unit].addingReportingOverflow(part.positive[layer][unit])
+                positive[layer][unit] = overflow ? .max : sum
             }
         }
         for i in inputSums.indices { inputSums[i] += part.inputSums[i]; inputSquares[i] += part.inputSquares[i] }

@@ -39,7 +39,9 @@ public final class ProfileRecorder: SampleRecorder, @unchecked Sendable {
         penultimate = Profiling.penultimateLayer(of: model, output: outputIndex)
         kind = ProbabilityKind(model: model)
         let recordBytes = CalibrationStore.bytesPerSample(inputWidth: inputWidth, unitCounts: layouts.map(\.units))
-        let capacity = max(1, min(options.calibrationLimit, options.memoryBudget / 4 / recordBytes))
+        // At most a quarter of the budget, and no more than a part file (JSON, ~12 bytes a number) can hold.
+        let valuesPerSample = recordBytes / MemoryLayout<Float>.size
+        let capacity = max(1, min(options.calibrationLimit, options.memoryBudget / 4 / recordBytes, Profile.fileSizeLimit / 12 / valuesPerSample))
         store = CalibrationStore(capacity: capacity, inputWidth: inputWidth, unitCounts: layouts.map(\.units))
         planner = SlotPlanner(capacity: capacity, seed: options.seed)
         sums = ProfileSums(layouts: layouts, inputWidth: inputWidth, penultimate: penultimate, classes: classNames.count)
@@ -79,8 +81,12 @@ public final class ProfileRecorder: SampleRecorder, @unchecked Sendable {
         guard sums.count > 0 else { throw EvalError.noUsableSamples(path: dataPath, skipped: skipped) }
         let data = DataIdentity(file: dataPath, count: sums.count, pipeline: pipelineText ?? pipeline, classNames: classNames,
                                 calibrationCount: planner.filled)
-        return ProfileBuilder(sums: sums, store: store, order: planner.slotsInKeyOrder, model: model, image: image)
+        let profile = ProfileBuilder(sums: sums, store: store, order: planner.slotsInKeyOrder, model: model, image: image)
             .profile(identity: identity(modelPath: modelPath), data: data, exampleLimit: min(options.exampleLimit, max(1, ProfileOptions.exampleValueLimit / inputWidth)))
+        if let layer = profile.firstNonFiniteLayer {
+            throw ProfileError(dataPath, "the model's outputs at \(layer) are NaN or infinite (or overflow Float) for some samples; a profile needs finite data")
+        }
+        return profile
     }
 }
 

@@ -80,7 +80,8 @@ public enum PythonPort {
         case let .threshold(level):
             return ["image = np.where(image > \(literal(level)), \(high), \(low)).astype(np.float32)"]
         case .normalize:
-            return ["image = cv2.normalize(image, None, \(range.lowerBound.description), \(range.upperBound.description), cv2.NORM_MINMAX)"]
+            return ["if image.max() > image.min():  # a flat image is left as it is",
+                    "    image = cv2.normalize(image, None, \(range.lowerBound.description), \(range.upperBound.description), cv2.NORM_MINMAX)"]
         case let .fit(box):
             let (height, width) = modelImageSize(modelShape)
             return ["image = fit_ink(image, \(min(box, max(width, height))), \(width), \(height), \(low), \(high))"]

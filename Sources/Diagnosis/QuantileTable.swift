@@ -52,6 +52,7 @@ public struct QuantileTable: Codable, Sendable, Equatable {
     /// points; a run of equal quantiles counts half below.
     public func percentile(_ value: Double) -> Double {
         let grid = Self.probabilities
+        if value.isNaN { return 1 }  // NaN is stranger than anything the data holds
         if value < values[0] { return 0 }
         if value > values[values.count - 1] { return 1 }
         let firstAtOrAbove = values.firstIndex(where: { $0 >= value })!
@@ -79,7 +80,7 @@ public struct QuantileTable: Codable, Sendable, Equatable {
         let centre = median
         // Move the value `tolerance` towards the median: differences within it are not evidence.
         let shifted = value > centre ? max(centre, value - tolerance) : min(centre, value + tolerance)
-        let resolution = 1 / Double(count + 1)
+        let resolution = 1 / (Double(count) + 1)
         let spread = max(quantile(0.99) - quantile(0.01), tolerance, 1e-6 * (abs(centre) + 1))
         func upperTail() -> Double {
             let top = values[values.count - 1]
@@ -100,12 +101,16 @@ public struct QuantileTable: Codable, Sendable, Equatable {
         return max(p, Self.floor)
     }
 
+    /// The most samples a table may say it was taken from: 2⁴⁰.
+    public static let countLimit = 1 << 40
+
     /// The smallest tail probability reported: 10⁻³⁰⁰, so that its −log₁₀ stays finite.
     public static let floor = 1e-300
 
     /// Whether the table is well formed: the grid's length, finite non-decreasing values.
     public var isValid: Bool {
-        values.count == Self.probabilities.count && values.allSatisfy(\.isFinite) && count >= 0 && tolerance.isFinite && tolerance >= 0
+        values.count == Self.probabilities.count && values.allSatisfy(\.isFinite) && (0...Self.countLimit).contains(count)
+            && tolerance.isFinite && tolerance >= 0
             && zip(values, values.dropFirst()).allSatisfy { $0 <= $1 }
     }
 }

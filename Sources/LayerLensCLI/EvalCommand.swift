@@ -91,13 +91,18 @@ struct EvalCommand: ParsableCommand {
         if let part {
             try stage { try writeCreatingFolder(EvalPartFile.encode(statistics), to: part) }
         }
-        if let recorder, let saveProfile {
-            let profile = try stage {
-                try recorder.profile(modelPath: modelArguments.model, dataPath: dataSet.path, skipped: dataSet.issues.count, pipeline: dataSet.pipeline)
-            }
+        // The profile is written first so that the summary can say so; a profile that fails still leaves the
+        // report and the metrics, delivered before the error.
+        let profile = Result {
+            try recorder.map { try $0.profile(modelPath: modelArguments.model, dataPath: dataSet.path, skipped: dataSet.issues.count, pipeline: dataSet.pipeline) }
+        }
+        if let profile = try? profile.get(), let saveProfile {
             try stage { try writeCreatingFolder(profile.encoded(), to: saveProfile) }
         }
-        try output.deliver(statistics, model: model, defaultReport: shard == nil ? defaultReport : nil, written: [part, saveProfile].compactMap { $0 })
+        let profileWritten = (try? profile.get()) != nil
+        try output.deliver(statistics, model: model, defaultReport: shard == nil ? defaultReport : nil,
+                           written: [part, profileWritten ? saveProfile : nil].compactMap { $0 })
+        _ = try stage { try profile.get() }
     }
 
     /// The report's path when no --output names one.

@@ -65,7 +65,7 @@ struct ProfileCommand: ParsableCommand {
         }
         bar.finish()
         if let part {
-            let encoded = try stage { try JSONEncoder().encode(recorder.part(modelPath: modelArguments.model, dataPath: dataSet.data, shard: selectedShard)) }
+            let encoded = try stage { try recorder.part(modelPath: modelArguments.model, dataPath: data.path, shard: selectedShard).encoded() }
             try stage { try writeCreatingFolder(encoded, to: part) }
         }
         if let output {

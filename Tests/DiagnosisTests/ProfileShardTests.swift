@@ -21,7 +21,7 @@ import TestSupport
             let shard = Shard(index: index, count: 3), data = try dataSet(shard)
             let recorder = try Profiling.record(model: model, modelPath: "seed", dataSet: data, labels: SeedDoctor.letters, options: options)
             let file = "\(folder)/part\(index).json"
-            try JSONEncoder().encode(recorder.part(modelPath: "seed", dataPath: data.path, shard: shard)).write(to: URL(fileURLWithPath: file))
+            try recorder.part(modelPath: "seed", dataPath: data.path, shard: shard).encoded().write(to: URL(fileURLWithPath: file))
             parts.append((file, try ProfilePart.read(file)))
         }
         #expect(parts.map(\.part.count).reduce(0, +) == 2600 && parts.allSatisfy { $0.part.count > 0 })
@@ -53,7 +53,7 @@ import TestSupport
         let data = try NumPyDataSet(path: Fixtures.path("doctor/profile_letters.npz"), classCount: 26)
         let recorder = try Profiling.record(model: model, modelPath: "seed", dataSet: data, labels: nil, options: options)
         let folder = try Fixtures.temporaryFolder(), file = folder + "/part.json"
-        var json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(recorder.part(modelPath: "seed", dataPath: "d", shard: .whole))) as! [String: Any]
+        var json = try JSONSerialization.jsonObject(with: recorder.part(modelPath: "seed", dataPath: "d", shard: .whole).encoded()) as! [String: Any]
         json["labels"] = (json["labels"] as! [Int]).map { _ in 99 }
         try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: file))
         let error = #expect(throws: ProfileError.self) { try ProfilePart.read(file) }
