@@ -56,6 +56,15 @@ public final class ProfileRecorder: SampleRecorder, @unchecked Sendable {
             + (ProcessInfo.processInfo.activeProcessorCount + 1) * ProfileSums.bytes(features: layouts[penultimate].units, classes: classNames.count)
     }
 
+    /// Throws when what the recorder holds for the whole run does not fit `budget`
+    /// (a model of many classes and wide features: the class sums of every core).
+    public func requireRoom(budget: Int, modelPath: String) throws {
+        guard heldBytes > budget else { return }
+        func mebibytes(_ bytes: Int) -> String { String(format: "%.1f MiB", Double(bytes) / 1_048_576) }
+        throw ProfileError(modelPath, "profiling needs \(mebibytes(heldBytes)) for its sums and calibration sample (\(classNames.count) classes × "
+            + "\(layouts[penultimate].units) features per core), over the memory budget of \(mebibytes(budget)); give --memory \((heldBytes >> 20) * 2 + 1)MiB")
+    }
+
     public func beginBatch(_ batch: DataSetBatch) throws {
         slots = planner.slots(for: batch.sampleIDs)
     }

@@ -45,6 +45,7 @@ public enum Profiling {
                               progress: ((EvalProgress) -> Void)? = nil) throws -> ProfileRecorder {
         let classes = try ClassifiedDataSet(model: model, modelPath: modelPath, dataSet: dataSet, labels: labels)
         let recorder = try ProfileRecorder(classes: classes, options: options)
+        try recorder.requireRoom(budget: options.memoryBudget, modelPath: modelPath)
         let inputShape = model.inputs[0].shape
         let sources = PredictionSources(model: model)
         let held = model.parameterCount * MemoryLayout<Float>.size + recorder.heldBytes

@@ -78,7 +78,9 @@ struct EvalCommand: ParsableCommand {
                 var profileOptions = ProfileOptions()
                 (profileOptions.preprocess, profileOptions.seed, profileOptions.memoryBudget) = (steps, seed, memory.budget)
                 let classes = try ClassifiedDataSet(model: model, modelPath: modelArguments.model, dataSet: dataSet, labels: labelNames)
-                return try ProfileRecorder(classes: classes, options: profileOptions)
+                let recorder = try ProfileRecorder(classes: classes, options: profileOptions)
+                try recorder.requireRoom(budget: memory.budget / 2, modelPath: modelArguments.model)  // eval's own statistics take the rest
+                return recorder
             }
         }
         options.recorder = recorder
