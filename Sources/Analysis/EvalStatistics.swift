@@ -42,6 +42,8 @@ public struct EvalStatistics: Codable, Sendable, Equatable {
     /// With a profile (`eval --profile`): how many samples its verdicts call `in`,
     /// `suspicious` and `out`, in that order; nil without one.
     public var verdictCounts: [Int]?
+    /// What the verdicts were judged against (`SampleJudge.reference`).
+    public var verdictReference: String?
 
     public var classCount: Int { classNames.count }
 
@@ -196,6 +198,9 @@ public struct EvalStatistics: Codable, Sendable, Equatable {
         }
         guard (verdictCounts == nil) == (other.verdictCounts == nil) else {
             throw EvalMergeError("one part was judged against a profile (--profile) and the other was not")
+        }
+        guard verdictReference == other.verdictReference else {
+            throw EvalMergeError("the parts were judged against different profiles: \(verdictReference ?? "none") and \(other.verdictReference ?? "none")")
         }
         guard shards[0].count == other.shards[0].count else {
             throw EvalMergeError("the parts come from different splits (\(shards[0]) and \(other.shards[0]))")

@@ -123,7 +123,10 @@ public enum Evaluation {
                                         galleryLimit: options.galleryLimit, shard: options.shard,
                                         preprocess: options.preprocess.map { $0.map(\.text).joined(separator: ",") },
                                         classSumBudget: options.memoryBudget / classSumShare)
-        if options.judge != nil { statistics.verdictCounts = EvalStatistics.verdictOrder.map { _ in 0 } }
+        if let judge = options.judge {
+            statistics.verdictCounts = EvalStatistics.verdictOrder.map { _ in 0 }
+            statistics.verdictReference = judge.reference
+        }
         let inputShape = model.inputs[0].shape, inputWidth = inputShape.reduce(1, *)
         let sources = PredictionSources(model: model)
         // The weights and the statistics are held for the whole run; the chunks get four fifths of what

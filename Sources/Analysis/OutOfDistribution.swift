@@ -61,6 +61,9 @@ public struct OODScores: Sendable, Codable {
 /// Judges the samples of a streamed run (`logits --profile`) from their layers'
 /// outputs, chunk by chunk, as the run makes them.
 public protocol SampleJudge: Sendable {
+    /// What the judge judges against, in a few words (a profile's data and size):
+    /// eval parts merge their verdicts only when they name the same.
+    var reference: String { get }
     /// A judgement of one chunk of samples, fed every node's output in turn.
     func startChunk() -> any ChunkJudgement
 }

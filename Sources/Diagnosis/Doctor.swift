@@ -187,6 +187,9 @@ public struct Doctor: Sendable {
 }
 
 extension Doctor: SampleJudge {
+    /// The profile's data file, sample count and out threshold.
+    public var reference: String { "\(profile.data.file) (\(profile.data.count) samples, out above \(profile.combined.outAbove))" }
+
     /// Judges a chunk of a streamed run as `read` judges one input.
     public func startChunk() -> any ChunkJudgement { StreamedJudgement(doctor: self) }
 }

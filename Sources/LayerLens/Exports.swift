@@ -26,7 +26,7 @@ import Foundation
 
 /// This source's version, as `layerlens --version` prints it: 0.<the last issue
 /// worked on>, `-dev` until that issue is resolved.
-public let layerLensVersion = "0.13.0-dev"
+public let layerLensVersion = "0.14.0"
 
 /// Loads the Keras model at `path` (`.h5` or `.keras`, sniffed from its bytes).
 /// Throws `FileError` naming the file and what is wrong with it.

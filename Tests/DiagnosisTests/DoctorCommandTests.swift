@@ -146,6 +146,14 @@ import TestSupport
         #expect(merged.status == 0, "\(merged.stderr)")
         let mergedJSON = try #require(try JSONSerialization.jsonObject(with: Data(merged.stdout.utf8)) as? [String: Any])
         #expect(mergedJSON["ood"] as? [String: Int] == counts)
+        // Parts judged against different profiles do not merge.
+        let other = try layerlens(["profile", model, Fixtures.path("doctor/profile_letters.npz"), "--labels", "A-Z", "--limit", "500", "-o", folder + "/other.json"])
+        #expect(other.status == 0)
+        let otherPart = try layerlens(["eval", model, data, "--labels", "A-Z", "--profile", folder + "/other.json", "--no-report",
+                                       "--shard", "1/2", "--part", folder + "/other_part1.json"])
+        #expect(otherPart.status == 0, "\(otherPart.stderr)")
+        let mixed = try layerlens(["merge", folder + "/part0.json", folder + "/other_part1.json", "--no-report", "--json"])
+        #expect(mixed.status == 1 && mixed.stderr.contains("different profiles"), "\(mixed.stderr)")
         #expect(try json(["--limit", "5"]).keys.contains("ood"))
         let plain = try layerlens(["eval", model, data, "--labels", "A-Z", "--no-report", "--json", "--limit", "5"])
         #expect(!((try JSONSerialization.jsonObject(with: Data(plain.stdout.utf8)) as? [String: Any])?.keys.contains("ood") ?? true))
