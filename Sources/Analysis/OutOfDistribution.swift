@@ -84,10 +84,9 @@ extension RunWarning {
     public static func outOfDistribution(verdictCounts counts: [Int]) -> RunWarning? {
         let total = counts.reduce(0, +)
         guard counts.count == 3, total > 0, counts[1] + counts[2] > 0 else { return nil }
-        func share(_ n: Int) -> String { String(format: "%.1f%%", Double(n) * 100 / Double(total)) }
         return RunWarning(kind: "out_of_distribution",
-                          message: "\(groupedDigits(counts[2])) of \(groupedDigits(total)) samples (\(share(counts[2]))) are out of the training data "
-                              + "and \(groupedDigits(counts[1])) (\(share(counts[1]))) at its edge, by the profile's verdicts")
+                          message: "\(groupedDigits(counts[2])) of \(groupedDigits(total)) samples (\(shareText(counts[2], of: total))) are out of the training data "
+                              + "and \(groupedDigits(counts[1])) (\(shareText(counts[1], of: total))) at its edge, by the profile's verdicts")
     }
 }
 

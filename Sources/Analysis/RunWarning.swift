@@ -59,9 +59,8 @@ public struct RunWarning: Codable, Sendable, Equatable {
         let total = predicted.reduce(0, +)
         guard total >= 3, predicted.count >= 2, let peak = predicted.max(), let index = predicted.firstIndex(of: peak),
               2 * peak >= total, peak >= 2 * support[index] else { return nil }
-        func share(_ count: Int) -> String { String(format: "%.1f%%", 100 * Double(count) / Double(total)) }
-        return RunWarning(kind: "same_class", message: "\(groupedDigits(peak)) of \(groupedDigits(total)) samples (\(share(peak))) are predicted as "
-            + "\(names[index]), the true class of \(groupedDigits(support[index])) (\(share(support[index])))")
+        return RunWarning(kind: "same_class", message: "\(groupedDigits(peak)) of \(groupedDigits(total)) samples (\(shareText(peak, of: total))) are predicted as "
+            + "\(names[index]), the true class of \(groupedDigits(support[index])) (\(shareText(support[index], of: total)))")
     }
 
     /// What warnings of `kind` say, without one input's numbers: for a count of inputs.

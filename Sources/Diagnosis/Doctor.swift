@@ -229,7 +229,7 @@ extension RunWarning {
     public static func outOfDistribution(_ ood: OODScores, mismatches: [Mismatch], firstLayerOff: LayerStanding?) -> RunWarning? {
         guard ood.verdict != .in else { return nil }
         var parts = ["\(ood.verdict == .out ? "out of" : "at the edge of") the training data (verdict \(ood.verdict.rawValue): combined score "
-            + "\(formatValue(ood.combined.score)), above \(String(format: "%.1f", ood.combined.percentile * 100))% of the profile's data)"]
+            + "\(formatNumber(ood.combined.score)), above \(String(format: "%.1f", ood.combined.percentile * 100))% of the profile's data)"]
         if !mismatches.isEmpty { parts.append("mismatches: " + mismatches.map { "\($0.kind.rawValue) (\($0.severity.rawValue))" }.joined(separator: ", ")) }
         if let firstLayerOff { parts.append("first layer off the data: \(firstLayerOff.name)") }
         return RunWarning(kind: "out_of_distribution", message: parts.joined(separator: "; "))

@@ -76,35 +76,32 @@ extension Profile {
     private func message(_ kind: Mismatch.Kind, _ measure: InputMeasure, _ measures: InputMeasures) -> String {
         func band(_ m: InputMeasure, scale: Double = 1) -> String {
             let table = input.table(m)!
-            return formatValue(table.quantile(0.005) * scale) + "–" + formatValue(table.quantile(0.995) * scale)
+            return formatNumber(table.quantile(0.005) * scale) + "–" + formatNumber(table.quantile(0.995) * scale)
         }
         let side = Double(max(input.imageShape[0], input.imageShape[1]))
         switch kind {
         case .range:
             let low = input.table(.minimum)!.median, high = input.table(.maximum)!.median
-            return "values \(formatValue(measures[.minimum]))..\(formatValue(measures[.maximum])) against the data's \(formatValue(low))..\(formatValue(high))"
+            return "values \(formatNumber(measures[.minimum]))..\(formatNumber(measures[.maximum])) against the data's \(formatNumber(low))..\(formatNumber(high))"
         case .background:
-            return "background level \(formatValue(measures[.background])) against the data's \(band(.background))"
+            return "background level \(formatNumber(measures[.background])) against the data's \(band(.background))"
         case .polarity:
             func words(_ p: Double) -> String { p > 0 ? "light ink on a dark background" : "dark ink on a light background" }
-            return "\(words(measures[.polarity])) (polarity \(formatValue(measures[.polarity]))); the data has \(words(input.table(.polarity)!.median)) (\(band(.polarity)))"
+            return "\(words(measures[.polarity])) (polarity \(formatNumber(measures[.polarity]))); the data has \(words(input.table(.polarity)!.median)) (\(band(.polarity)))"
         case .size:
-            return "the ink spans \(formatValue(measures[.inkExtent] * side)) px of \(Int(side)); the data's \(band(.inkExtent, scale: side)) px"
+            return "the ink spans \(formatNumber(measures[.inkExtent] * side)) px of \(Int(side)); the data's \(band(.inkExtent, scale: side)) px"
         case .position:
             let dy = measures[.centreRow] * Double(input.imageShape[0]), dx = measures[.centreColumn] * Double(input.imageShape[1])
-            let vertical = abs(dy) < 0.05 ? "" : "\(formatValue(abs(dy))) px \(dy > 0 ? "below" : "above")"
-            let horizontal = abs(dx) < 0.05 ? "" : "\(formatValue(abs(dx))) px \(dx > 0 ? "right of" : "left of")"
+            let vertical = abs(dy) < 0.05 ? "" : "\(formatNumber(abs(dy))) px \(dy > 0 ? "below" : "above")"
+            let horizontal = abs(dx) < 0.05 ? "" : "\(formatNumber(abs(dx))) px \(dx > 0 ? "right of" : "left of")"
             let offset = [horizontal, vertical].filter { !$0.isEmpty }.joined(separator: " and ")
             return "the ink's centre of mass is \(offset) the centre; the data's is within \(band(.centreColumn, scale: Double(input.imageShape[1]))) px across and \(band(.centreRow, scale: Double(input.imageShape[0]))) px down"
         case .sharpness:
-            return "edges \(measures[.sharpness] > input.table(.sharpness)!.median ? "sharper" : "softer") than the data's (sharpness \(formatValue(measures[.sharpness])) against \(band(.sharpness)))"
+            return "edges \(measures[.sharpness] > input.table(.sharpness)!.median ? "sharper" : "softer") than the data's (sharpness \(formatNumber(measures[.sharpness])) against \(band(.sharpness)))"
         case .contrast:
-            return "ink contrast \(formatValue(measures[.contrast])) against the data's \(band(.contrast))"
+            return "ink contrast \(formatNumber(measures[.contrast])) against the data's \(band(.contrast))"
         case .noise:
-            return "a noisier background (noise \(formatValue(measures[.noise])) against the data's \(band(.noise)))"
+            return "a noisier background (noise \(formatNumber(measures[.noise])) against the data's \(band(.noise)))"
         }
     }
 }
-
-/// `formatNumber` of a Double.
-func formatValue(_ value: Double) -> String { formatNumber(Float(value)) }

@@ -82,13 +82,13 @@ struct DoctorText {
                                   rows: reading.mismatches.map { [$0.severity.rawValue, $0.kind.rawValue, $0.message] }).map { "    " + $0 }
         }
         if let off = reading.firstLayerOff {
-            lines.append("  first layer off the data: \(off.name) (\(percent(off.outsideFraction)) of units outside their band, distance \(formatNumber(Float(off.distance))), percentile \(percent(off.distancePercentile)))")
+            lines.append("  first layer off the data: \(off.name) (\(shareText(off.outsideFraction)) of units outside their band, distance \(formatNumber(off.distance)), percentile \(shareText(off.distancePercentile)))")
         } else {
             lines.append("  every layer stays within the data")
         }
         let rows = reading.layers.map { layer in
-            [layer.name, layer.className, percent(layer.outsideFraction), formatNumber(Float(layer.distance)), percent(layer.distancePercentile),
-             percent(layer.normPercentile), layer.isOff ? "off" : ""]
+            [layer.name, layer.className, shareText(layer.outsideFraction), formatNumber(layer.distance), shareText(layer.distancePercentile),
+             shareText(layer.normPercentile), layer.isOff ? "off" : ""]
         }
         lines += alignedTable(header: ["layer", "class", "units outside", "distance", "its percentile", "norm percentile", ""],
                               rows: rows, rightAligned: [2, 3, 4, 5]).map { "    " + $0 }
@@ -118,11 +118,10 @@ struct DoctorText {
     }
 
     func verdictLine(_ ood: OODScores) -> String {
-        "\(ood.verdict.rawValue) (combined \(formatNumber(Float(ood.combined.score))), percentile \(percent(ood.combined.percentile)); "
-            + "Mahalanobis \(formatNumber(Float(ood.mahalanobis.score))) at \(percent(ood.mahalanobis.percentile)), "
-            + "energy \(formatNumber(Float(ood.energy.score))) at \(percent(ood.energy.percentile)), "
-            + "max softmax \(formatNumber(Float(ood.maxSoftmax.score))) at \(percent(ood.maxSoftmax.percentile)))"
+        "\(ood.verdict.rawValue) (combined \(formatNumber(ood.combined.score)), percentile \(shareText(ood.combined.percentile)); "
+            + "Mahalanobis \(formatNumber(ood.mahalanobis.score)) at \(shareText(ood.mahalanobis.percentile)), "
+            + "energy \(formatNumber(ood.energy.score)) at \(shareText(ood.energy.percentile)), "
+            + "max softmax \(formatNumber(ood.maxSoftmax.score)) at \(shareText(ood.maxSoftmax.percentile)))"
     }
 
-    func percent(_ share: Double) -> String { String(format: "%.1f%%", share * 100) }
 }

@@ -21,6 +21,15 @@ public func formatNumber(_ value: Float) -> String {
     return String(format: "%.3g", Double(value))
 }
 
+/// `formatNumber` of a Double, at Float precision as every number LayerLens prints.
+public func formatNumber(_ value: Double) -> String { formatNumber(Float(value)) }
+
+/// A share of 0...1 as a percentage with one decimal: `93.8%`.
+public func shareText(_ share: Double) -> String { String(format: "%.1f%%", share * 100) }
+
+/// `part` of `whole` as a percentage with one decimal: `93.8%`.
+public func shareText(_ part: Int, of whole: Int) -> String { String(format: "%.1f%%", 100 * Double(part) / Double(whole)) }
+
 /// A value range as `formatNumber` words its ends: `0..255`, `0.0626..0.872`.
 public func rangeDescription(_ range: ClosedRange<Float>) -> String {
     "\(formatNumber(range.lowerBound))..\(formatNumber(range.upperBound))"

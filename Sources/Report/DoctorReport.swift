@@ -58,11 +58,10 @@ public enum DoctorReport {
     }
 
     /// A share (0...1) as a percentage: `77.4%`.
-    static func percent(_ share: Double) -> String { String(format: "%.1f%%", share * 100) }
 
     /// `out (combined 24, percentile 100.0%)`.
     static func verdictText(_ ood: OODScores) -> String {
-        "\(ood.verdict.rawValue) (combined \(formatValue(ood.combined.score)), percentile \(percent(ood.combined.percentile)))"
+        "\(ood.verdict.rawValue) (combined \(formatNumber(ood.combined.score)), percentile \(shareText(ood.combined.percentile)))"
     }
 
     /// The top classes in a line: `H 5.6% · W 5.5% · N 5.4%`.
@@ -76,7 +75,6 @@ public enum DoctorReport {
     }
 
     /// `formatNumber` of a Double.
-    static func formatValue(_ value: Double) -> String { formatNumber(Float(value)) }
 
     /// `lines` with each text cut with an ellipsis to fit `width` pixels.
     static func fitted(_ lines: [ReportParts.Line], width: Double, on canvas: Canvas) -> [ReportParts.Line] {
@@ -230,18 +228,18 @@ public enum DoctorReport {
             case .suspicious: "suspicious: at the edge of the training data"
             case .out: "out: unlike the training data"
             }
-            let combined = "combined score \(formatValue(ood.combined.score)) at percentile \(percent(ood.combined.percentile)) of the data "
-                + "(suspicious above \(formatValue(profile.combined.suspiciousAbove)), out above \(formatValue(profile.combined.outAbove)))"
-            let scores = "Mahalanobis distance² \(formatValue(ood.mahalanobis.score)) at percentile \(percent(ood.mahalanobis.percentile))   ·   "
-                + "energy \(formatValue(ood.energy.score)) at \(percent(ood.energy.percentile))   ·   "
-                + "max softmax \(formatValue(ood.maxSoftmax.score)) at \(percent(ood.maxSoftmax.percentile)) (low is strange)"
+            let combined = "combined score \(formatNumber(ood.combined.score)) at percentile \(shareText(ood.combined.percentile)) of the data "
+                + "(suspicious above \(formatNumber(profile.combined.suspiciousAbove)), out above \(formatNumber(profile.combined.outAbove)))"
+            let scores = "Mahalanobis distance² \(formatNumber(ood.mahalanobis.score)) at percentile \(shareText(ood.mahalanobis.percentile))   ·   "
+                + "energy \(formatNumber(ood.energy.score)) at \(shareText(ood.energy.percentile))   ·   "
+                + "max softmax \(formatNumber(ood.maxSoftmax.score)) at \(shareText(ood.maxSoftmax.percentile)) (low is strange)"
             let truth = reading.prepared.groundTruth.map { index in
                 let labels = reading.prediction.labels
                 return "   ·   true label " + (labels.indices.contains(index) ? labels[index] : String(index))
                     + (index == reading.prediction.best.index ? "  ✓" : "  ✗")
             } ?? ""
             let layer = reading.firstLayerOff.map {
-                "First layer off the data: \($0.name) (surprise \(formatValue($0.surprise)), \(percent($0.outsideFraction)) of its units outside their band)"
+                "First layer off the data: \($0.name) (surprise \(formatNumber($0.surprise)), \(shareText($0.outsideFraction)) of its units outside their band)"
             } ?? "Every layer stays within the data (no surprise of 3 or more)"
             let lines: [ReportParts.Line] = [
                 .init(text: "Verdict: \(words) — \(combined)", size: 17, bold: true, color: color(ood.verdict)),
@@ -320,7 +318,7 @@ public enum DoctorReport {
                 let threshold = axisX(LayerStanding.offSurprise)
                 canvas.text("0.1% of the data", x: threshold, y: top + 11, size: 10, color: red, align: .center)
                 for tick in [0, LayerStanding.offSurprise, 10, surpriseCap] {
-                    let label = tick == surpriseCap ? "\(Int(tick))+" : formatValue(tick)
+                    let label = tick == surpriseCap ? "\(Int(tick))+" : formatNumber(tick)
                     canvas.text(label, x: axisX(tick), y: top + 25, size: 10, color: .gray(0.38), align: tick == 0 ? .left : .center)
                     canvas.line(from: (axisX(tick), rowsTop), to: (axisX(tick), rowsBottom), .gray(0.85))
                 }
@@ -337,9 +335,9 @@ public enum DoctorReport {
                         canvas.text("▶", x: barX + barWidth + 1, y: baseline, size: 11, color: barColor)
                         textX += 8
                     }
-                    var text = wide ? "surprise \(formatValue(layer.surprise)) · \(percent(layer.outsideFraction)) of units outside · "
-                        + "distance \(formatValue(layer.distance)) at percentile \(percent(layer.distancePercentile)) · norm at \(percent(layer.normPercentile))"
-                        : "\(formatValue(layer.surprise)) · \(percent(layer.outsideFraction)) outside"
+                    var text = wide ? "surprise \(formatNumber(layer.surprise)) · \(shareText(layer.outsideFraction)) of units outside · "
+                        + "distance \(formatNumber(layer.distance)) at percentile \(shareText(layer.distancePercentile)) · norm at \(shareText(layer.normPercentile))"
+                        : "\(formatNumber(layer.surprise)) · \(shareText(layer.outsideFraction)) outside"
                     if isFirst { text += wide ? "   ◀ the first layer off the data" : " ◀ first off" }
                     canvas.text(ReportParts.fitted(text, width: x + columnWidth - textX, size: 11, on: canvas), x: textX, y: baseline, size: 11,
                                 color: layer.isOff ? red : .gray(0.25), bold: isFirst)
@@ -393,7 +391,7 @@ public enum DoctorReport {
             ReportParts.drawTopK(reading.prediction, top: 3, title: "Top 3", on: canvas, x: textX, y: y + 58, width: min(textWidth, 440))
             let chartBottom = y + 58 + 24 + Double(min(3, reading.prediction.probabilities.count)) * BarChart.rowHeight
             line("mismatches: " + mismatchesText(reading.mismatches), at: chartBottom - y + 18, color: reading.mismatches.isEmpty ? .gray(0.1) : red)
-            line(reading.firstLayerOff.map { "first layer off the data: \($0.name) (surprise \(formatValue($0.surprise)))" } ?? "every layer within the data",
+            line(reading.firstLayerOff.map { "first layer off the data: \($0.name) (surprise \(formatNumber($0.surprise)))" } ?? "every layer within the data",
                  at: chartBottom - y + 36, color: reading.firstLayerOff == nil ? .gray(0.1) : red)
             return max(y + side + 22, chartBottom + 42)
         }
