@@ -153,7 +153,7 @@ extension ProfileRecorder {
             guard recorder.sums.count <= ProfilePart.countLimit * Shard.countLimit - part.count else {
                 throw ProfileError(path, "the parts count more samples than a profile can hold")
             }
-            recorder.sums.absorb(part: part)
+            recorder.sums.absorb(ProfileSums(part: part, layouts: recorder.layouts))
             for (row, key) in part.keys.enumerated() {
                 guard let slot = recorder.planner.admit(key) else { continue }
                 recorder.store.write(slot: slot, from: part, row: row)
@@ -170,22 +170,13 @@ extension ProfileRecorder {
 }
 
 extension ProfileSums {
-    /// Adds a part's sums (checked to have this layout by `ProfilePart.read`).
-    mutating func absorb(part: ProfilePart) {
-        count += part.count
-        for layer in unitSums.indices {
-            for unit in unitSums[layer].indices {
-                unitSums[layer][unit] += part.unitSums[layer][unit]
-                unitSquares[layer][unit] += part.unitSquares[layer][unit]
-                // Saturating: a million parts of a trillion samples at a million positions pass Int.max.
-                let (sum, overflow) = positive[layer][unit].addingReportingOverflow(part.positive[layer][unit])
-                positive[layer][unit] = overflow ? .max : sum
-            }
-        }
-        for i in inputSums.indices { inputSums[i] += part.inputSums[i]; inputSquares[i] += part.inputSquares[i] }
-        for i in classSums.indices { classSums[i] += part.classSums[i] }
-        for i in classCounts.indices { classCounts[i] += part.classCounts[i] }
-        for i in crossProducts.indices { crossProducts[i] += part.crossProducts[i] }
+    /// The sums a part holds (checked to have this layout by `ProfilePart.read`).
+    init(part: ProfilePart, layouts: [UnitLayout]) {
+        self.init(layouts: layouts, inputWidth: part.inputSums.count, penultimate: part.penultimate, classes: part.classNames.count)
+        count = part.count
+        (unitSums, unitSquares, positive) = (part.unitSums, part.unitSquares, part.positive)
+        (inputSums, inputSquares) = (part.inputSums, part.inputSquares)
+        (classSums, classCounts, crossProducts) = (part.classSums, part.classCounts, part.crossProducts)
     }
 }
 

@@ -84,14 +84,16 @@ struct ProfileSums {
         }
     }
 
-    /// Adds another worker's sums.
+    /// Adds another worker's (or a part's) sums.
     mutating func absorb(_ other: ProfileSums) {
         count += other.count
         for layer in unitSums.indices {
             for unit in unitSums[layer].indices {
                 unitSums[layer][unit] += other.unitSums[layer][unit]
                 unitSquares[layer][unit] += other.unitSquares[layer][unit]
-                positive[layer][unit] += other.positive[layer][unit]
+                // Saturating: a million parts of a trillion samples at a million positions pass Int.max.
+                let (sum, overflow) = positive[layer][unit].addingReportingOverflow(other.positive[layer][unit])
+                positive[layer][unit] = overflow ? .max : sum
             }
         }
         for i in inputSums.indices { inputSums[i] += other.inputSums[i]; inputSquares[i] += other.inputSquares[i] }
