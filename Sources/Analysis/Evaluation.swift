@@ -134,47 +134,35 @@ public enum Evaluation {
         let held = model.parameterCount * MemoryLayout<Float>.size + statistics.layerBytes + (options.recorder?.heldBytes ?? 0)
         let plan = MemoryPlan(model: model, budget: max(1, (options.memoryBudget - held) / 5 * 4), kept: sources.kept)
         let batchSize = plan.readBatchSize(inputBytesPerSample: inputWidth * MemoryLayout<Float>.size, limit: options.batchSize)
-        let chunkSize = plan.chunkSize
         // The layers' totals are shared by the workers; the parts count only predictions.
         let layerTotals = LayerTotals(statistics.layers)
         statistics.layers = []
         func evaluate(_ read: DataSetBatch) throws {
             let batch = try classes.prepare(read, steps: options.preprocess)
             try options.recorder?.beginBatch(batch)
-            // Each worker traces every `workers`-th chunk, adds each layer's output to the shared totals
-            // while it is in cache, and drops it once no later layer reads it; it counts the predictions
-            // into a part of its own. Counts and exact sums add up in any order.
-            let chunks = (batch.count + chunkSize - 1) / chunkSize
-            let workers = min(chunks, plan.concurrentChunks, ProcessInfo.processInfo.activeProcessorCount)
+            // Each worker adds each layer's output to the shared totals while it is in cache, and drops it
+            // once no later layer reads it; it counts the predictions into a part of its own. Counts and
+            // exact sums add up in any order.
             let empty = statistics.emptied()
-            let parts = concurrentMap(workers, workers: workers) { worker in
-                Result {
-                    var part = empty
-                    let recording = options.recorder?.makeWorker()
-                    for chunk in stride(from: worker, to: chunks, by: workers) {
-                        let range = (chunk * chunkSize)..<min((chunk + 1) * chunkSize, batch.count)
-                        let samples = batch.slice(range)
-                        let input = Tensor(shape: [samples.count] + inputShape, scalars: samples.features)
-                        let judgement = options.judge?.startChunk()
-                        let (output, logits) = try sources.run(model, inputs: [input], plan: plan) { index, output in
-                            layerTotals.add(index, output: output, labels: samples.labels)
-                            judgement?.visit(node: index, output: output)
-                            recording?.visit(node: index, output: output, samples: range, labels: samples.labels)
-                        }
-                        let probabilities = kind.probabilities(output.scalars, width: width)
-                        recording?.finish(samples: range, input: input, labels: samples.labels, logits: logits, probabilities: probabilities)
-                        part.add(input: input, probabilities: probabilities, logits: logits, labels: samples.labels, sampleIDs: samples.sampleIDs)
-                        if let judgement {
-                            part.add(verdicts: judgement.finish(input: input, logits: logits, probabilities: probabilities).map(\.scores.verdict))
-                        }
-                    }
-                    return (part, recording)
+            let parts = try runInChunks(batch, inputShape: inputShape, plan: plan,
+                                        makePart: { (statistics: empty, recording: options.recorder?.makeWorker()) }) { part, chunk in
+                let (range, samples, input) = (chunk.range, chunk.samples, chunk.input)
+                let judgement = options.judge?.startChunk()
+                let (output, logits) = try sources.run(model, inputs: [input], plan: plan) { index, output in
+                    layerTotals.add(index, output: output, labels: samples.labels)
+                    judgement?.visit(node: index, output: output)
+                    part.recording?.visit(node: index, output: output, samples: range, labels: samples.labels)
+                }
+                let probabilities = kind.probabilities(output.scalars, width: width)
+                part.recording?.finish(samples: range, input: input, labels: samples.labels, logits: logits, probabilities: probabilities)
+                part.statistics.add(input: input, probabilities: probabilities, logits: logits, labels: samples.labels, sampleIDs: samples.sampleIDs)
+                if let judgement {
+                    part.statistics.add(verdicts: judgement.finish(input: input, logits: logits, probabilities: probabilities).map(\.scores.verdict))
                 }
             }
-            for result in parts {
-                let (part, recording) = try result.get()
-                statistics.absorb(part)
-                if let recording { options.recorder?.absorb(recording) }
+            for part in parts {
+                statistics.absorb(part.statistics)
+                if let recording = part.recording { options.recorder?.absorb(recording) }
             }
         }
         var seen = 0
@@ -205,6 +193,35 @@ public enum Evaluation {
         }
         return statistics
     }
+}
+
+/// One chunk of a batch as `runInChunks` hands it to a worker: the samples' range
+/// in the batch, the samples, and their model input.
+public struct BatchChunk {
+    public let range: Range<Int>
+    public let samples: DataSetBatch
+    public let input: Tensor
+}
+
+/// Runs `body` on `batch` in `plan`'s chunks, shared among up to one worker per
+/// core, each taking every `workers`-th chunk into a part of its own made by
+/// `makePart`: the chunks, and so their results, do not depend on the core count.
+/// Returns the workers' parts, in worker order.
+public func runInChunks<Part>(_ batch: DataSetBatch, inputShape: [Int], plan: MemoryPlan, makePart: () -> Part,
+                              _ body: (inout Part, BatchChunk) throws -> Void) throws -> [Part] {
+    let chunkSize = plan.chunkSize, chunks = (batch.count + chunkSize - 1) / chunkSize
+    let workers = min(chunks, plan.concurrentChunks, ProcessInfo.processInfo.activeProcessorCount)
+    return try concurrentMap(workers, workers: workers) { worker in
+        Result {
+            var part = makePart()
+            for chunk in stride(from: worker, to: chunks, by: workers) {
+                let range = (chunk * chunkSize)..<min((chunk + 1) * chunkSize, batch.count)
+                let samples = batch.slice(range)
+                try body(&part, BatchChunk(range: range, samples: samples, input: Tensor(shape: [samples.count] + inputShape, scalars: samples.features)))
+            }
+            return part
+        }
+    }.map { try $0.get() }
 }
 
 /// A labelled data set as a single-input classifier's run over it sees it: the

@@ -51,30 +51,18 @@ public enum Profiling {
         let held = model.parameterCount * MemoryLayout<Float>.size + recorder.heldBytes
         let plan = MemoryPlan(model: model, budget: max(1, (options.memoryBudget - held) / 5 * 4), kept: sources.kept)
         let batchSize = plan.readBatchSize(inputBytesPerSample: inputShape.reduce(1, *) * MemoryLayout<Float>.size, limit: options.batchSize)
-        let chunkSize = plan.chunkSize
 
         func profile(_ read: DataSetBatch) throws {
             let batch = try classes.prepare(read, steps: options.preprocess)
             try recorder.beginBatch(batch)
-            let chunks = (batch.count + chunkSize - 1) / chunkSize
-            let workers = min(chunks, plan.concurrentChunks, ProcessInfo.processInfo.activeProcessorCount)
-            let parts = concurrentMap(workers, workers: workers) { worker in
-                Result {
-                    let recording = recorder.makeWorker()
-                    for chunk in stride(from: worker, to: chunks, by: workers) {
-                        let range = (chunk * chunkSize)..<min((chunk + 1) * chunkSize, batch.count)
-                        let samples = batch.slice(range)
-                        let input = Tensor(shape: [samples.count] + inputShape, scalars: samples.features)
-                        let (output, logits) = try sources.run(model, inputs: [input], plan: plan) { index, output in
-                            recording.visit(node: index, output: output, samples: range, labels: samples.labels)
-                        }
-                        recording.finish(samples: range, input: input, labels: samples.labels, logits: logits,
-                                         probabilities: recorder.kind.probabilities(output.scalars, width: classes.width))
-                    }
-                    return recording
+            let parts = try runInChunks(batch, inputShape: inputShape, plan: plan, makePart: recorder.makeWorker) { recording, chunk in
+                let (output, logits) = try sources.run(model, inputs: [chunk.input], plan: plan) { index, output in
+                    recording.visit(node: index, output: output, samples: chunk.range, labels: chunk.samples.labels)
                 }
+                recording.finish(samples: chunk.range, input: chunk.input, labels: chunk.samples.labels, logits: logits,
+                                 probabilities: recorder.kind.probabilities(output.scalars, width: classes.width))
             }
-            for part in parts { recorder.absorb(try part.get()) }
+            parts.forEach(recorder.absorb)
         }
 
         var seen = 0
